@@ -1,0 +1,6 @@
+-- A background layer of the map shared by both phases: 'departements' (polygons), 'departements_contours' (border lines), 'encarts' (overseas inset frames).
+-- params: $couche VARCHAR
+-- columns: geojson
+select geojson
+from carte_couche
+where couche = $couche and phase is null

@@ -1,0 +1,379 @@
+"""Raw open data -> validated DuckDB database, written atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import shapely
+
+from relance import __version__, geo, sources
+from relance.sources import SourceError
+
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+SCHEMA = Path(__file__).resolve().parent / "schema.sql"
+
+# Known facts of the published lists (PROVENANCE.md): territories and member SIRENs per phase.
+EXPECTED = {1: {"territoires": 149, "membres": 588}, 2: {"territoires": 183, "membres": 641}}
+PHASE_SOURCE = {1: "ti_phase1", 2: "ti_phase2"}
+
+
+class BuildError(Exception):
+    """A check of the assembled data failed; the previous database is kept."""
+
+
+def _resolve_members(phase: int, territories: pd.DataFrame, ref: dict, path: Path) -> pd.DataFrame:
+    """One row per member SIREN: its kind (epci, ept, commune), name, and member communes."""
+    rows = []
+    seen: dict[str, str] = {}
+    for index, territory in enumerate(territories.itertuples()):
+        for siren in territory.sirens:
+            if siren in seen:
+                raise SourceError(
+                    path,
+                    f"le SIREN {siren} est membre de {seen[siren]} et de {territory.ti_id} (phase {phase})",
+                    f"entité {index + 1}",
+                )
+            seen[siren] = territory.ti_id
+            if siren in ref["epci_nom"]:
+                kind, nom, communes = "epci", ref["epci_nom"][siren], ref["epci_communes"][siren]
+            elif siren in ref["ept_nom"]:
+                kind, nom, communes = "ept", ref["ept_nom"][siren], ref["ept_communes"][siren]
+            elif siren in ref["commune_by_siren"]:
+                code = ref["commune_by_siren"][siren]
+                kind, nom, communes = "commune", ref["commune_nom"][code], [code]
+            else:
+                raise SourceError(
+                    path,
+                    f"SIREN membre inconnu : {siren} (territoire {territory.ti_id}) — ni EPCI, ni EPT, ni commune",
+                    f"entité {index + 1}",
+                )
+            rows.append({"phase": phase, "ti_id": territory.ti_id, "siren": siren, "kind": kind, "nom": nom,
+                         "communes": communes})
+    return pd.DataFrame(rows)
+
+
+def _reference(raw: Path) -> dict:
+    """Administrative tables and the lookups the territories are resolved against."""
+    regions = sources.read_regions(raw)
+    departements = sources.read_departements(raw)
+    communes = sources.read_communes(raw)
+    epci, epci_members = sources.read_epci(raw)
+    ept, ept_members = sources.read_ept(raw)
+    known = set(communes["code"])
+    for name, members in (("epci", epci_members), ("ept", ept_members)):
+        unknown = members[~members["commune_code"].isin(known)]
+        if not unknown.empty:
+            row = unknown.iloc[0]
+            raise SourceError(sources.source_path(raw, name),
+                              f"commune {row['commune_code']} du groupement {row['siren']} absente de communes.json")
+    bad_dep = communes[~communes["departement_code"].isin(set(departements["code"]))]
+    if not bad_dep.empty:
+        row = bad_dep.iloc[0]
+        raise SourceError(sources.source_path(raw, "communes"),
+                          f"département inconnu {row['departement_code']!r}", f"commune {row['code']}")
+    commune_epci = epci_members.drop_duplicates("commune_code").set_index("commune_code")["siren"]
+    communes["epci_siren"] = communes["code"].map(commune_epci)
+    population = communes.set_index("code")["population"]
+    for groups, members in ((epci, epci_members), (ept, ept_members)):
+        stats = members.assign(population=members["commune_code"].map(population)).groupby("siren").agg(
+            population=("population", "sum"), nb_communes=("commune_code", "count"))
+        groups["population"] = groups["siren"].map(stats["population"]).astype("int64")
+        groups["nb_communes"] = groups["siren"].map(stats["nb_communes"]).astype("int64")
+    dep_pop = communes.groupby("departement_code")["population"].sum()
+    departements["population"] = departements["code"].map(dep_pop).fillna(0).astype("int64")
+    return {
+        "regions": regions,
+        "departements": departements,
+        "communes": communes,
+        "epci": epci,
+        "ept": ept,
+        "epci_nom": dict(zip(epci["siren"], epci["nom"], strict=True)),
+        "ept_nom": dict(zip(ept["siren"], ept["nom"], strict=True)),
+        "epci_communes": epci_members.groupby("siren")["commune_code"].apply(list).to_dict(),
+        "ept_communes": ept_members.groupby("siren")["commune_code"].apply(list).to_dict(),
+        "commune_by_siren": dict(zip(communes["siren"], communes["code"], strict=True)),
+        "commune_nom": dict(zip(communes["code"], communes["nom"], strict=True)),
+    }
+
+
+def _territory_tables(phase: int, territories: pd.DataFrame, members: pd.DataFrame, ref: dict, path: Path):
+    """territoire, territoire_membre, territoire_commune, territoire_departement for one phase."""
+    communes = ref["communes"].set_index("code")
+    tc = members[["phase", "ti_id", "communes"]].explode("communes").rename(columns={"communes": "commune_code"})
+    dup = tc[tc["commune_code"].duplicated(keep=False)]
+    if not dup.empty:
+        row = dup.sort_values("commune_code").iloc[0]
+        others = sorted(set(dup[dup["commune_code"] == row["commune_code"]]["ti_id"]))
+        raise SourceError(path, f"la commune {row['commune_code']} appartient à plusieurs territoires : "
+                                f"{', '.join(others)}")
+    tc = tc.reset_index(drop=True)
+    tc["population"] = tc["commune_code"].map(communes["population"]).astype("int64")
+    tc["departement_code"] = tc["commune_code"].map(communes["departement_code"])
+
+    members = members.assign(
+        population=members["communes"].map(lambda codes: int(communes.loc[codes, "population"].sum())),
+        nb_communes=members["communes"].map(len),
+    )
+    by_dep = tc.groupby(["ti_id", "departement_code"], as_index=False)["population"].sum()
+    ti_pop = tc.groupby("ti_id")["population"].sum()
+    dep_pop = ref["departements"].set_index("code")["population"]
+    by_dep["phase"] = phase
+    by_dep["part_territoire"] = by_dep["population"] / by_dep["ti_id"].map(ti_pop)
+    by_dep["part_departement"] = by_dep["population"] / by_dep["departement_code"].map(dep_pop)
+
+    regions = set(ref["regions"]["code"])
+    rows = []
+    for territory in territories.itertuples():
+        region_code = territory.ti_id[3:5]
+        if region_code not in regions:
+            raise SourceError(path, f"code région {region_code!r} de l'identifiant {territory.ti_id} inconnu")
+        own = members[members["ti_id"] == territory.ti_id]
+        deps = by_dep[by_dep["ti_id"] == territory.ti_id].sort_values("population", ascending=False)
+        rows.append({
+            "phase": phase,
+            "ti_id": territory.ti_id,
+            "nom": territory.nom,
+            "region_code": region_code,
+            "departements": ",".join(deps["departement_code"]),
+            "population": int(ti_pop.get(territory.ti_id, 0)),
+            "nb_membres": len(own),
+            "nb_intercommunalites": int(own["kind"].isin(["epci", "ept"]).sum()),
+            "nb_communes": int((tc["ti_id"] == territory.ti_id).sum()),
+            "geometrie_source": "publiée (ANCT)",
+        })
+    territoire = pd.DataFrame(rows)
+    membre = members[["phase", "ti_id", "siren", "kind", "nom", "population", "nb_communes"]]
+    commune = tc[["phase", "ti_id", "commune_code"]]
+    departement = by_dep[["phase", "ti_id", "departement_code", "population", "part_territoire", "part_departement"]]
+    return territoire, membre, commune, departement
+
+
+def _territory_geometry(phase: int, raw: Path, territories: pd.DataFrame, members: pd.DataFrame, ref: dict,
+                        territoire: pd.DataFrame) -> list:
+    """True-position polygons; territories published as points are rebuilt from their communes."""
+    geoms = list(territories["geometry"])
+    rebuilt: set[int] = set()
+    need: dict[int, list[str]] = {}
+    for index, (ti_id, geom) in enumerate(zip(territories["ti_id"], geoms, strict=True)):
+        if isinstance(geom, (shapely.Polygon, shapely.MultiPolygon)) and geom.area > 0:
+            continue
+        own = members[(members["ti_id"] == ti_id) & (members["kind"] == "commune")]
+        need[index] = [code for codes in own["communes"] for code in codes]
+        if not need[index] and geo.polygonal_part(geom).is_empty:
+            raise SourceError(sources.source_path(raw, PHASE_SOURCE[phase]),
+                              f"territoire {ti_id} sans polygone ni commune pour le reconstruire")
+    if need:
+        codes = {c for cs in need.values() for c in cs}
+        deps = set(ref["communes"].set_index("code").loc[sorted(codes), "departement_code"])
+        polygons = sources.read_commune_polygons(raw, codes, deps)
+        for index, codes_needed in need.items():
+            missing = [c for c in codes_needed if c not in polygons]
+            if missing:
+                raise SourceError(sources.source_path(raw, "communes_2018"),
+                                  f"commune(s) sans contour : {', '.join(missing)} "
+                                  f"(territoire {territories['ti_id'].iloc[index]})")
+            geoms[index] = geo.rebuild_from_communes(geoms[index], [polygons[c] for c in codes_needed])
+            rebuilt.add(index)
+            territoire.loc[territoire["ti_id"] == territories["ti_id"].iloc[index], "geometrie_source"] = (
+                "reconstruite depuis les contours des communes membres (IGN 2018)")
+    geoms = [shapely.make_valid(g) if not g.is_valid else g for g in geoms]
+    return geo.remove_overlaps(geoms, rebuilt)
+
+
+def _indicators(raw: Path, ref: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """indicateur and indicateur_valeur from the Baromètre files and the reviewed priority table."""
+    values = sources.read_barometre(raw, set(ref["departements"]["code"]), set(ref["regions"]["code"]))
+    mapping_path = REFERENCE_DIR / "indicateurs_priorites.csv"
+    mapping = sources.read_csv_checked(mapping_path, ["id_indicateur", "priorite", "justification"], sep=";")
+    priorities = sources.read_csv_checked(REFERENCE_DIR / "priorites.csv", ["priorite", "libelle", "description"],
+                                          sep=";")
+    bad = mapping[~mapping["priorite"].isin(priorities["priorite"])]
+    if not bad.empty:
+        raise SourceError(mapping_path, f"priorité inconnue {bad.iloc[0]['priorite']!r}", f"ligne {bad.index[0] + 2}")
+    labels = (values.sort_values("date").groupby("id_indicateur", as_index=False)
+              .agg(mesure=("mesure", "last"), libelle=("indicateur", "last"), unite=("unite", "last")))
+    unmapped = sorted(set(labels["id_indicateur"]) - set(mapping["id_indicateur"]))
+    if unmapped:
+        raise SourceError(mapping_path, f"indicateur(s) sans priorité : {', '.join(unmapped)}")
+    labels["unite"] = labels["unite"].str.rstrip(" *")
+    indicateur = labels.merge(mapping, on="id_indicateur", how="left")
+    valeur = values[["id_indicateur", "maille", "code", "date", "valeur"]]
+    return indicateur, valeur, priorities
+
+
+def _map_layers(phase_geoms: dict[int, tuple[list[str], list, list[str]]], dep_polygons: pd.DataFrame,
+                departements: pd.DataFrame) -> tuple[list[dict], dict]:
+    """Simplified map layers in display position (overseas in insets), and per-territory display geometry."""
+    region_of_dep = departements.set_index("code")["region_code"]
+    dep_regions = [region_of_dep.get(c, "") for c in dep_polygons["code"]]
+    transforms = {}
+    for region in geo.INSETS:
+        parts = [g for g, r in zip(dep_polygons["geometry"], dep_regions, strict=True) if r == region]
+        if parts:
+            transforms[region] = geo.inset_transform(region, shapely.union_all(parts).bounds)
+    dep_display = geo.simplify_coverage(geo.to_display(list(dep_polygons["geometry"]), dep_regions, transforms))
+    lon, lat = geo.boundary_lines(dep_display)
+    layers = [
+        {"couche": "departements", "phase": None,
+         "geojson": json.dumps(geo.feature_collection(list(dep_polygons["code"]), dep_display, "code"),
+                               separators=(",", ":"))},
+        {"couche": "departements_contours", "phase": None,
+         "geojson": json.dumps({"lon": lon, "lat": lat}, separators=(",", ":"))},
+        {"couche": "encarts", "phase": None, "geojson": json.dumps(geo.inset_frames(), separators=(",", ":"))},
+        {"couche": "transformations_outre_mer", "phase": None, "geojson": json.dumps(transforms)},
+    ]
+    display = {}
+    for phase, (ids, geoms, regions) in phase_geoms.items():
+        simplified = geo.simplify_coverage(geo.to_display(geoms, regions, transforms))
+        layers.append({"couche": "territoires", "phase": phase,
+                       "geojson": json.dumps(geo.feature_collection(ids, simplified, "ti_id"), separators=(",", ":"))})
+        display[phase] = simplified
+    return layers, display
+
+
+def assemble(raw: Path) -> dict[str, pd.DataFrame]:
+    """Read, resolve and check every source; return the tables to write."""
+    ref = _reference(raw)
+    tables: dict[str, list] = {k: [] for k in ["territoire", "territoire_membre", "territoire_commune",
+                                                "territoire_departement", "territoire_geometrie"]}
+    phase_geoms = {}
+    readers = {1: sources.read_ti_phase1, 2: sources.read_ti_phase2}
+    for phase, reader in readers.items():
+        path = sources.source_path(raw, PHASE_SOURCE[phase])
+        territories = reader(raw)
+        members = _resolve_members(phase, territories, ref, path)
+        territoire, membre, commune, departement = _territory_tables(phase, territories, members, ref, path)
+        geoms = _territory_geometry(phase, raw, territories, members, ref, territoire)
+        for ti_id, geom in zip(territories["ti_id"], geoms, strict=True):
+            if geom.is_empty or geom.area <= 0:
+                raise BuildError(f"{path} : le territoire {ti_id} n'a pas de polygone non vide")
+        for name, table in (("territoire", territoire), ("territoire_membre", membre),
+                            ("territoire_commune", commune), ("territoire_departement", departement)):
+            tables[name].append(table)
+        phase_geoms[phase] = (list(territories["ti_id"]), geoms, list(territoire["region_code"]))
+    dep_polygons = sources.read_departement_polygons(raw)
+    unknown = set(dep_polygons["code"]) ^ set(ref["departements"]["code"])
+    if unknown:
+        raise SourceError(sources.source_path(raw, "dep_polygones"),
+                          f"départements sans correspondance : {', '.join(sorted(unknown))}")
+    layers, display = _map_layers(phase_geoms, dep_polygons, ref["departements"])
+    for phase, (ids, geoms, _) in phase_geoms.items():
+        for ti_id, geom, shown in zip(ids, geoms, display[phase], strict=True):
+            if shown.is_empty:
+                raise BuildError(f"le territoire {ti_id} (phase {phase}) n'a plus de polygone après simplification")
+            centre = shown.representative_point()
+            tables["territoire_geometrie"].append(pd.DataFrame([{
+                "phase": phase, "ti_id": ti_id, "geojson": shapely.to_geojson(shapely.set_precision(geom, 0.0001)),
+                "centre_lon": centre.x, "centre_lat": centre.y}]))
+    indicateur, valeur, priorites = _indicators(raw, ref)
+    out = {name: pd.concat(frames, ignore_index=True) for name, frames in tables.items()}
+    out.update({
+        "region": ref["regions"],
+        "departement": ref["departements"],
+        "commune": ref["communes"][["code", "nom", "departement_code", "epci_siren", "population"]],
+        "epci": ref["epci"][["siren", "nom", "type", "population", "nb_communes"]],
+        "ept": ref["ept"][["siren", "nom", "population", "nb_communes"]],
+        "carte_couche": pd.DataFrame(layers),
+        "indicateur": indicateur[["id_indicateur", "mesure", "libelle", "unite", "priorite", "justification"]],
+        "indicateur_valeur": valeur,
+        "priorite": priorites,
+    })
+    out["source"] = _source_rows(out, valeur)
+    check(out)
+    return out
+
+
+def _source_rows(tables: dict[str, pd.DataFrame], valeur: pd.DataFrame) -> pd.DataFrame:
+    """Provenance of each source with the rows it contributed, counted from the built tables."""
+    territoire = tables["territoire"]
+    counts = {
+        "ti_phase1": int((territoire["phase"] == 1).sum()),
+        "ti_phase2": int((territoire["phase"] == 2).sum()),
+        "communes": len(tables["commune"]),
+        "epci": len(tables["epci"]),
+        "ept": len(tables["ept"]),
+        "departements": len(tables["departement"]),
+        "regions": len(tables["region"]),
+        "dep_polygones": len(tables["departement"]),
+        "communes_2018": int(territoire["geometrie_source"].str.startswith("reconstruite").sum()),
+        "barometre_dep": int((valeur["maille"] == "departement").sum()),
+        "barometre_reg": int((valeur["maille"] == "region").sum()),
+        "barometre_nat": int((valeur["maille"] == "national").sum()),
+    }
+    return pd.DataFrame([
+        {"cle": s.key, "fichier": s.path, "titre": s.titre, "editeur": s.editeur, "licence": s.licence,
+         "millesime": s.millesime, "lignes": counts[s.key]}
+        for s in sources.SOURCES.values()
+    ])
+
+
+def check(tables: dict[str, pd.DataFrame]) -> None:
+    """Known facts and integrity rules; any failure stops the build."""
+    territoire, membre = tables["territoire"], tables["territoire_membre"]
+    for phase, expected in EXPECTED.items():
+        n_ti = int((territoire["phase"] == phase).sum())
+        n_members = int((membre["phase"] == phase).sum())
+        if n_ti != expected["territoires"]:
+            raise BuildError(f"phase {phase} : {n_ti} territoires au lieu de {expected['territoires']}")
+        if n_members != expected["membres"]:
+            raise BuildError(f"phase {phase} : {n_members} SIREN membres au lieu de {expected['membres']}")
+    if membre.duplicated(["phase", "siren"]).any():
+        raise BuildError("un SIREN membre apparaît dans deux territoires d'une même phase")
+    empty = territoire[(territoire["population"] <= 0) | (territoire["nb_communes"] <= 0)]
+    if not empty.empty:
+        row = empty.iloc[0]
+        raise BuildError(f"territoire {row['ti_id']} (phase {row['phase']}) sans commune ni population")
+    shares = tables["territoire_departement"].groupby(["phase", "ti_id"])["part_territoire"].sum()
+    if ((shares - 1).abs() > 1e-9).any():
+        raise BuildError("les parts de population par département d'un territoire ne font pas 100 %")
+    over = tables["territoire_departement"].groupby(["phase", "departement_code"])["part_departement"].sum()
+    if (over > 1 + 1e-9).any():
+        raise BuildError("plus de 100 % de la population d'un département dans les territoires d'une phase")
+
+
+def write(tables: dict[str, pd.DataFrame], db: Path, raw: Path, seconds: float) -> None:
+    """Write a new database next to `db` and swap it in only when complete."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=db.name + ".", suffix=".tmp", dir=db.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            con.execute(SCHEMA.read_text(encoding="utf-8"))
+            info = pd.DataFrame([
+                {"cle": "construit_le", "valeur": dt.datetime.now().astimezone().isoformat(timespec="seconds")},
+                {"cle": "version", "valeur": __version__},
+                {"cle": "donnees_brutes", "valeur": str(raw)},
+                {"cle": "duree_s", "valeur": f"{seconds:.1f}"},
+            ])
+            for name, frame in {**tables, "build_info": info}.items():
+                con.from_df(frame[con.table(name).columns]).insert_into(name)
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        os.replace(tmp, db)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+        wal = Path(str(tmp) + ".wal")
+        if wal.exists():
+            wal.unlink()
+
+
+def build(raw: Path, db: Path) -> dict[str, int]:
+    """Build the database from the raw directory; return row counts per table."""
+    start = time.perf_counter()
+    if not Path(raw).is_dir():
+        raise SourceError(raw, "répertoire des données brutes introuvable (option --raw ou variable RELANCE_RAW)")
+    tables = assemble(Path(raw))
+    write(tables, Path(db), Path(raw), time.perf_counter() - start)
+    return {name: len(frame) for name, frame in tables.items()}

@@ -1,0 +1,23 @@
+"""Where the raw data and the database live (settings, overridable)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_RAW = REPO_ROOT.parent / "shared" / "data" / "raw"
+DEFAULT_DB = REPO_ROOT / "data" / "relance.duckdb"
+QUERY_DIR = REPO_ROOT / "queries"
+
+
+def raw_dir(override: str | os.PathLike | None = None) -> Path:
+    """Raw data directory: option, then $RELANCE_RAW, then ../shared/data/raw."""
+    value = override or os.environ.get("RELANCE_RAW") or DEFAULT_RAW
+    return Path(value).expanduser().resolve()
+
+
+def db_path(override: str | os.PathLike | None = None) -> Path:
+    """Database file: option, then $RELANCE_DB, then data/relance.duckdb."""
+    value = override or os.environ.get("RELANCE_DB") or DEFAULT_DB
+    return Path(value).expanduser().resolve()

@@ -1,0 +1,60 @@
+"""French number and date formatting, in one place (`1 234,5 M€`, `12,3 %`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+NBSP = "\u00a0"  # thousands separator and space before units, never broken across lines
+PLOTLY_SEPARATORS = "," + NBSP  # decimal comma, non-breaking space for thousands
+
+MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+        "novembre", "décembre"]
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def nombre(value, decimales: int = 0) -> str:
+    """`1234.5` -> `1 234,5` (non-breaking space for thousands, decimal comma)."""
+    if _missing(value):
+        return "non disponible"
+    text = f"{float(value):,.{decimales}f}"
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+def pourcent(part, decimales: int = 1) -> str:
+    """A share (0.123) -> `12,3 %`."""
+    if _missing(part):
+        return "non disponible"
+    return f"{nombre(float(part) * 100, decimales)}{NBSP}%"
+
+
+def unite(value, unit: str, decimales: int = 0) -> str:
+    """A value with its unit: `1 234 habitants`."""
+    if _missing(value):
+        return "non disponible"
+    return f"{nombre(value, decimales)}{NBSP}{unit}" if unit else nombre(value, decimales)
+
+
+def euros(value, decimales: int = 1) -> str:
+    """Euros scaled to the reader, millions for large sums: `1 234,5 M€`, `12,0 k€`, `850 €`."""
+    if _missing(value):
+        return "non disponible"
+    amount = float(value)
+    for factor, suffix in ((1e6, "M€"), (1e3, "k€")):
+        if abs(amount) >= factor:
+            return f"{nombre(amount / factor, decimales)}{NBSP}{suffix}"
+    return f"{nombre(amount, 0)}{NBSP}€"
+
+
+def date_longue(value: dt.date) -> str:
+    """`2022-12-31` -> `31 décembre 2022`."""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MOIS[value.month - 1]} {value.year}"
+
+
+def mois_annee(value: dt.date) -> str:
+    """`2022-12-31` -> `décembre 2022`."""
+    return f"{MOIS[value.month - 1]} {value.year}"

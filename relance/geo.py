@@ -1,0 +1,162 @@
+"""Geometry prepared at build time: repair, overseas insets, coverage simplification."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import shapely
+from shapely.geometry import GeometryCollection, MultiPolygon, Polygon, box, mapping
+from shapely.geometry.polygon import orient
+
+# Overseas régions drawn as insets in the Bay of Biscay, where the map has no land:
+# région code -> (label, centre longitude, centre latitude) of the inset box.
+INSETS: dict[str, tuple[str, float, float]] = {
+    "01": ("Guadeloupe", -9.4, 46.2),
+    "02": ("Martinique", -6.9, 46.2),
+    "03": ("Guyane", -9.4, 44.1),
+    "04": ("La Réunion", -6.9, 44.1),
+    "06": ("Mayotte", -9.4, 42.0),
+}
+INSET_HALF_WIDTH = 1.05  # degrees of longitude
+INSET_HALF_HEIGHT = 0.75  # degrees of latitude
+
+# Coverage simplification tolerance (degrees, Visvalingam-Whyatt area scale) and
+# the coordinate grid of the map geometry (degrees; 0.001 deg is about 100 m).
+MAP_TOLERANCE = 0.012
+MAP_PRECISION = 0.001
+# Distance (degrees, about 500 m) within which a rebuilt territory's vertices snap to its neighbours.
+SNAP_TOLERANCE = 0.005
+
+
+def polygonal_part(geom):
+    """The polygons of a geometry (points and lines dropped); empty if none."""
+    if isinstance(geom, (Polygon, MultiPolygon)):
+        return shapely.make_valid(geom)
+    if isinstance(geom, GeometryCollection):
+        parts = [g for g in geom.geoms if isinstance(g, (Polygon, MultiPolygon))]
+        if parts:
+            return shapely.make_valid(shapely.union_all(parts))
+    return Polygon()
+
+
+def only_polygons(geom):
+    """Keep the polygonal part of a (possibly mixed) result of an overlay."""
+    if isinstance(geom, (Polygon, MultiPolygon)):
+        return geom
+    parts = []
+    for part in getattr(geom, "geoms", []):
+        if isinstance(part, Polygon):
+            parts.append(part)
+        elif isinstance(part, MultiPolygon):
+            parts.extend(part.geoms)
+    return MultiPolygon(parts) if parts else Polygon()
+
+
+def rebuild_from_communes(published, commune_polygons: list) -> object:
+    """A territory whose published geometry is points: its polygons plus its communes' polygons."""
+    parts = [polygonal_part(published), *commune_polygons]
+    parts = [p for p in parts if not p.is_empty]
+    return only_polygons(shapely.make_valid(shapely.union_all(parts)))
+
+
+def remove_overlaps(geoms: list, rebuilt: set[int]) -> list:
+    """Make polygons a coverage: each one loses what earlier ones hold (rebuilt ones yield last)."""
+    out = list(geoms)
+    order = [i for i in range(len(geoms)) if i not in rebuilt] + sorted(rebuilt)
+    tree = shapely.STRtree(geoms)
+    placed: set[int] = set()
+    for index in order:
+        overlapping = [j for j in tree.query(geoms[index], predicate="intersects") if j in placed]
+        if overlapping:
+            others = shapely.union_all([out[j] for j in overlapping])
+            if index in rebuilt:
+                # Rebuilt shapes come from another generalisation: snap them onto their neighbours' edges.
+                out[index] = shapely.make_valid(shapely.snap(out[index], others, SNAP_TOLERANCE))
+            if shapely.area(shapely.intersection(out[index], others)) > 0:
+                out[index] = only_polygons(shapely.make_valid(out[index].difference(others)))
+        placed.add(index)
+    return out
+
+
+def inset_transform(region_code: str, bounds: tuple[float, float, float, float]):
+    """Affine parameters moving an overseas région into its inset box, keeping its shape."""
+    _, cx_dst, cy_dst = INSETS[region_code]
+    minx, miny, maxx, maxy = bounds
+    cx_src, cy_src = (minx + maxx) / 2, (miny + maxy) / 2
+    k = math.cos(math.radians(cy_dst)) / math.cos(math.radians(cy_src))
+    scale_x = min(2 * INSET_HALF_WIDTH / (maxx - minx), 2 * INSET_HALF_HEIGHT / ((maxy - miny) * k))
+    return (cx_src, cy_src, scale_x, scale_x * k, cx_dst, cy_dst)
+
+
+def apply_transform(geom, params):
+    """Apply an inset transform to a geometry."""
+    cx_src, cy_src, sx, sy, cx_dst, cy_dst = params
+
+    def move(coords: np.ndarray) -> np.ndarray:
+        out = np.empty_like(coords)
+        out[:, 0] = cx_dst + (coords[:, 0] - cx_src) * sx
+        out[:, 1] = cy_dst + (coords[:, 1] - cy_src) * sy
+        return out
+
+    return shapely.transform(geom, move)
+
+
+def to_display(geoms: list, region_codes: list[str], transforms: dict[str, tuple]) -> list:
+    """Geometries in map position: overseas ones moved into their insets."""
+    return [
+        apply_transform(g, transforms[r]) if r in transforms else g for g, r in zip(geoms, region_codes, strict=True)
+    ]
+
+
+def simplify_coverage(geoms: list, tolerance: float = MAP_TOLERANCE, precision: float = MAP_PRECISION) -> list:
+    """Simplify polygons together so shared borders stay shared, then snap to a grid."""
+    simplified = shapely.coverage_simplify(np.array(geoms, dtype=object), tolerance)
+    snapped = shapely.set_precision(simplified, precision)
+    # Snapping can turn a tiny sliver into an empty geometry: keep the unsimplified shape then.
+    return [s if not s.is_empty else shapely.set_precision(g, precision) for s, g in zip(snapped, geoms, strict=True)]
+
+
+def oriented(geom):
+    """Exterior rings clockwise, as plotly's geo maps expect (else the world fills)."""
+    if isinstance(geom, Polygon):
+        return orient(geom, sign=-1.0)
+    if isinstance(geom, MultiPolygon):
+        return MultiPolygon([orient(p, sign=-1.0) for p in geom.geoms])
+    return geom
+
+
+def feature_collection(ids: list[str], geoms: list, key: str) -> dict:
+    """A GeoJSON FeatureCollection keyed by `properties.<key>`, rings oriented for plotly."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {key: i}, "geometry": mapping(oriented(g))}
+            for i, g in zip(ids, geoms, strict=True)
+        ],
+    }
+
+
+def boundary_lines(geoms: list) -> tuple[list, list]:
+    """Lon/lat arrays (None between lines) of the borders of polygons, each edge once."""
+    edges = shapely.line_merge(shapely.union_all([shapely.boundary(g) for g in geoms]))
+    lines = list(edges.geoms) if hasattr(edges, "geoms") else [edges]
+    lon: list = []
+    lat: list = []
+    for line in lines:
+        coords = np.asarray(line.coords)
+        lon.extend([*np.round(coords[:, 0], 3).tolist(), None])
+        lat.extend([*np.round(coords[:, 1], 3).tolist(), None])
+    return lon, lat
+
+
+def inset_frames() -> list[dict]:
+    """Frames and labels of the overseas insets."""
+    frames = []
+    for code, (label, cx, cy) in INSETS.items():
+        frame = box(cx - INSET_HALF_WIDTH - 0.1, cy - INSET_HALF_HEIGHT - 0.1, cx + INSET_HALF_WIDTH + 0.1,
+                    cy + INSET_HALF_HEIGHT + 0.1)
+        lon, lat = (list(c) for c in zip(*frame.exterior.coords, strict=True))
+        frames.append({"region_code": code, "label": label, "lon": lon, "lat": lat,
+                       "label_lon": cx, "label_lat": cy + INSET_HALF_HEIGHT + 0.3})
+    return frames

@@ -1,0 +1,115 @@
+-- Schema of data/relance.duckdb. Table and column names are a contract (README, external checks).
+create table region (
+    code varchar primary key,
+    nom varchar not null
+);
+create table departement (
+    code varchar primary key,
+    nom varchar not null,
+    region_code varchar not null,
+    population bigint not null
+);
+create table commune (
+    code varchar primary key,
+    nom varchar not null,
+    departement_code varchar not null,
+    epci_siren varchar,
+    population bigint not null
+);
+create table epci (
+    siren varchar primary key,
+    nom varchar not null,
+    type varchar not null,
+    population bigint not null,
+    nb_communes integer not null
+);
+create table ept (
+    siren varchar primary key,
+    nom varchar not null,
+    population bigint not null,
+    nb_communes integer not null
+);
+create table territoire (
+    phase integer not null,
+    ti_id varchar not null,
+    nom varchar not null,
+    region_code varchar not null,
+    departements varchar not null,
+    population bigint not null,
+    nb_membres integer not null,
+    nb_intercommunalites integer not null,
+    nb_communes integer not null,
+    geometrie_source varchar not null,
+    primary key (phase, ti_id)
+);
+create table territoire_membre (
+    phase integer not null,
+    ti_id varchar not null,
+    siren varchar not null,
+    kind varchar not null check (kind in ('epci', 'ept', 'commune')),
+    nom varchar not null,
+    population bigint not null,
+    nb_communes integer not null,
+    primary key (phase, siren)
+);
+create table territoire_commune (
+    phase integer not null,
+    ti_id varchar not null,
+    commune_code varchar not null,
+    primary key (phase, commune_code)
+);
+create table territoire_departement (
+    phase integer not null,
+    ti_id varchar not null,
+    departement_code varchar not null,
+    population bigint not null,
+    part_territoire double not null,
+    part_departement double not null,
+    primary key (phase, ti_id, departement_code)
+);
+create table territoire_geometrie (
+    phase integer not null,
+    ti_id varchar not null,
+    geojson varchar not null,
+    centre_lon double not null,
+    centre_lat double not null,
+    primary key (phase, ti_id)
+);
+create table carte_couche (
+    couche varchar not null,
+    phase integer,
+    geojson varchar not null
+);
+create table indicateur (
+    id_indicateur varchar primary key,
+    mesure varchar not null,
+    libelle varchar not null,
+    unite varchar not null,
+    priorite varchar not null,
+    justification varchar not null
+);
+create table indicateur_valeur (
+    id_indicateur varchar not null,
+    maille varchar not null check (maille in ('national', 'region', 'departement')),
+    code varchar,
+    date date not null,
+    valeur double not null
+);
+create table priorite (
+    priorite varchar primary key,
+    libelle varchar not null,
+    description varchar not null
+);
+create table source (
+    cle varchar primary key,
+    fichier varchar not null,
+    titre varchar not null,
+    editeur varchar not null,
+    licence varchar not null,
+    millesime varchar not null,
+    lignes bigint not null
+);
+create table build_info (
+    cle varchar primary key,
+    valeur varchar not null
+);

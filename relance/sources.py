@@ -1,0 +1,465 @@
+"""Where each raw file is, how it is read, and what it must contain.
+
+Every reader checks the shape of its file and raises `SourceError` naming the
+file, and the row or value at fault, before anything reaches the database.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import shapely
+from shapely.geometry import shape
+
+
+class SourceError(Exception):
+    """A raw file is missing, malformed or holds an unexpected value."""
+
+    def __init__(self, path: Path | str, message: str, row: int | str | None = None):
+        self.path = str(path)
+        self.row = row
+        self.detail = message
+        where = f"{self.path}" + (f", {row}" if row is not None else "")
+        super().__init__(f"{where} : {message}")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One raw source as shown to users (Méthodologie page, chart footers)."""
+
+    key: str
+    path: str  # relative to the raw directory
+    titre: str
+    editeur: str
+    licence: str
+    millesime: str
+
+
+SOURCES: dict[str, Source] = {
+    s.key: s
+    for s in [
+        Source(
+            "ti_phase1",
+            "anct-territoires-industrie-phase1/polygone-4326_ti.geojson",
+            "Territoires d'industrie, phase 1 (composition et contours)",
+            "ANCT",
+            "Licence Ouverte 2.0",
+            "périmètres phase 1 (2018-2022), géométrie 2025",
+        ),
+        Source(
+            "ti_phase2",
+            "anct-territoires-industrie-phase2/ti_geom.geojson",
+            "Territoires d'industrie, phase 2 (composition et contours)",
+            "ANCT",
+            "Licence Ouverte 2.0",
+            "liste ANCT du 04/07/2024",
+        ),
+        Source(
+            "communes",
+            "decoupage-administratif-6.0.0/communes.json",
+            "Communes (code, département, SIREN, population)",
+            "Etalab, d'après INSEE (COG, populations légales)",
+            "Licence Ouverte",
+            "@etalab/decoupage-administratif 6.0.0 (2026)",
+        ),
+        Source(
+            "epci",
+            "decoupage-administratif-6.0.0/epci.json",
+            "EPCI à fiscalité propre et leurs communes",
+            "Etalab, d'après DGCL",
+            "Licence Ouverte",
+            "@etalab/decoupage-administratif 6.0.0 (2026)",
+        ),
+        Source(
+            "ept",
+            "decoupage-administratif-6.0.0/ept.json",
+            "Établissements publics territoriaux (Grand Paris)",
+            "Etalab, d'après DGCL",
+            "Licence Ouverte",
+            "@etalab/decoupage-administratif 6.0.0 (2026)",
+        ),
+        Source(
+            "departements",
+            "decoupage-administratif-6.0.0/departements.json",
+            "Départements",
+            "Etalab, d'après INSEE (COG)",
+            "Licence Ouverte",
+            "@etalab/decoupage-administratif 6.0.0 (2026)",
+        ),
+        Source(
+            "regions",
+            "decoupage-administratif-6.0.0/regions.json",
+            "Régions",
+            "Etalab, d'après INSEE (COG)",
+            "Licence Ouverte",
+            "@etalab/decoupage-administratif 6.0.0 (2026)",
+        ),
+        Source(
+            "dep_polygones",
+            "anct-carto-admin-2025/polygone-4326_dep.geojson",
+            "Contours des départements (généralisés)",
+            "ANCT, d'après IGN Admin Express",
+            "Licence Ouverte",
+            "géographie 2025",
+        ),
+        Source(
+            "communes_2018",
+            "france-geojson-2018/communes",
+            "Contours des communes (pour les territoires faits de communes)",
+            "IGN Admin Express via france-geojson",
+            "Licence Ouverte",
+            "géographie 2018",
+        ),
+        Source(
+            "barometre_dep",
+            "barometre-resultats-action-publique/departements-detail",
+            "Baromètre des résultats de l'action publique, relance, par département",
+            "Etalab / DITP",
+            "Licence Ouverte 2.0",
+            "mise à jour du 18/01/2023",
+        ),
+        Source(
+            "barometre_reg",
+            "barometre-resultats-action-publique/barometre-resultats-relance-emploi-economie-detail-regional.csv",
+            "Baromètre des résultats de l'action publique, relance, par région",
+            "Etalab / DITP",
+            "Licence Ouverte 2.0",
+            "mise à jour du 18/01/2023",
+        ),
+        Source(
+            "barometre_nat",
+            "barometre-resultats-action-publique/barometre-resultats-relance-emploi-economie-detail-national.csv",
+            "Baromètre des résultats de l'action publique, relance, France",
+            "Etalab / DITP",
+            "Licence Ouverte 2.0",
+            "mise à jour du 18/01/2023",
+        ),
+    ]
+}
+
+SIREN_RE = re.compile(r"^\d{9}$")
+TI_ID_RE = re.compile(r"^ti-\d{4}$")
+DEP_CODE_RE = re.compile(r"^(\d{2}|2A|2B|97\d)$")
+
+
+def source_path(raw: Path, key: str) -> Path:
+    """Absolute path of a source, failing clearly when it is absent."""
+    path = Path(raw) / SOURCES[key].path
+    if not path.exists():
+        raise SourceError(path, "fichier absent du répertoire des données brutes")
+    return path
+
+
+def _load_json(path: Path):
+    """Parse a JSON file, naming the line and column of a syntax error."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(path, f"encodage non UTF-8 (octet {exc.start})") from exc
+    if not text.strip():
+        raise SourceError(path, "fichier vide")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceError(
+            path, f"JSON tronqué ou invalide ({exc.msg})", f"ligne {exc.lineno}, colonne {exc.colno}"
+        ) from exc
+
+
+def _require_keys(path: Path, records: list[dict], keys: list[str], what: str) -> None:
+    """Every record must hold the given keys."""
+    for index, record in enumerate(records):
+        if not isinstance(record, dict):
+            raise SourceError(path, f"{what} n'est pas un objet", f"élément {index + 1}")
+        missing = [k for k in keys if k not in record]
+        if missing:
+            raise SourceError(path, f"champ(s) manquant(s) : {', '.join(missing)}", f"élément {index + 1}")
+
+
+def _read_features(path: Path, properties: list[str]) -> list[tuple[dict, object]]:
+    """Read a GeoJSON FeatureCollection: (properties, shapely geometry) per feature."""
+    data = _load_json(path)
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise SourceError(path, "ce n'est pas une FeatureCollection GeoJSON")
+    features = data.get("features") or []
+    if not features:
+        raise SourceError(path, "aucune entité (features) dans le fichier")
+    out = []
+    for index, feature in enumerate(features):
+        where = f"entité {index + 1}"
+        props = (feature or {}).get("properties") or {}
+        missing = [p for p in properties if p not in props]
+        if missing:
+            raise SourceError(path, f"propriété(s) manquante(s) : {', '.join(missing)}", where)
+        try:
+            geom = shape(feature["geometry"])
+        except Exception as exc:  # shapely raises several types for bad input
+            raise SourceError(path, f"géométrie illisible ({exc})", where) from exc
+        if geom.is_empty:
+            raise SourceError(path, "géométrie vide", where)
+        out.append((props, geom))
+    return out
+
+
+def _check_ti_ids(path: Path, ids: list[str]) -> None:
+    """Territory ids are `ti-NNNN` and unique within a file."""
+    seen = set()
+    for index, ti_id in enumerate(ids):
+        if not isinstance(ti_id, str) or not TI_ID_RE.match(ti_id):
+            raise SourceError(path, f"identifiant de territoire invalide : {ti_id!r}", f"entité {index + 1}")
+        if ti_id in seen:
+            raise SourceError(path, f"identifiant de territoire en double : {ti_id}", f"entité {index + 1}")
+        seen.add(ti_id)
+
+
+def _check_sirens(path: Path, ti_id: str, sirens: list[str], index: int) -> None:
+    if not sirens:
+        raise SourceError(path, f"territoire {ti_id} sans membre", f"entité {index + 1}")
+    for siren in sirens:
+        if not SIREN_RE.match(siren):
+            raise SourceError(path, f"SIREN de membre invalide : {siren!r} ({ti_id})", f"entité {index + 1}")
+
+
+def read_ti_phase1(raw: Path) -> pd.DataFrame:
+    """Phase-1 territories: ti_id, nom, sirens (list), geometry (as published)."""
+    path = source_path(raw, "ti_phase1")
+    feats = _read_features(path, ["id_ti", "lib_ti", "siren_groupement"])
+    _check_ti_ids(path, [p["id_ti"] for p, _ in feats])
+    rows = []
+    for index, (props, geom) in enumerate(feats):
+        sirens = [s.strip() for s in str(props["siren_groupement"] or "").split(",") if s.strip()]
+        _check_sirens(path, props["id_ti"], sirens, index)
+        rows.append({"ti_id": props["id_ti"], "nom": str(props["lib_ti"]).strip(), "sirens": sirens, "geometry": geom})
+    return pd.DataFrame(rows)
+
+
+_MEMBER_RE = re.compile(r"^(?P<nom>.*)\((?P<siren>[^()]*)\)\s*$")
+
+
+def read_ti_phase2(raw: Path) -> pd.DataFrame:
+    """Phase-2 territories: ti_id, nom, sirens (list), geometry."""
+    path = source_path(raw, "ti_phase2")
+    feats = _read_features(path, ["id_territoire", "lib_territoire", "liste_geo"])
+    _check_ti_ids(path, [p["id_territoire"] for p, _ in feats])
+    rows = []
+    for index, (props, geom) in enumerate(feats):
+        sirens = []
+        for part in str(props["liste_geo"] or "").split(";"):
+            if not part.strip():
+                continue
+            match = _MEMBER_RE.match(part.strip())
+            if not match:
+                raise SourceError(
+                    path, f"membre illisible {part.strip()!r} (attendu « nom (SIREN) »)", f"entité {index + 1}"
+                )
+            sirens.append(match["siren"].strip())
+        _check_sirens(path, props["id_territoire"], sirens, index)
+        rows.append(
+            {"ti_id": props["id_territoire"], "nom": str(props["lib_territoire"]).strip(), "sirens": sirens,
+             "geometry": geom}
+        )
+    return pd.DataFrame(rows)
+
+
+def read_regions(raw: Path) -> pd.DataFrame:
+    """Régions of metropolitan France and the DROM: code, nom."""
+    path = source_path(raw, "regions")
+    data = _load_json(path)
+    _require_keys(path, data, ["code", "nom", "zone"], "une région")
+    df = pd.DataFrame(data)
+    return df[df["zone"].isin(["metro", "drom"])][["code", "nom"]].reset_index(drop=True)
+
+
+def read_departements(raw: Path) -> pd.DataFrame:
+    """Départements of metropolitan France and the DROM: code, nom, region_code."""
+    path = source_path(raw, "departements")
+    data = _load_json(path)
+    _require_keys(path, data, ["code", "nom", "region", "zone"], "un département")
+    df = pd.DataFrame(data)
+    df = df[df["zone"].isin(["metro", "drom"])]
+    return df.rename(columns={"region": "region_code"})[["code", "nom", "region_code"]].reset_index(drop=True)
+
+
+def read_communes(raw: Path) -> pd.DataFrame:
+    """Current communes (metro + DROM): code, nom, departement_code, siren, population."""
+    path = source_path(raw, "communes")
+    data = _load_json(path)
+    _require_keys(path, data, ["code", "nom", "type", "zone"], "une commune")
+    df = pd.DataFrame(data)
+    df = df[(df["type"] == "commune-actuelle") & df["zone"].isin(["metro", "drom"])].copy()
+    if df.empty:
+        raise SourceError(path, "aucune commune actuelle de métropole ou des DROM")
+    for column in ["departement", "siren", "population"]:
+        if column not in df:
+            raise SourceError(path, f"champ manquant : {column}")
+    bad = df[df["population"].isna()]
+    if not bad.empty:
+        raise SourceError(path, "population manquante", f"commune {bad.iloc[0]['code']}")
+    dup = df[df["code"].duplicated()]
+    if not dup.empty:
+        raise SourceError(path, f"code commune en double : {dup.iloc[0]['code']}")
+    df["population"] = df["population"].astype("int64")
+    return df.rename(columns={"departement": "departement_code"})[
+        ["code", "nom", "departement_code", "siren", "population"]
+    ].reset_index(drop=True)
+
+
+def _read_groupings(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """EPCI-like files: (groupings: siren, nom, type; members: siren, commune_code)."""
+    data = _load_json(path)
+    _require_keys(path, data, ["code", "nom", "type", "membres"], "un groupement")
+    groups, members = [], []
+    for index, record in enumerate(data):
+        siren = str(record["code"])
+        if not SIREN_RE.match(siren):
+            raise SourceError(path, f"SIREN invalide : {siren!r}", f"élément {index + 1}")
+        if not record["membres"]:
+            raise SourceError(path, f"groupement {siren} sans commune membre", f"élément {index + 1}")
+        groups.append({"siren": siren, "nom": record["nom"], "type": record["type"]})
+        for member in record["membres"]:
+            if "code" not in member:
+                raise SourceError(path, f"membre sans code commune dans {siren}", f"élément {index + 1}")
+            members.append({"siren": siren, "commune_code": member["code"]})
+    groups_df = pd.DataFrame(groups)
+    dup = groups_df[groups_df["siren"].duplicated()]
+    if not dup.empty:
+        raise SourceError(path, f"SIREN en double : {dup.iloc[0]['siren']}")
+    return groups_df, pd.DataFrame(members)
+
+
+def read_epci(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """EPCI (siren, nom, type) and their member communes."""
+    return _read_groupings(source_path(raw, "epci"))
+
+
+def read_ept(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """EPT of the Métropole du Grand Paris (siren, nom, type) and their communes."""
+    return _read_groupings(source_path(raw, "ept"))
+
+
+def read_departement_polygons(raw: Path) -> pd.DataFrame:
+    """Département polygons (2025): code, nom, geometry."""
+    path = source_path(raw, "dep_polygones")
+    feats = _read_features(path, ["insee_dep", "lib_dep"])
+    df = pd.DataFrame([{"code": p["insee_dep"], "nom": p["lib_dep"], "geometry": g} for p, g in feats])
+    dup = df[df["code"].duplicated()]
+    if not dup.empty:
+        raise SourceError(path, f"département en double : {dup.iloc[0]['code']}")
+    return df
+
+
+def read_commune_polygons(raw: Path, codes: set[str], departements: set[str]) -> dict[str, object]:
+    """2018 commune polygons for the given commune codes, reading only their départements."""
+    folder = source_path(raw, "communes_2018")
+    found: dict[str, object] = {}
+    for dep in sorted(departements):
+        files = sorted(folder.glob(f"communes-{dep.lower()}-*.geojson"))
+        if not files:
+            raise SourceError(folder, f"aucun fichier de communes pour le département {dep}")
+        for props, geom in _read_features(files[0], ["code"]):
+            if props["code"] in codes:
+                found[props["code"]] = geom
+    return found
+
+
+BAROMETRE_COLUMNS = {
+    "departement": ["mesure", "indicateur", "id_indicateur", "code_departement", "libelle_departement", "date",
+                    "valeur", "unite"],
+    "region": ["mesure", "indicateur", "id_indicateur", "code_region", "libelle_region", "date", "valeur", "unite"],
+    "national": ["mesure", "indicateur", "id_indicateur", "maille_geographique", "date", "valeur", "unite"],
+}
+
+
+def read_csv_checked(path: Path, columns: list[str], sep: str = ",") -> pd.DataFrame:
+    """Read a CSV as text, requiring exactly the expected columns."""
+    try:
+        raw_bytes = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise SourceError(path, "fichier absent") from exc
+    if not raw_bytes.strip():
+        raise SourceError(path, "fichier vide")
+    try:
+        raw_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw_bytes[: exc.start].count(b"\n") + 1
+        raise SourceError(path, "encodage non UTF-8 (cp1252 ?)", f"ligne {line}") from exc
+    try:
+        df = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except Exception as exc:  # pandas' parser errors name the line
+        raise SourceError(path, f"CSV illisible ({exc})") from exc
+    header = list(df.columns)
+    missing = [c for c in columns if c not in header]
+    if missing:
+        if len(header) == 1 and sep not in header[0]:
+            raise SourceError(path, f"séparateur inattendu : l'en-tête n'a qu'une colonne ({header[0][:80]!r})")
+        raise SourceError(path, f"colonne(s) manquante(s) : {', '.join(missing)}", "ligne 1 (en-tête)")
+    extra = [c for c in header if c not in columns]
+    if extra:
+        raise SourceError(path, f"colonne(s) inattendue(s) : {', '.join(extra)}", "ligne 1 (en-tête)")
+    return df
+
+
+def _parse_values(path: Path, df: pd.DataFrame) -> pd.DataFrame:
+    """Parse `date` (ISO) and `valeur` (number), naming the first bad line."""
+    values = pd.to_numeric(df["valeur"], errors="coerce")
+    bad = df.index[values.isna() & (df["valeur"].str.strip() != "")]
+    if len(bad):
+        raise SourceError(path, f"valeur non numérique : {df.loc[bad[0], 'valeur']!r}", f"ligne {bad[0] + 2}")
+    dates = pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce")
+    bad = df.index[dates.isna()]
+    if len(bad):
+        raise SourceError(path, f"date invalide : {df.loc[bad[0], 'date']!r}", f"ligne {bad[0] + 2}")
+    out = df.copy()
+    out["valeur"] = values
+    out["date"] = dates.dt.date
+    return out[out["valeur"].notna()]
+
+
+def read_barometre(raw: Path, departements: set[str], regions: set[str]) -> pd.DataFrame:
+    """Baromètre files in long form: id_indicateur, mesure, indicateur, unite, maille, code, date, valeur."""
+    frames = []
+    folder = source_path(raw, "barometre_dep")
+    files = sorted(folder.glob("barometre-resultats-relance-emploi-economie-detail-departement-*.csv"))
+    if not files:
+        raise SourceError(folder, "aucun fichier départemental du Baromètre")
+    for path in files:
+        df = _parse_values(path, read_csv_checked(path, BAROMETRE_COLUMNS["departement"]))
+        expected = path.stem.rsplit("-", 1)[-1]
+        bad = df.index[df["code_departement"] != expected]
+        if len(bad):
+            raise SourceError(
+                path, f"code département {df.loc[bad[0], 'code_departement']!r} dans le fichier du {expected}",
+                f"ligne {bad[0] + 2}",
+            )
+        if expected not in departements:
+            raise SourceError(path, f"département inconnu : {expected!r}")
+        frames.append(df.assign(maille="departement", code=df["code_departement"]))
+    path = source_path(raw, "barometre_reg")
+    df = _parse_values(path, read_csv_checked(path, BAROMETRE_COLUMNS["region"]))
+    bad = df.index[~df["code_region"].isin(regions)]
+    if len(bad):
+        raise SourceError(path, f"région inconnue : {df.loc[bad[0], 'code_region']!r}", f"ligne {bad[0] + 2}")
+    frames.append(df.assign(maille="region", code=df["code_region"]))
+    path = source_path(raw, "barometre_nat")
+    df = _parse_values(path, read_csv_checked(path, BAROMETRE_COLUMNS["national"]))
+    frames.append(df.assign(maille="national", code=None))
+    out = pd.concat(frames, ignore_index=True)[
+        ["id_indicateur", "mesure", "indicateur", "unite", "maille", "code", "date", "valeur"]
+    ]
+    dup = out[out.duplicated(["id_indicateur", "maille", "code", "date"])]
+    if not dup.empty:
+        row = dup.iloc[0]
+        raise SourceError(
+            "barometre-resultats-action-publique",
+            f"valeur en double pour {row['id_indicateur']} ({row['maille']} {row['code']}, {row['date']})",
+        )
+    return out
+
+
+def geometry_is_areal(geom) -> bool:
+    """True when the geometry has a polygonal part with an area."""
+    return shapely.area(geom) > 0

@@ -1,0 +1,50 @@
+"""Validation of query-string values: each returns (value, message in French or None)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+MAX_LEN = 64
+_TI_RE = re.compile(r"^ti-\d{4}$")
+
+
+def _short(raw: str) -> str:
+    """A bad value as shown back to the user: trimmed, never markup."""
+    text = raw if len(raw) <= 40 else raw[:40] + "…"
+    return text.replace("`", "'")
+
+
+def parse_phase(raw: str | None, phases: Iterable[int], default: int) -> tuple[int, str | None]:
+    """`?phase=1` -> 1; anything else -> default with a message."""
+    if raw is None or raw == "":
+        return default, None
+    allowed = sorted(phases)
+    if raw.strip() in {str(p) for p in allowed}:
+        return int(raw.strip()), None
+    return default, (f"Phase « {_short(raw)} » inconnue : les phases sont "
+                     f"{' et '.join(str(p) for p in allowed)}. La phase {default} est affichée.")
+
+
+def parse_choice(raw: str | None, allowed: Iterable[str], default: str, what: str) -> tuple[str, str | None]:
+    """A value from an allow-list, or the default with a message."""
+    if raw is None or raw == "":
+        return default, None
+    options = list(allowed)
+    if raw in options:
+        return raw, None
+    return default, f"{what} « {_short(raw)} » inconnu(e) : {default} est affiché(e)."
+
+
+def parse_territory(raw: str | None, known: Iterable[str], phase: int) -> tuple[str | None, str | None]:
+    """`?ti=ti-2706` -> the id if it exists in that phase; otherwise None with a message."""
+    if raw is None or raw == "":
+        return None, None
+    value = raw.strip().lower()
+    if len(raw) > MAX_LEN or not _TI_RE.match(value):
+        return None, (f"Identifiant de territoire « {_short(raw)} » mal formé (attendu : ti- suivi de 4 chiffres, "
+                      "par exemple ti-2706). La carte est affichée sans sélection.")
+    if value not in set(known):
+        return None, (f"Le territoire {value} n'existe pas en phase {phase}. "
+                      "La carte est affichée sans sélection.")
+    return value, None

@@ -1,0 +1,43 @@
+"""Tables shown to users: French column names and French-formatted values."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from relance import fmt
+
+KIND_LABELS = {"epci": "EPCI", "ept": "EPT (Grand Paris)", "commune": "Commune"}
+
+
+def members_table(members: pd.DataFrame) -> pd.DataFrame:
+    """Member list of a territory: name, SIREN, type, population, communes."""
+    return pd.DataFrame({
+        "Membre": members["nom"],
+        "SIREN": members["siren"],
+        "Type": members["type"],
+        "Population": [fmt.nombre(v) for v in members["population"]],
+        "Communes": [fmt.nombre(v) for v in members["nb_communes"]],
+    })
+
+
+def departements_table(parts: pd.DataFrame) -> pd.DataFrame:
+    """Départements of a territory with the population shares both ways."""
+    return pd.DataFrame({
+        "Département": [f"{n} ({c})" for n, c in zip(parts["departement_nom"], parts["departement_code"],
+                                                       strict=True)],
+        "Population dans le territoire": [fmt.nombre(v) for v in parts["population"]],
+        "Part du territoire": [fmt.pourcent(v) for v in parts["part_territoire"]],
+        "Part du département": [fmt.pourcent(v) for v in parts["part_departement"]],
+    })
+
+
+def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
+    """The sources with their publisher, licence, vintage and row counts."""
+    return pd.DataFrame({
+        "Source": sources["titre"],
+        "Éditeur": sources["editeur"],
+        "Licence": sources["licence"],
+        "Millésime": sources["millesime"],
+        "Lignes chargées": [fmt.nombre(v) for v in sources["lignes"]],
+        "Fichier": sources["fichier"],
+    })

@@ -1,0 +1,96 @@
+"""Streamlit glue shared by the pages: cached database access and URL-bound state."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from relance import config, db
+
+MESSAGES_KEY = "_messages_url"
+
+
+def _db_stamp() -> tuple[str, float]:
+    """The database path and its modification time: a rebuilt file opens a new connection."""
+    path = config.db_path()
+    return str(path), path.stat().st_mtime if path.exists() else 0.0
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str, mtime: float):
+    return db.connect(path)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_run(path: str, mtime: float, name: str, params: tuple) -> pd.DataFrame:
+    return db.run(_connection(path, mtime), name, **dict(params))
+
+
+def run(name: str, **params) -> pd.DataFrame:
+    """Run a query through the per-process connection, results cached per parameters."""
+    path, mtime = _db_stamp()
+    return _cached_run(path, mtime, name, tuple(sorted(params.items())))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _cached_json(path: str, mtime: float, name: str, params: tuple):
+    frame = db.run(_connection(path, mtime), name, **dict(params))
+    return json.loads(frame.iloc[0, 0]) if len(frame) else None
+
+
+def run_json(name: str, **params):
+    """A query returning one JSON text, parsed once per process."""
+    path, mtime = _db_stamp()
+    return _cached_json(path, mtime, name, tuple(sorted(params.items())))
+
+
+def database_ready() -> bool:
+    """Show a French message and stop the page when the database was never built."""
+    if config.db_path().exists():
+        return True
+    st.error(f"La base de données n'est pas construite ({config.db_path()}). "
+             "Lancez `python -m relance build` (ou la commande d'installation du README).")
+    return False
+
+
+def url_state(key: str, parse: Callable[[str | None], tuple], serialize: Callable = str):
+    """Seed `st.session_state[key]` from the query string once per session; keep the URL in step."""
+    if key not in st.session_state:
+        value, message = parse(st.query_params.get(key))
+        st.session_state[key] = value
+        if message:
+            st.session_state.setdefault(MESSAGES_KEY, []).append(message)
+    sync_url(key, serialize)
+    return st.session_state[key]
+
+
+def sync_url(key: str, serialize: Callable = str) -> None:
+    """Write the current value of `key` to the query string (removed when None)."""
+    value = st.session_state.get(key)
+    if value is None:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != serialize(value):
+        st.query_params[key] = serialize(value)
+
+
+def show_url_messages() -> None:
+    """Show (once) the messages about query-string values that were not understood."""
+    for message in st.session_state.pop(MESSAGES_KEY, []):
+        st.warning(message, icon=":material/warning:")
+
+
+def require_navigation() -> None:
+    """Run pages through dashboard.py's st.navigation, never as Streamlit's legacy `pages/` app.
+
+    Streamlit treats an app with a `pages/` folder as a v1 multipage app until `st.navigation` is
+    first called: a first request straight to a page URL would then run the page alone.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Relance & Territoires — one script for a fresh machine.
+#   ./run.sh          install, build the database from the raw open data, open the dashboard
+#   ./run.sh test     install (Chromium included) and run every test
+# Settings: RELANCE_RAW (raw data, default ../shared/data/raw), RELANCE_DB (default data/relance.duckdb),
+#           PORT (dashboard port, default 8501), PYTHON (interpreter for the virtualenv, default python3).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+venv() {
+  if [ ! -x .venv/bin/python ]; then
+    "${PYTHON:-python3}" -m venv .venv
+  fi
+  local want stamp=.venv/.requirements.sha256
+  want=$(sha256sum requirements.txt | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
+    echo "Installation des dépendances Python (requirements.txt)…"
+    .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+    echo "$want" > "$stamp"
+  fi
+}
+
+chromium_installed() {
+  # Debian's chromium for the browser tests and static exports; never a downloaded browser.
+  if command -v chromium >/dev/null 2>&1; then return 0; fi
+  echo "Installation de Chromium (paquet Debian chromium)…"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium
+}
+
+case "${1:-run}" in
+  run)
+    venv
+    if ! .venv/bin/python -m relance build; then
+      if [ -f "${RELANCE_DB:-data/relance.duckdb}" ]; then
+        echo "La construction a échoué : le tableau de bord s'ouvre sur la base précédente." >&2
+      else
+        exit 1
+      fi
+    fi
+    exec .venv/bin/streamlit run dashboard.py --server.port "${PORT:-8501}"
+    ;;
+  test)
+    shift
+    venv
+    chromium_installed
+    exec .venv/bin/python -m pytest "$@"
+    ;;
+  *)
+    echo "usage: ./run.sh [run|test [pytest options]]" >&2
+    exit 2
+    ;;
+esac

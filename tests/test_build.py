@@ -1,0 +1,195 @@
+"""The build on the real raw data: known facts, exact members, integrity, bad input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from relance import build
+from relance.sources import SourceError
+
+
+def scalar(con, sql, *params):
+    return con.execute(sql, list(params)).fetchone()[0]
+
+
+def test_territory_and_member_counts(con):
+    counts = dict(con.execute("select phase, count(*) from territoire group by phase").fetchall())
+    assert counts == {1: 149, 2: 183}
+    members = dict(con.execute("select phase, count(*) from territoire_membre group by phase").fetchall())
+    assert members == {1: 588, 2: 641}
+    kinds = con.execute("select phase, kind, count(*) from territoire_membre group by all order by all").fetchall()
+    assert kinds == [(1, "commune", 38), (1, "epci", 547), (1, "ept", 3),
+                     (2, "commune", 12), (2, "epci", 626), (2, "ept", 3)]
+
+
+def test_members_of_named_territories(con):
+    def members(phase, ti):
+        return {r[0] for r in con.execute(
+            "select siren from territoire_membre where phase = ? and ti_id = ?", [phase, ti]).fetchall()}
+
+    assert members(1, "ti-2706") == {"215800467", "200067700", "200067916", "200068088", "245801063", "245804406"}
+    assert members(1, "ti-9303") == {"210600334"}
+    assert members(2, "ti-0101") == {"249710062", "249710070"}
+    assert members(2, "ti-8401") == {"200016905", "200040491", "200041366", "200041465", "200071413", "200072015",
+                                     "200073096", "240700716"}
+
+
+def test_ids_reused_across_phases_are_different_territories(con):
+    names = dict(con.execute("select phase, nom from territoire where ti_id = 'ti-0101'").fetchall())
+    assert names == {1: "Communauté d'agglomération Cap Excellence", 2: "Basse-Terre"}
+
+
+def test_named_territory_figures(con):
+    row = con.execute("select nom, population, nb_membres, nb_intercommunalites, nb_communes, departements "
+                      "from territoire where phase = 1 and ti_id = 'ti-2706'").fetchone()
+    assert row == ("Nevers Val de Loire", 138181, 6, 5, 102, "58,18")
+    row = con.execute("select population, nb_communes, departements from territoire "
+                      "where phase = 2 and ti_id = 'ti-8401'").fetchone()
+    assert row == (262216, 207, "07,26")
+
+
+def test_population_is_the_sum_of_member_communes(con):
+    mismatches = scalar(con, """
+        select count(*) from territoire t
+        join (select tc.phase, tc.ti_id, sum(c.population) as pop from territoire_commune tc
+              join commune c on c.code = tc.commune_code group by all) s using (phase, ti_id)
+        where s.pop <> t.population""")
+    assert mismatches == 0
+
+
+def test_every_commune_in_one_territory_per_phase_and_known(con):
+    sql = "select count(*) from territoire_commune tc anti join commune c on c.code = tc.commune_code"
+    assert scalar(con, sql) == 0
+    assert scalar(con, "select count(*) - count(distinct (phase, commune_code)) from territoire_commune") == 0
+
+
+def test_keys_unique_and_not_null(con):
+    assert scalar(con, "select count(*) from region") == 18
+    assert scalar(con, "select count(*) from departement") == 101
+    assert scalar(con, "select count(*) from epci") == 1255
+    assert scalar(con, "select count(*) from commune where population is null or departement_code is null") == 0
+
+
+def test_multi_departement_territories(con):
+    counts = dict(con.execute("select phase, count(*) from territoire where departements like '%,%' "
+                              "group by phase").fetchall())
+    # Counted from the communes of each member (an EPCI can straddle a border): a little above
+    # PROVENANCE's 57 and 63, counted from the EPCI's main département.
+    assert counts == {1: 59, 2: 65}
+
+
+def test_every_territory_has_a_polygon_on_the_map(con):
+    import shapely
+
+    for phase, expected in ((1, 149), (2, 183)):
+        fc = json.loads(scalar(con, "select geojson from carte_couche where couche = 'territoires' and phase = ?",
+                               phase))
+        geoms = {f["properties"]["ti_id"]: shapely.geometry.shape(f["geometry"]) for f in fc["features"]}
+        assert len(geoms) == expected
+        assert all(g.geom_type in ("Polygon", "MultiPolygon") and g.area > 0 for g in geoms.values())
+    # The five phase-1 territories published as points now have polygons.
+    rebuilt = [r[0] for r in con.execute("select ti_id from territoire where geometrie_source like 'reconstruite%' "
+                                         "order by ti_id").fetchall()]
+    assert rebuilt == ["ti-2706", "ti-8416", "ti-9301", "ti-9303", "ti-9307"]
+
+
+def test_map_geometry_budget(con):
+    size = sum(len(r[0]) for r in con.execute(
+        "select geojson from carte_couche where couche in ('territoires', 'departements_contours') and "
+        "(phase = 2 or phase is null)").fetchall())
+    assert size <= 400_000
+
+
+def test_barometre_long_form(con):
+    assert scalar(con, "select count(*) from indicateur_valeur where maille = 'departement'") == 22326
+    assert scalar(con, "select count(*) from indicateur_valeur where maille = 'region'") == 4087
+    assert scalar(con, "select count(*) from indicateur_valeur where maille = 'national'") == 234
+    national = scalar(con, "select valeur from indicateur_valeur where id_indicateur = "
+                           "'nb-entreprises-industrielles-agricoles' and maille = 'national' and date = '2022-12-31'")
+    assert national == 8972
+    total = scalar(con, "select sum(valeur) from indicateur_valeur where id_indicateur = "
+                        "'nb-entreprises-industrielles-agricoles' and maille = 'departement' and date = '2022-12-31'")
+    assert total == 9640
+
+
+def test_build_is_idempotent(raw_dir, built_db, tmp_path):
+    again = tmp_path / "again.duckdb"
+    build.build(raw_dir, again)
+    import duckdb
+
+    for path in (built_db, again):
+        con = duckdb.connect(str(path), read_only=True)
+        rows = con.execute("select phase, ti_id, population, nb_communes from territoire order by all").fetchall()
+        con.close()
+        if path == built_db:
+            first = rows
+    assert rows == first
+
+
+def _sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _assert_fails_and_keeps(raw, db_path, *needles):
+    before = _sha(db_path)
+    with pytest.raises((SourceError, build.BuildError)) as info:
+        build.build(raw, db_path)
+    message = str(info.value)
+    for needle in needles:
+        assert needle in message, message
+    assert _sha(db_path) == before
+    assert not list(db_path.parent.glob("*.tmp"))
+
+
+def test_truncated_geojson_names_file_and_line(raw_dir, raw_copy, good_db):
+    relative = "anct-territoires-industrie-phase2/ti_geom.geojson"
+    content = (raw_dir / relative).read_bytes()
+    raw = raw_copy(relative, content[: len(content) // 2])
+    _assert_fails_and_keeps(raw, good_db, "ti_geom.geojson", "JSON tronqué", "ligne")
+
+
+def test_csv_missing_column_names_file_and_column(raw_dir, raw_copy, good_db):
+    relative = ("barometre-resultats-action-publique/departements-detail/"
+                "barometre-resultats-relance-emploi-economie-detail-departement-58.csv")
+    text = (raw_dir / relative).read_text(encoding="utf-8").splitlines()
+    cut = [",".join(line.split(",")[:-1]) for line in text]  # drops `unite`
+    raw = raw_copy(relative, ("\n".join(cut) + "\n").encode())
+    _assert_fails_and_keeps(raw, good_db, "departement-58.csv", "colonne(s) manquante(s) : unite")
+
+
+def test_unknown_member_siren_names_territory(raw_dir, raw_copy, good_db):
+    relative = "anct-territoires-industrie-phase2/ti_geom.geojson"
+    data = json.loads((raw_dir / relative).read_text(encoding="utf-8"))
+    data["features"][0]["properties"]["liste_geo"] += "; CC Imaginaire (999999999)"
+    raw = raw_copy(relative, json.dumps(data).encode())
+    _assert_fails_and_keeps(raw, good_db, "ti_geom.geojson", "999999999", "ti-0101", "entité 1")
+
+
+def test_missing_source_file(raw_copy, good_db):
+    relative = "decoupage-administratif-6.0.0/epci.json"
+    raw = raw_copy(relative, None)
+    (raw / relative).unlink(missing_ok=True)
+    _assert_fails_and_keeps(raw, good_db, "epci.json", "absent")
+
+
+def test_cp1252_csv(raw_dir, raw_copy, good_db):
+    relative = ("barometre-resultats-action-publique/departements-detail/"
+                "barometre-resultats-relance-emploi-economie-detail-departement-01.csv")
+    text = (raw_dir / relative).read_text(encoding="utf-8")
+    raw = raw_copy(relative, text.encode("cp1252", errors="replace"))
+    _assert_fails_and_keeps(raw, good_db, "departement-01.csv", "non UTF-8")
+
+
+def test_cli_reports_failure_and_keeps_database(raw_copy, good_db, capsys):
+    from relance.__main__ import main
+
+    relative = "anct-territoires-industrie-phase1/polygone-4326_ti.geojson"
+    raw = raw_copy(relative, b'{"type": "FeatureCollection", "features": [')
+    before = _sha(good_db)
+    assert main(["build", "--raw", str(raw), "--db", str(good_db)]) == 1
+    err = capsys.readouterr().err
+    assert "polygone-4326_ti.geojson" in err and "La base précédente est conservée" in err
+    assert _sha(good_db) == before

@@ -1,0 +1,43 @@
+"""Every query file runs with its documented parameters and returns its documented columns."""
+
+from __future__ import annotations
+
+import pytest
+
+from relance import db
+
+SAMPLE = {"phase": 1, "ti": "ti-2706", "couche": "departements_contours"}
+
+
+@pytest.mark.parametrize("query", db.all_queries(), ids=lambda q: q.name)
+def test_query_runs_with_documented_params(con, query):
+    assert query.description, f"{query.name}: header comment missing"
+    frame = db.run(con, query.name, **{name: SAMPLE[name] for name in query.params})
+    assert list(frame.columns) == query.columns
+    assert len(frame) > 0
+
+
+def test_values_are_bound_not_formatted(con):
+    hostile = "ti-2706' or '1'='1"
+    assert db.run(con, "territoire", phase=1, ti=hostile).empty
+
+
+def test_unknown_parameter_rejected(con):
+    with pytest.raises(TypeError):
+        db.run(con, "territoires", phase=1, ti="ti-2706")
+
+
+def test_unknown_query_rejected():
+    with pytest.raises(KeyError):
+        db.query("../build")
+
+
+def test_territory_queries_figures(con):
+    territories = db.run(con, "territoires", phase=2)
+    assert len(territories) == 183
+    row = db.run(con, "territoire", phase=1, ti="ti-2706").iloc[0]
+    assert row["departements_noms"] == "Nièvre (58), Cher (18)"
+    assert row["region_nom"] == "Bourgogne-Franche-Comté"
+    members = db.run(con, "territoire_membres", phase=1, ti="ti-2706")
+    assert members.iloc[0].tolist()[:3] == ["245804406", "epci", "CA de Nevers"]
+    assert members["population"].sum() == 138181
