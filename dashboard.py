@@ -5,14 +5,13 @@ import streamlit as st
 from relance import state, ui
 from relance.metrics import DEFAULT_PHASE, PHASES
 
+ui.require_navigation()
 st.set_page_config(page_title="Relance & Territoires", page_icon=":material/factory:", layout="wide")
 
 
 def _phase_changed() -> None:
     # Territory ids are reused across phases for different territories: a phase change clears the selection.
     st.session_state["ti"] = None
-    ui.sync_url("ti")
-    ui.sync_url("phase")
 
 
 ui.url_state("phase", lambda raw: state.parse_phase(raw, PHASES, DEFAULT_PHASE))

@@ -40,7 +40,7 @@ case "${1:-run}" in
         exit 1
       fi
     fi
-    exec .venv/bin/streamlit run dashboard.py --server.port "${PORT:-8501}"
+    exec .venv/bin/python -m relance serve --server.port "${PORT:-8501}"
     ;;
   test)
     shift

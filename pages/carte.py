@@ -24,13 +24,12 @@ def _map_clicked() -> None:
     location = points[0].get("location") if points else None
     if location in names:
         st.session_state["ti"] = location
-        ui.sync_url("ti")
 
 
 col_map, col_panel = st.columns([3, 2], gap="medium")
 with col_map:
     st.selectbox("Indicateur coloré", options=list(METRICS), format_func=lambda k: METRICS[k].libelle,
-                 key="metrique", on_change=ui.sync_url, args=("metrique",))
+                 key="metrique")
     fig = charts.territory_map(
         ui.run_json("carte_territoires", phase=phase), territories, METRICS[st.session_state["metrique"]], phase,
         ui.run_json("carte_fond", couche="departements_contours"), ui.run_json("carte_fond", couche="encarts"),
@@ -42,7 +41,7 @@ with col_map:
 
 with col_panel:
     st.selectbox("Territoire", options=known, format_func=lambda t: f"{names[t]} ({t})", key="ti", index=None,
-                 placeholder="Rechercher un territoire…", on_change=ui.sync_url, args=("ti",))
+                 placeholder="Rechercher un territoire…")
     ti = st.session_state["ti"]
     if ti is None:
         st.info(f"{len(known)} territoires en {PHASES[phase].lower()}. Choisissez-en un dans la liste ou sur la carte.")

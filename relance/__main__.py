@@ -1,4 +1,4 @@
-"""Command line: `python -m relance build [--raw DIR] [--db FILE]`."""
+"""Command line: `python -m relance build [--raw DIR] [--db FILE]`, `python -m relance serve [streamlit options]`."""
 
 from __future__ import annotations
 
@@ -38,7 +38,15 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--raw", help="répertoire des données brutes (défaut : $RELANCE_RAW ou ../shared/data/raw)")
     build.add_argument("--db", help="fichier de base (défaut : $RELANCE_DB ou data/relance.duckdb)")
     build.set_defaults(func=_build)
-    args = parser.parse_args(argv)
+    serve = commands.add_parser("serve", help="ouvre le tableau de bord (streamlit run dashboard.py)")
+    serve.set_defaults(func=None)
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "serve":
+        from relance.serve import main as serve_main
+
+        return serve_main(rest)
+    if rest:
+        parser.error(f"arguments inconnus : {' '.join(rest)}")
     return args.func(args)
 
 

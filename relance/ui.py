@@ -57,7 +57,11 @@ def database_ready() -> bool:
 
 
 def url_state(key: str, parse: Callable[[str | None], tuple], serialize: Callable = str):
-    """Seed `st.session_state[key]` from the query string once per session; keep the URL in step."""
+    """Seed `st.session_state[key]` from the query string once per session; keep the URL in step.
+
+    Call it at the top of every run, before the widget keyed `key`: the URL is written here, in the
+    script, because query-string changes made inside widget callbacks do not reach the browser.
+    """
     if key not in st.session_state:
         value, message = parse(st.query_params.get(key))
         st.session_state[key] = value

@@ -11,6 +11,14 @@ import pytest
 from relance import build, config, db
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_legacy_pages_mode():
+    """As `python -m relance serve` does: Streamlit's v1 `pages/` mode off before any app runs."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+
+
 @pytest.fixture(scope="session")
 def raw_dir() -> Path:
     path = config.raw_dir()
