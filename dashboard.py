@@ -3,10 +3,12 @@
 import streamlit as st
 
 from relance import state, ui
+from relance.config import REPO_ROOT
 from relance.metrics import DEFAULT_PHASE, PHASES
 
 ui.require_navigation()
-st.set_page_config(page_title="Relance & Territoires", page_icon=":material/factory:", layout="wide")
+st.set_page_config(page_title="Relance & Territoires", page_icon=str(REPO_ROOT / "assets" / "favicon.png"),
+                   layout="wide")
 
 
 def _phase_changed() -> None:

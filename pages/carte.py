@@ -31,9 +31,9 @@ with col_map:
     st.selectbox("Indicateur coloré", options=list(METRICS), format_func=lambda k: METRICS[k].libelle,
                  key="metrique")
     fig = charts.territory_map(
-        ui.run_json("carte_territoires", phase=phase), territories, METRICS[st.session_state["metrique"]], phase,
-        ui.run_json("carte_fond", couche="departements_contours"), ui.run_json("carte_fond", couche="encarts"),
-        selected=st.session_state["ti"],
+        ui.layer_url("carte_territoires", phase=phase), territories, METRICS[st.session_state["metrique"]], phase,
+        ui.layer_url("carte_fond", couche="departements"), list(ui.run("departements")["code"]),
+        ui.run_json("carte_fond", couche="encarts"), selected=st.session_state["ti"],
     )
     st.plotly_chart(fig, key="carte", on_select=_map_clicked, selection_mode="points",
                     config={"topojsonURL": "app/static/", "displaylogo": False})
@@ -49,7 +49,7 @@ with col_panel:
         info = ui.run("territoire", phase=phase, ti=ti).iloc[0]
         st.subheader(info["nom"])
         st.caption(f"{info['ti_id']} · {PHASES[phase]} · Région {info['region_nom']}")
-        c1, c2, c3 = st.columns(3)
+        c1, c2, c3 = st.columns([4, 4, 3])
         c1.metric("Population", fmt.nombre(info["population"]))
         c2.metric("Intercommunalités", fmt.nombre(info["nb_intercommunalites"]))
         c3.metric("Communes", fmt.nombre(info["nb_communes"]))

@@ -1,4 +1,4 @@
--- A background layer of the map shared by both phases: 'departements' (polygons), 'departements_contours' (border lines), 'encarts' (overseas inset frames).
+-- A background layer of the map shared by both phases: 'departements' (polygons keyed by properties.code), 'encarts' (overseas inset frames).
 -- params: $couche VARCHAR
 -- columns: geojson
 select geojson

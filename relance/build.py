@@ -218,14 +218,12 @@ def _map_layers(phase_geoms: dict[int, tuple[list[str], list, list[str]]], dep_p
         parts = [g for g, r in zip(dep_polygons["geometry"], dep_regions, strict=True) if r == region]
         if parts:
             transforms[region] = geo.inset_transform(region, shapely.union_all(parts).bounds)
-    dep_display = geo.simplify_coverage(geo.to_display(list(dep_polygons["geometry"]), dep_regions, transforms))
-    lon, lat = geo.boundary_lines(dep_display)
+    dep_display = geo.simplify_coverage(geo.to_display(list(dep_polygons["geometry"]), dep_regions, transforms),
+                                        tolerance=geo.BACKGROUND_TOLERANCE)
     layers = [
         {"couche": "departements", "phase": None,
          "geojson": json.dumps(geo.feature_collection(list(dep_polygons["code"]), dep_display, "code"),
                                separators=(",", ":"))},
-        {"couche": "departements_contours", "phase": None,
-         "geojson": json.dumps({"lon": lon, "lat": lat}, separators=(",", ":"))},
         {"couche": "encarts", "phase": None, "geojson": json.dumps(geo.inset_frames(), separators=(",", ":"))},
         {"couche": "transformations_outre_mer", "phase": None, "geojson": json.dumps(transforms)},
     ]

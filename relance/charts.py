@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -14,6 +15,8 @@ FONT = "Arial, Helvetica, sans-serif"
 COLORSCALE = "Blues"
 SELECTION_COLOR = "#d62728"
 BORDER_COLOR = "#4d4d4d"
+FRANCE_LON = (-10.8, 9.8)  # degrees: metropolitan France and the overseas insets west of it
+FRANCE_LAT = (41.0, 51.3)
 
 
 def source_territoires(phase: int) -> str:
@@ -31,22 +34,23 @@ def _layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int)
                "xanchor": "left", "y": 0.98, "yanchor": "top"},
         font={"family": FONT, "size": 13, "color": "#222"},
         separators=fmt.PLOTLY_SEPARATORS,
-        margin={"l": 10, "r": 10, "t": 70, "b": 50},
+        margin={"l": 10, "r": 10, "t": 70, "b": 120},
         height=height,
         paper_bgcolor="white",
         plot_bgcolor="white",
-        annotations=[{"text": source, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0, "y": -0.02,
+        annotations=[{"text": source, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0, "y": -0.2,
                       "xanchor": "left", "yanchor": "top", "font": {"size": 10, "color": "#555"}}],
     )
     return fig
 
 
 def territory_map(
-    geojson: dict,
+    geojson: dict | str,
     territories: pd.DataFrame,
     metric: Metric,
     phase: int,
-    borders: dict,
+    departements: dict | str,
+    departement_codes: list[str],
     insets: list[dict],
     selected: str | None = None,
     subtitle: str = "",
@@ -54,6 +58,8 @@ def territory_map(
     """Choropleth of the territories of one phase coloured by `metric`, département borders on top.
 
     `territories` holds ti_id, nom, region_nom, departements_noms and the metric's column.
+    `geojson` and `departements` are FeatureCollections (exports) or their URLs (the page: the browser
+    fetches and caches them once, each rerun then sends only ids and values).
     """
     values = territories[metric.key].astype(float)
     hover_values = [fmt.unite(v, metric.unite, metric.decimales) for v in values]
@@ -65,13 +71,17 @@ def territory_map(
     fig.add_trace(go.Choropleth(
         geojson=geojson, featureidkey="properties.ti_id", locations=territories["ti_id"], z=values,
         colorscale=COLORSCALE, marker={"line": {"color": "white", "width": 0.6}},
-        colorbar={"title": {"text": f"{metric.libelle}<br>({metric.unite})", "side": "top"}, "thickness": 14,
-                  "len": 0.7, "tickformat": ",.0f" if metric.decimales == 0 else ",.1f"},
+        colorbar={"title": {"text": f"{metric.libelle} ({metric.unite})", "side": "top"}, "orientation": "h",
+                  "thickness": 12, "len": 0.6, "x": 0.5, "xanchor": "center", "y": -0.02, "yanchor": "top",
+                  "tickformat": ",.0f" if metric.decimales == 0 else ",.1f"},
         customdata=customdata, hovertemplate=hover, name="Territoires",
     ))
-    fig.add_trace(go.Scattergeo(
-        lon=borders["lon"], lat=borders["lat"], mode="lines", line={"color": BORDER_COLOR, "width": 0.5},
-        hoverinfo="skip", name="Départements", showlegend=False,
+    # Département outlines over the territories; left out of hover, so clicks reach the territory beneath.
+    fig.add_trace(go.Choropleth(
+        geojson=departements, featureidkey="properties.code", locations=departement_codes,
+        z=np.zeros(len(departement_codes)), colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+        showscale=False, marker={"line": {"color": BORDER_COLOR, "width": 0.5}}, hoverinfo="skip",
+        name="Départements",
     ))
     frame_lon, frame_lat = [], []
     for inset in insets:
@@ -87,13 +97,18 @@ def territory_map(
     ))
     if selected is not None and selected in set(territories["ti_id"]):
         row = territories[territories["ti_id"] == selected]
+        if isinstance(geojson, dict):  # only the selected feature, not the whole layer again
+            geojson = {"type": "FeatureCollection",
+                       "features": [f for f in geojson["features"] if f["properties"]["ti_id"] == selected]}
         fig.add_trace(go.Choropleth(
             geojson=geojson, featureidkey="properties.ti_id", locations=row["ti_id"], z=[1],
             colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
             marker={"line": {"color": SELECTION_COLOR, "width": 2.5}},
             customdata=[customdata[int(row.index[0])]], hovertemplate=hover, name="Sélection",
         ))
-    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator", bgcolor="white")
+    # A fixed frame (metropolitan France and the insets) fills the figure better than fitbounds.
+    fig.update_geos(visible=False, projection_type="mercator", bgcolor="white", lonaxis_range=list(FRANCE_LON),
+                    lataxis_range=list(FRANCE_LAT))
     return _layout(fig, f"{metric.libelle} des Territoires d'industrie",
                    subtitle or f"{PHASES[phase]}, {len(territories)} territoires",
-                   source_territoires(phase), height=720)
+                   source_territoires(phase), height=620)

@@ -25,6 +25,8 @@ INSET_HALF_HEIGHT = 0.75  # degrees of latitude
 # the coordinate grid of the map geometry (degrees; 0.001 deg is about 100 m).
 MAP_TOLERANCE = 0.012
 MAP_PRECISION = 0.001
+# Départements are drawn as thin orientation lines: a coarser simplification keeps the map light.
+BACKGROUND_TOLERANCE = 0.025
 # Distance (degrees, about 500 m) within which a rebuilt territory's vertices snap to its neighbours.
 SNAP_TOLERANCE = 0.005
 
@@ -135,19 +137,6 @@ def feature_collection(ids: list[str], geoms: list, key: str) -> dict:
             for i, g in zip(ids, geoms, strict=True)
         ],
     }
-
-
-def boundary_lines(geoms: list) -> tuple[list, list]:
-    """Lon/lat arrays (None between lines) of the borders of polygons, each edge once."""
-    edges = shapely.line_merge(shapely.union_all([shapely.boundary(g) for g in geoms]))
-    lines = list(edges.geoms) if hasattr(edges, "geoms") else [edges]
-    lon: list = []
-    lat: list = []
-    for line in lines:
-        coords = np.asarray(line.coords)
-        lon.extend([*np.round(coords[:, 0], 3).tolist(), None])
-        lat.extend([*np.round(coords[:, 1], 3).tolist(), None])
-    return lon, lat
 
 
 def inset_frames() -> list[dict]:

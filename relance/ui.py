@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import tempfile
 from collections.abc import Callable
 
 import pandas as pd
@@ -45,6 +48,33 @@ def run_json(name: str, **params):
     """A query returning one JSON text, parsed once per process."""
     path, mtime = _db_stamp()
     return _cached_json(path, mtime, name, tuple(sorted(params.items())))
+
+
+STATIC_DIR = config.REPO_ROOT / "static" / "carte"
+STATIC_URL = "app/static/carte"
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _layer_url(path: str, mtime: float, name: str, params: tuple) -> str:
+    text = db.run(_connection(path, mtime), name, **dict(params)).iloc[0, 0]
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    target = STATIC_DIR / f"{name}-{digest}.geojson"
+    if not target.exists():
+        STATIC_DIR.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=STATIC_DIR, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, target)
+    return f"{STATIC_URL}/{target.name}"
+
+
+def layer_url(name: str, **params) -> str:
+    """URL of a map layer served by Streamlit's static serving, named by its content hash.
+
+    The browser fetches (and caches) the geometry once; each rerun then sends only ids and values.
+    """
+    path, mtime = _db_stamp()
+    return _layer_url(path, mtime, name, tuple(sorted(params.items())))
 
 
 def database_ready() -> bool:

@@ -98,7 +98,7 @@ def test_every_territory_has_a_polygon_on_the_map(con):
 
 def test_map_geometry_budget(con):
     size = sum(len(r[0]) for r in con.execute(
-        "select geojson from carte_couche where couche in ('territoires', 'departements_contours') and "
+        "select geojson from carte_couche where couche in ('territoires', 'departements') and "
         "(phase = 2 or phase is null)").fetchall())
     assert size <= 400_000
 

@@ -6,7 +6,7 @@ import pytest
 
 from relance import db
 
-SAMPLE = {"phase": 1, "ti": "ti-2706", "couche": "departements_contours"}
+SAMPLE = {"phase": 1, "ti": "ti-2706", "couche": "departements"}
 
 
 @pytest.mark.parametrize("query", db.all_queries(), ids=lambda q: q.name)

@@ -1,0 +1,124 @@
+"""Foundation figures: build time, map geometry weight, warm queries, map page reruns (ours vs naive).
+
+Run: .venv/bin/python bench/bench_map.py   (prints; asserts nothing)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import machine, p95, stats_ms, timings
+from relance import build, config, db
+
+SAMPLE = {"phase": 1, "ti": "ti-2706", "couche": "departements"}
+
+NAIVE_PAGE = '''
+import json, plotly.graph_objects as go, streamlit as st
+raw = "{raw}"
+phase = st.radio("phase", [1, 2])
+path = raw + ("/anct-territoires-industrie-phase1/polygone-4326_ti.geojson" if phase == 1
+              else "/anct-territoires-industrie-phase2/ti_geom.geojson")
+geo = json.load(open(path, encoding="utf-8"))
+deps = json.load(open(raw + "/anct-carto-admin-2025/polygone-4326_dep.geojson", encoding="utf-8"))
+key = "id_ti" if phase == 1 else "id_territoire"
+ids = [f["properties"][key] for f in geo["features"]]
+fig = go.Figure(go.Choropleth(geojson=deps, featureidkey="properties.insee_dep",
+                              locations=[f["properties"]["insee_dep"] for f in deps["features"]],
+                              z=[0] * len(deps["features"]), showscale=False))
+fig.add_trace(go.Choropleth(geojson=geo, featureidkey="properties." + key, locations=ids, z=list(range(len(ids)))))
+fig.update_geos(fitbounds="locations", visible=False)
+st.plotly_chart(fig)
+'''
+
+
+def apptest_reruns(script: Path, change, repeat: int) -> list[float]:
+    """Seconds per rerun of a Streamlit script after a widget change (server side, AppTest)."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    PagesManager.uses_pages_directory = False
+    at = AppTest.from_file(str(script), default_timeout=120)
+    at.run()
+    out = []
+    for i in range(repeat + 1):
+        start = time.perf_counter()
+        change(at, i)
+        if at.exception:
+            raise RuntimeError(at.exception)
+        if i:  # the first change warms the caches
+            out.append(time.perf_counter() - start)
+    return out
+
+
+def main() -> None:
+    raw = config.raw_dir()
+    print(f"Machine : {machine()}")
+    print(f"Données brutes : {raw}\n")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db_path = Path(tmp) / "bench.duckdb"
+        builds = []
+        for _ in range(3):
+            start = time.perf_counter()
+            build.build(raw, db_path)
+            builds.append(time.perf_counter() - start)
+        print(f"Construction de la base (3 fois) : min {min(builds):.1f} s, max {max(builds):.1f} s (cible ≤ 30 s)")
+
+        con = db.connect(db_path)
+        layer = {(c, p): len(g.encode()) for c, p, g in con.execute(
+            "select couche, phase, geojson from carte_couche").fetchall()}
+        raw_dep = (raw / "anct-carto-admin-2025/polygone-4326_dep.geojson").stat().st_size
+        raw_ti = {1: (raw / "anct-territoires-industrie-phase1/polygone-4326_ti.geojson").stat().st_size,
+                  2: (raw / "anct-territoires-industrie-phase2/ti_geom.geojson").stat().st_size}
+        print("\nGéométrie envoyée à la carte (territoires + limites de départements) :")
+        for phase in (1, 2):
+            ours = layer[("territoires", phase)] + layer[("departements", None)]
+            naive = raw_ti[phase] + raw_dep
+            print(f"  phase {phase} : {ours / 1000:7.1f} Ko, brut {naive / 1e6:.2f} Mo, "
+                  f"ratio {naive / ours:5.1f}× (cible ≤ 400 Ko, ≥ 10×)")
+        fc = json.loads(con.execute("select geojson from carte_couche where couche = 'territoires' and phase = 2")
+                        .fetchone()[0])
+        vertices = sum(len(ring) for f in fc["features"] for poly in (
+            f["geometry"]["coordinates"] if f["geometry"]["type"] == "MultiPolygon" else [f["geometry"]["coordinates"]])
+            for ring in poly)
+        print(f"  phase 2 : {len(fc['features'])} territoires, {vertices} sommets")
+
+        print("\nRequêtes, à chaud (200 exécutions) :")
+        slowest = 0.0
+        for query in db.all_queries():
+            params = {name: SAMPLE[name] for name in query.params}
+            values = timings(lambda q=query, p=params: db.run(con, q.name, **p), repeat=200, warmup=3)
+            slowest = max(slowest, p95(values))
+            print(f"  {query.name:<26} {stats_ms(values)}")
+        print(f"  p95 le plus lent : {slowest * 1000:.1f} ms (cible ≤ 10 ms)")
+        con.close()
+
+        import os
+
+        os.environ["RELANCE_DB"] = str(db_path)
+        app = config.REPO_ROOT / "dashboard.py"
+        print("\nPage Carte, changement de filtre, côté serveur (AppTest, 20 changements chacun) :")
+        metrics = ["nb_communes", "population", "nb_intercommunalites"]
+        ours_metric = apptest_reruns(app, lambda at, i: at.selectbox(key="metrique").set_value(
+            metrics[i % 3]).run(), 20)
+        print(f"  indicateur coloré       {stats_ms(ours_metric)}")
+        ours_phase = apptest_reruns(app, lambda at, i: at.radio(key="phase").set_value(1 + i % 2).run(), 20)
+        print(f"  phase                   {stats_ms(ours_phase)}")
+        ids = ["ti-2706", "ti-9301", "ti-8416", "ti-1104"]
+        ours_ti = apptest_reruns(app, lambda at, i: at.selectbox(key="ti").set_value(ids[i % 4]).run(), 20)
+        print(f"  territoire              {stats_ms(ours_ti)}")
+        naive_script = Path(tmp) / "naive.py"
+        naive_script.write_text(NAIVE_PAGE.format(raw=raw), encoding="utf-8")
+        naive = apptest_reruns(naive_script, lambda at, i: at.radio[0].set_value(1 + i % 2).run(), 10)
+        print(f"  carte naïve (géométrie brute) {stats_ms(naive)}")
+        print(f"  rapport p95 naïve / nôtre (phase) : {p95(naive) / p95(ours_phase):.1f}× (cible ≤ 150 ms p95)")
+
+
+if __name__ == "__main__":
+    main()
