@@ -88,6 +88,23 @@ def main() -> None:
             f["geometry"]["coordinates"] if f["geometry"]["type"] == "MultiPolygon" else [f["geometry"]["coordinates"]])
             for ring in poly)
         print(f"  phase 2 : {len(fc['features'])} territoires, {vertices} sommets")
+        import plotly.io as pio
+
+        from relance import charts
+        from relance.metrics import METRICS
+
+        territories = db.run(con, "territoires", phase=2)
+        codes = list(db.run(con, "departements")["code"])
+        insets = json.loads(db.run(con, "carte_fond", couche="encarts").iloc[0, 0])
+        by_url = charts.territory_map("app/static/carte/t.geojson", territories, METRICS["population"], 2,
+                                      "app/static/carte/d.geojson", codes, insets, selected="ti-8401")
+        inline = charts.territory_map(fc, territories, METRICS["population"], 2,
+                                      json.loads(db.run(con, "carte_fond", couche="departements").iloc[0, 0]),
+                                      codes, insets, selected="ti-8401")
+        per_rerun = len(pio.to_json(by_url, validate=False))
+        print(f"  figure envoyée à chaque rerun : {per_rerun / 1000:.1f} Ko (géométrie par URL, chargée une fois "
+              f"et mise en cache par le navigateur) ; avec la géométrie incluse : "
+              f"{len(pio.to_json(inline, validate=False)) / 1000:.1f} Ko")
 
         print("\nRequêtes, à chaud (200 exécutions) :")
         slowest = 0.0

@@ -71,7 +71,7 @@ def territory_map(
     fig.add_trace(go.Choropleth(
         geojson=geojson, featureidkey="properties.ti_id", locations=territories["ti_id"], z=values,
         colorscale=COLORSCALE, marker={"line": {"color": "white", "width": 0.6}},
-        colorbar={"title": {"text": f"{metric.libelle} ({metric.unite})", "side": "top"}, "orientation": "h",
+        colorbar={"title": {"text": metric.titre_legende, "side": "top"}, "orientation": "h",
                   "thickness": 12, "len": 0.6, "x": 0.5, "xanchor": "center", "y": -0.02, "yanchor": "top",
                   "tickformat": ",.0f" if metric.decimales == 0 else ",.1f"},
         customdata=customdata, hovertemplate=hover, name="Territoires",

@@ -13,14 +13,20 @@ class Metric:
     libelle: str
     unite: str
     decimales: int = 0
+    legende: str = ""  # colour-bar title; defaults to "libellé (unité)"
+
+    @property
+    def titre_legende(self) -> str:
+        return self.legende or f"{self.libelle} ({self.unite})"
 
 
 METRICS: dict[str, Metric] = {
     m.key: m
     for m in [
         Metric("population", "Population", "habitants"),
-        Metric("nb_intercommunalites", "Intercommunalités membres", "intercommunalités"),
-        Metric("nb_communes", "Communes", "communes"),
+        Metric("nb_intercommunalites", "Intercommunalités membres", "intercommunalités",
+               legende="Intercommunalités membres (EPCI, EPT)"),
+        Metric("nb_communes", "Communes", "communes", legende="Nombre de communes"),
     ]
 }
 DEFAULT_METRIC = "population"

@@ -60,7 +60,7 @@ def test_map_phase_and_metric():
     at.selectbox(key="metrique").set_value("nb_communes").run()
     figure = map_figure(at)
     trace = choropleth(figure)
-    assert "Communes" in trace["colorbar"]["title"]["text"]
+    assert trace["colorbar"]["title"]["text"] == "Nombre de communes"
     basse_terre = trace["locations"].index("ti-0101")
     assert values(trace["z"])[basse_terre] == 17
     assert "17\u00a0communes" in trace["customdata"][basse_terre][4]
