@@ -1,43 +1,72 @@
-"""Carte: the Territoires d'industrie of one phase, coloured by a metric; a territory's panel."""
+"""Carte: the Territoires d'industrie of one phase, coloured by a metric or a France Relance indicator."""
 
 import streamlit as st
 
-from relance import charts, fmt, state, tables, ui
-from relance.metrics import DEFAULT_METRIC, METRICS, PHASES
+from relance import charts, fmt, state, tables, ui, views
+from relance.metrics import DEFAULT_METRIC, DEFAULT_MODE, METRIC_CHOICES, METRICS, MODES, PHASES, RELANCE
 
 ui.require_navigation()
 st.title("Carte des Territoires d'industrie")
-if not ui.database_ready():
-    st.stop()
+ui.database_ready()
 
-phase = st.session_state["phase"]
+phase, priorite = st.session_state["phase"], st.session_state["priorite"]
 territories = ui.run("territoires", phase=phase)
 known = list(territories["ti_id"])
 names = dict(zip(territories["ti_id"], territories["nom"], strict=True))
-ui.url_state("metrique", lambda raw: state.parse_choice(raw, METRICS, DEFAULT_METRIC, "Indicateur de carte"))
+ui.url_state("metrique", lambda raw: state.parse_choice(raw, METRIC_CHOICES, DEFAULT_METRIC, "Indicateur de carte"))
+ui.url_state("mode", lambda raw: state.parse_choice(raw, MODES, DEFAULT_MODE, "Mode de carte"))
 ui.url_state("ti", lambda raw: state.parse_territory(raw, known, phase))
 ui.show_url_messages()
+indicator = ui.current_indicator()
 
 
 def _map_clicked() -> None:
     points = st.session_state["carte"]["selection"]["points"]
-    location = points[0].get("location") if points else None
-    if location in names:
+    location = next((p.get("location") for p in points if p.get("location") in names), None)
+    if location:
         st.session_state["ti"] = location
 
 
+choice_labels = {RELANCE: "Indicateur France Relance (barre latérale)", **{k: m.libelle for k, m in METRICS.items()}}
 col_map, col_panel = st.columns([3, 2], gap="medium")
 with col_map:
-    st.selectbox("Indicateur coloré", options=list(METRICS), format_func=lambda k: METRICS[k].libelle,
-                 key="metrique")
-    fig = charts.territory_map(
-        ui.layer_url("carte_territoires", phase=phase), territories, METRICS[st.session_state["metrique"]], phase,
-        ui.layer_url("carte_fond", couche="departements"), list(ui.run("departements")["code"]),
-        ui.run_json("carte_fond", couche="encarts"), selected=st.session_state["ti"],
-    )
+    st.selectbox("Indicateur coloré", options=METRIC_CHOICES, format_func=choice_labels.get, key="metrique")
+    metric_key = st.session_state["metrique"]
+    if metric_key == RELANCE:
+        st.radio("Lecture", options=list(MODES), format_func=MODES.get, key="mode", horizontal=True)
+    if metric_key == RELANCE and indicator is None:
+        st.info("Aucun indicateur du Baromètre ne relève de cette priorité. Choisissez une autre priorité, ou un "
+                "autre indicateur coloré ; les Fonds friches (foncier) ne sont publiés que par région.")
+        metric_key = "population"
+    mode = st.session_state["mode"]
+    selected = st.session_state["ti"]
+    insets = ui.run_json("carte_fond", couche="encarts")
+    if metric_key == RELANCE and mode == "departement":
+        metric = views.indicator_metric(indicator, mode)
+        fig = charts.departement_map(
+            ui.layer_url("carte_fond", couche="departements"),
+            ui.run("indicateur_departements", indicateur=indicator.id, date=indicator.derniere_date), metric,
+            phase, ui.layer_url("carte_territoires", phase=phase), territories, insets, selected=selected,
+            title=f"{indicator.libelle} : valeur par département",
+            subtitle=views.filters_subtitle(phase, priorite, date=indicator.derniere_date),
+            source=charts.source_relance(),
+        )
+    else:
+        frame, metric = views.map_territories(ui.run, phase, metric_key, indicator, mode)
+        relance = metric_key == RELANCE
+        fig = charts.territory_map(
+            ui.layer_url("carte_territoires", phase=phase), frame, metric, phase,
+            ui.layer_url("carte_fond", couche="departements"), list(ui.run("departements")["code"]), insets,
+            selected=selected,
+            title=f"{indicator.libelle}{' (estimation)' if metric.estimation else ''}" if relance else "",
+            subtitle=views.filters_subtitle(phase, priorite, date=indicator.derniere_date) if relance else "",
+            source=charts.source_relance() if relance else "",
+        )
     st.plotly_chart(fig, key="carte", on_select=_map_clicked, selection_mode="points",
                     config={"topojsonURL": "app/static/", "displaylogo": False})
-    st.caption("Cliquez sur un territoire pour afficher sa fiche. Outre-mer en encarts, hors échelle.")
+    st.caption("Cliquez sur un territoire pour afficher son panneau. Outre-mer en encarts, hors échelle.")
+    if metric.methode:
+        st.caption(("**Estimation.** " if metric.estimation else "**Méthode.** ") + metric.methode)
 
 with col_panel:
     st.selectbox("Territoire", options=known, format_func=lambda t: f"{names[t]} ({t})", key="ti", index=None,
@@ -49,6 +78,9 @@ with col_panel:
         info = ui.run("territoire", phase=phase, ti=ti).iloc[0]
         st.subheader(info["nom"])
         st.caption(f"{info['ti_id']} · {PHASES[phase]} · Région {info['region_nom']}")
+        st.page_link("pages/territoire.py", label="Ouvrir la fiche du territoire", icon=":material/open_in_new:",
+                     query_params={"phase": phase, "ti": ti, "priorite": priorite,
+                                   **({"indicateur": indicator.id} if indicator else {})})
         c1, c2, c3 = st.columns([4, 4, 3])
         c1.metric("Population", fmt.nombre(info["population"]))
         c2.metric("Intercommunalités", fmt.nombre(info["nb_intercommunalites"]))

@@ -1,13 +1,13 @@
-"""Méthodologie & sources: every source file with its publisher, licence, vintage and row counts."""
+"""Méthodologie & sources: sources with row counts, the priority mapping, the estimation methods, caveats."""
 
 import streamlit as st
 
 from relance import tables, ui
+from relance.metrics import METHOD_DEPARTEMENT, METHOD_ESTIMATE, METHOD_RATE, METRICS
 
 ui.require_navigation()
 st.title("Méthodologie & sources")
-if not ui.database_ready():
-    st.stop()
+ui.database_ready()
 
 st.markdown(
     "Toutes les données viennent de fichiers ouverts, chargés sans modification dans une base DuckDB. "
@@ -16,17 +16,47 @@ st.markdown(
 st.subheader("Sources")
 st.table(tables.sources_table(ui.run("sources")), hide_index=True)
 
+st.subheader("Indicateurs et priorités du programme")
+st.markdown(
+    "Chaque indicateur du Baromètre est rattaché à une des priorités des Territoires d'industrie (table de "
+    "référence relue, `relance/reference/indicateurs_priorites.csv`). Le foncier n'a pas d'indicateur dans le "
+    "Baromètre : il est éclairé par le Fonds friches, publié par région."
+)
+st.dataframe(tables.priorities_table(ui.run("priorites_indicateurs")), hide_index=True)
+
+st.subheader("Méthodes de lecture par territoire")
+st.markdown(
+    f"- **Taux.** {METHOD_RATE}\n"
+    f"- **Estimation.** {METHOD_ESTIMATE} Elle suppose que la mesure se répartit comme la population dans chaque "
+    "département ; elle est toujours étiquetée « estimation ». Par construction, la somme des estimations des "
+    "territoires d'un département ne dépasse jamais la valeur du département.\n"
+    f"- **Valeur des départements.** {METHOD_DEPARTEMENT} Exemple : au 31 décembre 2022, 8 972 entreprises "
+    "industrielles aidées au niveau national, 9 640 en additionnant les départements.\n"
+    f"- **Part de l'industrie.** {METRICS['part_industrie'].methode} La part d'un membre commune est celle de son "
+    "EPCI. Source tierce (dépôt PTOD, calcul d'après l'INSEE) ; les zones d'emploi ne sont pas utilisées car elles "
+    "ne coïncident pas avec les territoires.\n"
+    "- **Populations.** Populations légales INSEE des communes du paquet `@etalab/decoupage-administratif` 6.0.0 "
+    "(géographie 2026), sommées par territoire, département, région et France."
+)
+
 st.subheader("Territoires d'industrie")
 st.markdown(
     "- Un territoire est identifié par sa **phase** et son identifiant : l'ANCT réutilise les identifiants "
     "(`ti-0101`…) d'une phase à l'autre pour des territoires différents.\n"
     "- Les membres sont des EPCI, des EPT du Grand Paris ou des communes ; chacun est rattaché à ses communes "
-    "(géographie 2026 du paquet `@etalab/decoupage-administratif`). La population d'un territoire est la somme "
-    "des populations de ses communes.\n"
+    "(géographie 2026). La population d'un territoire est la somme des populations de ses communes.\n"
     "- Cinq territoires de la phase 1 (ti-2706, ti-8416, ti-9301, ti-9303, ti-9307) ne sont publiés par l'ANCT "
     "qu'avec des points : leur contour est reconstruit à partir des contours 2018 de leurs communes membres.\n"
     "- Les contours sont simplifiés ensemble (frontières communes conservées) pour la carte ; l'outre-mer est "
     "présenté en encarts, hors échelle."
+)
+st.subheader("Limites connues")
+st.markdown(
+    "- Le Baromètre compte des entreprises, des contrats, des bénéficiaires : **aucun montant en euros**.\n"
+    "- Les valeurs sont départementales : un territoire n'est lu qu'à travers ses départements.\n"
+    "- Le Fonds friches n'a ni commune, ni EPCI, ni montant d'aide ; l'édition de chaque procédure n'est pas "
+    "documentée dans la source.\n"
+    "- La liste des projets industriels de la DGE n'est pas disponible dans les données brutes de cette version."
 )
 info = ui.run("build_info")
 st.caption("Base construite le " + info.set_index("cle").loc["construit_le", "valeur"])

@@ -22,6 +22,7 @@ SCHEMA = Path(__file__).resolve().parent / "schema.sql"
 # Known facts of the published lists (PROVENANCE.md): territories and member SIRENs per phase.
 EXPECTED = {1: {"territoires": 149, "membres": 588}, 2: {"territoires": 183, "membres": 641}}
 PHASE_SOURCE = {1: "ti_phase1", 2: "ti_phase2"}
+OVERSEAS_REGIONS = {"01", "02", "03", "04", "06"}
 
 
 class BuildError(Exception):
@@ -191,7 +192,8 @@ def _indicators(raw: Path, ref: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """indicateur and indicateur_valeur from the Baromètre files and the reviewed priority table."""
     values = sources.read_barometre(raw, set(ref["departements"]["code"]), set(ref["regions"]["code"]))
     mapping_path = REFERENCE_DIR / "indicateurs_priorites.csv"
-    mapping = sources.read_csv_checked(mapping_path, ["id_indicateur", "priorite", "justification"], sep=";")
+    mapping = sources.read_csv_checked(mapping_path, ["id_indicateur", "priorite", "libelle_court", "justification"],
+                                       sep=";")
     priorities = sources.read_csv_checked(REFERENCE_DIR / "priorites.csv", ["priorite", "libelle", "description"],
                                           sep=";")
     bad = mapping[~mapping["priorite"].isin(priorities["priorite"])]
@@ -206,6 +208,50 @@ def _indicators(raw: Path, ref: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     indicateur = labels.merge(mapping, on="id_indicateur", how="left")
     valeur = values[["id_indicateur", "maille", "code", "date", "valeur"]]
     return indicateur, valeur, priorities
+
+
+def _industry(raw: Path, ref: dict, membre: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Industrial share of jobs per EPCI, and per territory weighted by its members' private jobs.
+
+    A member's share is its EPCI's (RP 2022; a commune member takes its EPCI's share) and its weight
+    is its private salaried jobs (URSSAF 2022; an EPT's is the sum of its communes'). Overseas
+    members have no share in the source: a territory without any covered member gets NULL.
+    """
+    shares = sources.read_industry_share(raw)
+    jobs = sources.read_private_jobs(raw)
+    epci_jobs = jobs[jobs["echelon"] == "epci"].set_index("code")["emplois"]
+    commune_jobs = jobs[jobs["echelon"] == "communes"].set_index("code")["emplois"]
+    share = shares.set_index("siren")["part_industrie"]
+    ept_jobs = {siren: int(commune_jobs.reindex(codes).fillna(0).sum()) for siren, codes in ref["ept_communes"].items()}
+    commune_epci = ref["communes"].set_index("code")["epci_siren"]
+    rows = []
+    for member in membre.itertuples():
+        if member.kind == "commune":
+            code = ref["commune_by_siren"][member.siren]
+            member_share, weight = share.get(commune_epci.get(code)), commune_jobs.get(code)
+        elif member.kind == "ept":
+            member_share, weight = share.get(member.siren), ept_jobs.get(member.siren)
+        else:
+            member_share, weight = share.get(member.siren), epci_jobs.get(member.siren)
+        covered = member_share is not None and weight is not None and weight > 0
+        rows.append({"phase": member.phase, "ti_id": member.ti_id, "part": member_share if covered else None,
+                     "poids": float(weight) if covered else 0.0})
+    frame = pd.DataFrame(rows)
+    frame["produit"] = frame["part"].fillna(0) * frame["poids"]
+    grouped = frame.groupby(["phase", "ti_id"], as_index=False).agg(
+        produit=("produit", "sum"), emplois_salaries_prives=("poids", "sum"),
+        membres_couverts=("part", "count"), membres=("part", "size"))
+    grouped["part_industrie"] = (grouped["produit"] / grouped["emplois_salaries_prives"]).where(
+        grouped["emplois_salaries_prives"] > 0)
+    grouped["emplois_salaries_prives"] = grouped["emplois_salaries_prives"].astype("int64")
+    epci = shares[shares["siren"].isin(set(ref["epci"]["siren"]) | set(ref["ept"]["siren"]))].copy()
+    epci["emplois_salaries_prives"] = [
+        epci_jobs.get(s, ept_jobs.get(s)) for s in epci["siren"]
+    ]
+    epci["emplois_salaries_prives"] = epci["emplois_salaries_prives"].astype("Int64")
+    territoire = grouped[["phase", "ti_id", "part_industrie", "emplois_salaries_prives", "membres_couverts",
+                          "membres"]]
+    return epci[["siren", "part_industrie", "emplois_salaries_prives"]], territoire
 
 
 def _map_layers(phase_geoms: dict[int, tuple[list[str], list, list[str]]], dep_polygons: pd.DataFrame,
@@ -271,6 +317,8 @@ def assemble(raw: Path) -> dict[str, pd.DataFrame]:
                 "phase": phase, "ti_id": ti_id, "geojson": shapely.to_geojson(shapely.set_precision(geom, 0.0001)),
                 "centre_lon": centre.x, "centre_lat": centre.y}]))
     indicateur, valeur, priorites = _indicators(raw, ref)
+    epci_industrie, territoire_industrie = _industry(raw, ref, pd.concat(tables["territoire_membre"]))
+    fonds_friches = sources.read_fonds_friches(raw, ref["regions"])
     out = {name: pd.concat(frames, ignore_index=True) for name, frames in tables.items()}
     out.update({
         "region": ref["regions"],
@@ -279,9 +327,13 @@ def assemble(raw: Path) -> dict[str, pd.DataFrame]:
         "epci": ref["epci"][["siren", "nom", "type", "population", "nb_communes"]],
         "ept": ref["ept"][["siren", "nom", "population", "nb_communes"]],
         "carte_couche": pd.DataFrame(layers),
-        "indicateur": indicateur[["id_indicateur", "mesure", "libelle", "unite", "priorite", "justification"]],
+        "indicateur": indicateur[["id_indicateur", "mesure", "libelle", "libelle_court", "unite", "priorite",
+                                  "justification"]],
         "indicateur_valeur": valeur,
         "priorite": priorites,
+        "epci_industrie": epci_industrie,
+        "territoire_industrie": territoire_industrie,
+        "fonds_friches": fonds_friches,
     })
     out["source"] = _source_rows(out, valeur)
     check(out)
@@ -304,6 +356,9 @@ def _source_rows(tables: dict[str, pd.DataFrame], valeur: pd.DataFrame) -> pd.Da
         "barometre_dep": int((valeur["maille"] == "departement").sum()),
         "barometre_reg": int((valeur["maille"] == "region").sum()),
         "barometre_nat": int((valeur["maille"] == "national").sum()),
+        "ptod_epci": len(tables["epci_industrie"]),
+        "urssaf_serie": int(tables["epci_industrie"]["emplois_salaries_prives"].notna().sum()),
+        "fonds_friches": len(tables["fonds_friches"]),
     }
     return pd.DataFrame([
         {"cle": s.key, "fichier": s.path, "titre": s.titre, "editeur": s.editeur, "licence": s.licence,
@@ -331,6 +386,12 @@ def check(tables: dict[str, pd.DataFrame]) -> None:
     shares = tables["territoire_departement"].groupby(["phase", "ti_id"])["part_territoire"].sum()
     if ((shares - 1).abs() > 1e-9).any():
         raise BuildError("les parts de population par département d'un territoire ne font pas 100 %")
+    industry = tables["territoire_industrie"].merge(territoire, on=["phase", "ti_id"])
+    metro_missing = industry[industry["part_industrie"].isna() & ~industry["region_code"].isin(OVERSEAS_REGIONS)]
+    if not metro_missing.empty:
+        row = metro_missing.iloc[0]
+        raise BuildError(f"part de l'industrie manquante pour le territoire métropolitain {row['ti_id']} "
+                         f"(phase {row['phase']})")
     over = tables["territoire_departement"].groupby(["phase", "departement_code"])["part_departement"].sum()
     if (over > 1 + 1e-9).any():
         raise BuildError("plus de 100 % de la population d'un département dans les territoires d'une phase")

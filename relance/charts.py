@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -27,21 +29,93 @@ def source_territoires(phase: int) -> str:
             f"{communes.editeur}, {communes.millesime} ; contours ANCT/IGN simplifiés.")
 
 
-def _layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int) -> go.Figure:
-    """Title, subtitle and source drawn inside the figure, so an exported image stands alone."""
+def source_relance(detail: str = "valeurs départementales") -> str:
+    """Source line of a chart built on the Baromètre des résultats."""
+    barometre = SOURCES["barometre_dep"]
+    communes = SOURCES["communes"]
+    return (f"Source : {barometre.editeur}, Baromètre des résultats de l'action publique ({barometre.millesime}), "
+            f"{detail} ;<br>populations : {communes.editeur}, {communes.millesime} ; ANCT, Territoires d'industrie.")
+
+
+def wrap(text: str, width: int) -> str:
+    """Break a plotly text into lines of at most `width` characters (plotly does not wrap by itself)."""
+    lines = []
+    for part in text.split("<br>"):
+        lines.extend(textwrap.wrap(part, width) or [""])
+    return "<br>".join(lines)
+
+
+def _layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int, width: int = 80) -> go.Figure:
+    """Title, subtitle and source drawn inside the figure, so an exported image stands alone.
+
+    `width` is the line length (characters) of the title; the source wraps at 1.5 times that.
+    """
+    title = wrap(title, width).replace("<br>", "</b><br><b>")
+    subtitle = wrap(subtitle, int(width * 1.25))
+    source = wrap(source, int(width * 1.5))
     fig.update_layout(
         title={"text": f"<b>{title}</b><br><span style='font-size:13px'>{subtitle}</span>", "x": 0.01,
-               "xanchor": "left", "y": 0.98, "yanchor": "top"},
+               "xanchor": "left", "y": 1 - 10 / height, "yanchor": "top"},
         font={"family": FONT, "size": 13, "color": "#222"},
         separators=fmt.PLOTLY_SEPARATORS,
-        margin={"l": 10, "r": 10, "t": 70, "b": 120},
+        margin={"l": 10, "r": 10, "t": 72 + 20 * (title.count("<br>") + subtitle.count("<br>")),
+                "b": 120},
         height=height,
         paper_bgcolor="white",
         plot_bgcolor="white",
-        annotations=[{"text": source, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0, "y": -0.2,
-                      "xanchor": "left", "yanchor": "top", "font": {"size": 10, "color": "#555"}}],
     )
+    fig.add_annotation(text=source, showarrow=False, xref="paper", yref="paper", x=0, y=-0.2, xanchor="left",
+                       yanchor="top", align="left", font={"size": 10, "color": "#555"}, name="source")
     return fig
+
+
+def _insets_traces(fig: go.Figure, insets: list[dict], labels: bool = True) -> None:
+    """Frames and labels of the overseas insets."""
+    frame_lon, frame_lat = [], []
+    for inset in insets:
+        frame_lon += [*inset["lon"], None]
+        frame_lat += [*inset["lat"], None]
+    fig.add_trace(go.Scattergeo(
+        lon=frame_lon, lat=frame_lat, mode="lines", line={"color": "#999", "width": 0.8}, hoverinfo="skip",
+        showlegend=False, name="Encarts",
+    ))
+    if not labels:
+        return
+    fig.add_trace(go.Scattergeo(
+        lon=[i["label_lon"] for i in insets], lat=[i["label_lat"] for i in insets], text=[i["label"] for i in insets],
+        mode="text", textfont={"size": 10, "color": "#555"}, hoverinfo="skip", showlegend=False, name="Outre-mer",
+    ))
+
+
+def _france_frame(fig: go.Figure) -> None:
+    # A fixed frame (metropolitan France and the insets) fills the figure better than fitbounds.
+    fig.update_geos(visible=False, projection_type="mercator", bgcolor="white", lonaxis_range=list(FRANCE_LON),
+                    lataxis_range=list(FRANCE_LAT))
+
+
+def _colorbar(metric: Metric) -> dict:
+    return {"title": {"text": wrap(metric.titre_legende, 70), "side": "top"}, "orientation": "h",
+            "thickness": 12, "len": 0.6, "x": 0.5, "xanchor": "center", "y": -0.02, "yanchor": "top",
+            "tickformat": ",.0f" if metric.decimales == 0 else f",.{metric.decimales}f"}
+
+
+def _selected_trace(fig, geojson, selected: str, customdata, hover: str) -> None:
+    """A red outline around the selected territory (only its feature when the geometry is inline)."""
+    if isinstance(geojson, dict):
+        geojson = {"type": "FeatureCollection",
+                   "features": [f for f in geojson["features"] if f["properties"]["ti_id"] == selected]}
+    fig.add_trace(go.Choropleth(
+        geojson=geojson, featureidkey="properties.ti_id", locations=[selected], z=[1],
+        colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+        marker={"line": {"color": SELECTION_COLOR, "width": 2.5}},
+        customdata=[customdata], hovertemplate=hover, name="Sélection",
+    ))
+
+
+def _value_text(value, metric: Metric) -> str:
+    if metric.unite == "%":
+        return fmt.pourcent(value, metric.decimales)
+    return fmt.unite(value, metric.unite, metric.decimales)
 
 
 def territory_map(
@@ -53,27 +127,31 @@ def territory_map(
     departement_codes: list[str],
     insets: list[dict],
     selected: str | None = None,
+    title: str = "",
     subtitle: str = "",
+    source: str = "",
 ) -> go.Figure:
     """Choropleth of the territories of one phase coloured by `metric`, département borders on top.
 
-    `territories` holds ti_id, nom, region_nom, departements_noms and the metric's column.
+    `territories` holds ti_id, nom, region_nom, departements_noms, the metric's column and optionally `detail`.
     `geojson` and `departements` are FeatureCollections (exports) or their URLs (the page: the browser
     fetches and caches them once, each rerun then sends only ids and values).
     """
+    territories = territories.reset_index(drop=True)
     values = territories[metric.key].astype(float)
-    hover_values = [fmt.unite(v, metric.unite, metric.decimales) for v in values]
+    if metric.unite == "%":
+        values = values * 100
+    label = metric.libelle + (" (estimation)" if metric.estimation else "")
+    hover_values = [_value_text(v, metric) for v in territories[metric.key]]
+    details = territories["detail"] if "detail" in territories else [""] * len(territories)
     customdata = list(zip(territories["nom"], territories["ti_id"], territories["region_nom"],
-                          territories["departements_noms"], hover_values, strict=True))
+                          territories["departements_noms"], hover_values, details, strict=True))
     hover = ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>Région : %{customdata[2]}<br>"
-             "Département(s) : %{customdata[3]}<br>" + metric.libelle + " : %{customdata[4]}<extra></extra>")
+             "Département(s) : %{customdata[3]}<br>" + label + " : %{customdata[4]}%{customdata[5]}<extra></extra>")
     fig = go.Figure()
     fig.add_trace(go.Choropleth(
         geojson=geojson, featureidkey="properties.ti_id", locations=territories["ti_id"], z=values,
-        colorscale=COLORSCALE, marker={"line": {"color": "white", "width": 0.6}},
-        colorbar={"title": {"text": metric.titre_legende, "side": "top"}, "orientation": "h",
-                  "thickness": 12, "len": 0.6, "x": 0.5, "xanchor": "center", "y": -0.02, "yanchor": "top",
-                  "tickformat": ",.0f" if metric.decimales == 0 else ",.1f"},
+        colorscale=COLORSCALE, marker={"line": {"color": "white", "width": 0.6}}, colorbar=_colorbar(metric),
         customdata=customdata, hovertemplate=hover, name="Territoires",
     ))
     # Département outlines over the territories; left out of hover, so clicks reach the territory beneath.
@@ -83,32 +161,211 @@ def territory_map(
         showscale=False, marker={"line": {"color": BORDER_COLOR, "width": 0.5}}, hoverinfo="skip",
         name="Départements",
     ))
-    frame_lon, frame_lat = [], []
-    for inset in insets:
-        frame_lon += inset["lon"] + [None]
-        frame_lat += inset["lat"] + [None]
-    fig.add_trace(go.Scattergeo(
-        lon=frame_lon, lat=frame_lat, mode="lines", line={"color": "#999", "width": 0.8}, hoverinfo="skip",
-        showlegend=False, name="Encarts",
-    ))
-    fig.add_trace(go.Scattergeo(
-        lon=[i["label_lon"] for i in insets], lat=[i["label_lat"] for i in insets], text=[i["label"] for i in insets],
-        mode="text", textfont={"size": 10, "color": "#555"}, hoverinfo="skip", showlegend=False, name="Outre-mer",
-    ))
+    _insets_traces(fig, insets)
     if selected is not None and selected in set(territories["ti_id"]):
-        row = territories[territories["ti_id"] == selected]
-        if isinstance(geojson, dict):  # only the selected feature, not the whole layer again
-            geojson = {"type": "FeatureCollection",
-                       "features": [f for f in geojson["features"] if f["properties"]["ti_id"] == selected]}
-        fig.add_trace(go.Choropleth(
-            geojson=geojson, featureidkey="properties.ti_id", locations=row["ti_id"], z=[1],
-            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
-            marker={"line": {"color": SELECTION_COLOR, "width": 2.5}},
-            customdata=[customdata[int(row.index[0])]], hovertemplate=hover, name="Sélection",
-        ))
-    # A fixed frame (metropolitan France and the insets) fills the figure better than fitbounds.
-    fig.update_geos(visible=False, projection_type="mercator", bgcolor="white", lonaxis_range=list(FRANCE_LON),
-                    lataxis_range=list(FRANCE_LAT))
-    return _layout(fig, f"{metric.libelle} des Territoires d'industrie",
+        position = int(territories.index[territories["ti_id"] == selected][0])
+        _selected_trace(fig, geojson, selected, customdata[position], hover)
+    _france_frame(fig)
+    return _layout(fig, title or f"{metric.libelle} des Territoires d'industrie",
                    subtitle or f"{PHASES[phase]}, {len(territories)} territoires",
-                   source_territoires(phase), height=620)
+                   source or source_territoires(phase), height=620)
+
+
+def departement_map(
+    departements_geojson: dict | str,
+    departements: pd.DataFrame,
+    metric: Metric,
+    phase: int,
+    territories_geojson: dict | str,
+    territories: pd.DataFrame,
+    insets: list[dict],
+    selected: str | None = None,
+    title: str = "",
+    subtitle: str = "",
+    source: str = "",
+) -> go.Figure:
+    """Départements coloured by their value, with the territories of the phase outlined on top.
+
+    `departements` holds code, nom and the metric's column (and taux_10000); `territories` ti_id, nom.
+    """
+    departements = departements.reset_index(drop=True)
+    dep_values = [fmt.unite(v, metric.unite, metric.decimales) for v in departements[metric.key]]
+    rates = [fmt.nombre(v, 1) for v in departements["taux_10000"]]
+    fig = go.Figure()
+    fig.add_trace(go.Choropleth(
+        geojson=departements_geojson, featureidkey="properties.code", locations=departements["code"],
+        z=departements[metric.key].astype(float), colorscale=COLORSCALE,
+        marker={"line": {"color": "white", "width": 0.5}}, colorbar=_colorbar(metric),
+        customdata=list(zip(departements["nom"], departements["code"], dep_values, rates, strict=True)),
+        hovertemplate=("<b>%{customdata[0]}</b> (%{customdata[1]})<br>" + metric.libelle
+                       + " : %{customdata[2]}<br>soit %{customdata[3]} pour 10 000 habitants<extra></extra>"),
+        name="Départements",
+    ))
+    territories = territories.reset_index(drop=True)
+    customdata = list(zip(territories["nom"], territories["ti_id"], strict=True))
+    hover = "<b>%{customdata[0]}</b> (%{customdata[1]})<br>Territoire d'industrie<extra></extra>"
+    fig.add_trace(go.Choropleth(
+        geojson=territories_geojson, featureidkey="properties.ti_id", locations=territories["ti_id"],
+        z=np.zeros(len(territories)), colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+        marker={"line": {"color": "#111", "width": 1.1}}, customdata=customdata, hovertemplate=hover,
+        name="Territoires",
+    ))
+    _insets_traces(fig, insets)
+    if selected is not None and selected in set(territories["ti_id"]):
+        position = int(territories.index[territories["ti_id"] == selected][0])
+        _selected_trace(fig, territories_geojson, selected, customdata[position], hover)
+    _france_frame(fig)
+    return _layout(fig, title or f"{metric.libelle} par département",
+                   subtitle or f"Territoires d'industrie {PHASES[phase].lower()} en contour",
+                   source, height=620)
+
+
+def series_chart(series: pd.DataFrame, libelle: str, unite: str, territory: str, source: str,
+                 subtitle: str = "") -> go.Figure:
+    """Monthly rate per 10,000 inhabitants: the territory (its départements) against its région and France."""
+    fig = go.Figure()
+    styles = [("taux_territoire", f"{territory} (ses départements)", SELECTION_COLOR, "solid"),
+              ("taux_region", f"Région {series['region_nom'].iloc[0]}" if len(series) else "Région", "#6a6a6a",
+               "dash"),
+              ("taux_france", "France", "#111111", "dot")]
+    for column, name, color, dash in styles:
+        texts = [fmt.nombre(v, 2) for v in series[column]]
+        fig.add_trace(go.Scatter(
+            x=series["date"], y=series[column], name=name, mode="lines",
+            line={"color": color, "dash": dash, "width": 2.2 if column == "taux_territoire" else 1.6},
+            customdata=texts, hovertemplate="%{x|%m/%Y} : %{customdata}<extra>" + name + "</extra>",
+        ))
+    fig.update_yaxes(title=f"{unite} pour 10 000 habitants", tickformat=",.1f", rangemode="tozero",
+                     gridcolor="#e5e5e5")
+    fig.update_xaxes(tickformat="%m/%Y", gridcolor="#f0f0f0")
+    fig.update_layout(legend={"orientation": "h", "y": -0.18, "x": 0}, hovermode="x unified")
+    _layout(fig, libelle, subtitle or "Pour 10 000 habitants, cumul mensuel", source, height=460)
+    fig.update_layout(margin_l=60, margin_r=20, margin_b=130)
+    fig.layout.annotations[-1].update(y=-0.36)
+    return fig
+
+
+def comparison_chart(data: pd.DataFrame, libelle: str, unite: str, source: str, subtitle: str = "") -> go.Figure:
+    """Several territories over time: per 10,000 inhabitants (left) and estimated count (right), shared scales."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("Pour 10 000 habitants",
+                                                        f"Valeur estimée ({unite}) — estimation"),
+                        horizontal_spacing=0.1)
+    dashes = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+    palette = ["#08306b", "#d62728", "#2ca02c", "#ff7f0e", "#6a3d9a", "#8c564b"]
+    for index, (ti_id, group) in enumerate(data.groupby("ti_id", sort=True)):
+        name = f"{group['nom'].iloc[0]} ({ti_id})"
+        style = {"color": palette[index % 6], "dash": dashes[index % 6], "width": 2}
+        fig.add_trace(go.Scatter(x=group["date"], y=group["taux_10000"], name=name, legendgroup=ti_id, line=style,
+                                 customdata=[fmt.nombre(v, 2) for v in group["taux_10000"]],
+                                 hovertemplate="%{x|%m/%Y} : %{customdata}<extra>" + name + "</extra>"), 1, 1)
+        fig.add_trace(go.Scatter(x=group["date"], y=group["estimation"], name=name, legendgroup=ti_id, line=style,
+                                 showlegend=False, customdata=[fmt.nombre(v, 1) for v in group["estimation"]],
+                                 hovertemplate="%{x|%m/%Y} : %{customdata} (estimation)<extra>" + name + "</extra>"),
+                      1, 2)
+    fig.update_yaxes(tickformat=",.1f", rangemode="tozero", gridcolor="#e5e5e5")
+    fig.update_xaxes(tickformat="%m/%Y")
+    fig.update_layout(legend={"orientation": "h", "y": -0.2, "x": 0})
+    _layout(fig, libelle, subtitle, source, height=430)
+    fig.update_layout(margin_l=50, margin_r=20, margin_b=120)
+    fig.layout.annotations[-1].update(y=-0.42)
+    return fig
+
+
+def terciles_chart(groups: pd.DataFrame, libelle: str, unite: str, phase: int, source: str,
+                   subtitle: str = "") -> go.Figure:
+    """Rate per 10,000 inhabitants in the three groups of départements by their share of population in a territory."""
+    labels = [f"{row.libelle_groupe}<br>{fmt.pourcent(row.part_min, 0)} à {fmt.pourcent(row.part_max, 0)} en TI"
+              for row in groups.itertuples()]
+    texts = [fmt.nombre(v, 2) for v in groups["taux_10000"]]
+    details = [f"{row.nb_departements} départements, {fmt.nombre(row.population)} habitants"
+               for row in groups.itertuples()]
+    fig = go.Figure(go.Bar(
+        x=labels, y=groups["taux_10000"], text=texts, textposition="outside", customdata=details,
+        marker={"color": ["#c6dbef", "#6baed6", "#08519c"], "line": {"color": "#333", "width": 1}},
+        marker_pattern_shape=["", "/", "x"],
+        hovertemplate="%{x}<br>%{customdata}<br>%{text} pour 10\u00a0000 habitants<extra></extra>",
+    ))
+    fig.update_xaxes(tickangle=0)
+    fig.update_yaxes(title=f"{unite} pour 10 000 habitants", tickformat=",.1f", rangemode="tozero",
+                     gridcolor="#e5e5e5")
+    _layout(fig, libelle, subtitle or f"Départements par part de leur population dans un territoire "
+            f"{PHASES[phase].lower()}", source, height=460, width=55)
+    fig.update_layout(margin_l=60, margin_r=20, margin_b=140)
+    fig.layout.annotations[-1].update(y=-0.28)
+    return fig
+
+
+def coverage_scatter(departements: pd.DataFrame, libelle: str, unite: str, phase: int, source: str) -> go.Figure:
+    """Each département: share of its population in a territory (x) against the indicator's rate (y)."""
+    fig = go.Figure(go.Scatter(
+        x=departements["part_ti"] * 100, y=departements["taux_10000"], mode="markers",
+        marker={"size": 8, "color": "#08519c", "line": {"color": "white", "width": 0.5}},
+        customdata=list(zip(departements["nom"], departements["code"],
+                            [fmt.pourcent(v, 0) for v in departements["part_ti"]],
+                            [fmt.nombre(v, 2) for v in departements["taux_10000"]], strict=True)),
+        hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<br>Population en TI : %{customdata[2]}<br>"
+                      "%{customdata[3]} pour 10 000 habitants<extra></extra>",
+    ))
+    fig.update_xaxes(title=f"Part de la population dans un territoire {PHASES[phase].lower()} (%)",
+                     ticksuffix=" %", range=[-2, 102], gridcolor="#eee")
+    fig.update_yaxes(title=f"{unite} pour 10 000 habitants", tickformat=",.1f", gridcolor="#eee",
+                     rangemode="tozero")
+    _layout(fig, libelle, "Chaque point est un département", source, height=460, width=55)
+    fig.update_layout(margin_l=60, margin_r=20, margin_b=110)
+    fig.layout.annotations[-1].update(y=-0.3)
+    return fig
+
+
+def locator_map(departements: dict | str, departement_codes: list[str], territory: dict | str, ti_id: str,
+                nom: str, insets: list[dict]) -> go.Figure:
+    """A small map of France with one territory in red, to locate it."""
+    fig = go.Figure()
+    fig.add_trace(go.Choropleth(
+        geojson=departements, featureidkey="properties.code", locations=departement_codes,
+        z=np.zeros(len(departement_codes)), colorscale=[[0, "#f2f2f2"], [1, "#f2f2f2"]], showscale=False,
+        marker={"line": {"color": "#9a9a9a", "width": 0.4}}, hoverinfo="skip", name="Départements",
+    ))
+    fig.add_trace(go.Choropleth(
+        geojson=territory, featureidkey="properties.ti_id", locations=[ti_id], z=[1],
+        colorscale=[[0, SELECTION_COLOR], [1, SELECTION_COLOR]], showscale=False,
+        marker={"line": {"color": SELECTION_COLOR, "width": 1}}, hovertemplate=f"{nom}<extra></extra>",
+        name=nom,
+    ))
+    _insets_traces(fig, insets, labels=False)
+    _france_frame(fig)
+    fig.update_layout(height=260, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False,
+                      paper_bgcolor="white", font={"family": FONT})
+    return fig
+
+
+def source_friches() -> str:
+    """Source line of the Fonds friches charts."""
+    friches = SOURCES["fonds_friches"]
+    return f"Source : {friches.editeur}, fichier des candidatures au Fonds friches ({friches.millesime})."
+
+
+def friches_chart(friches: pd.DataFrame, source: str) -> go.Figure:
+    """Fonds friches laureates by région, one bar segment per procedure (the 4th most likely not France Relance)."""
+    order = (friches.groupby("region_nom")["laureats"].sum().sort_values().index.tolist())
+    fig = go.Figure()
+    patterns = {"36961": "", "46904": "/", "54008": ".", "68862": "x"}
+    colors = {"36961": "#08519c", "46904": "#4292c6", "54008": "#9ecae1", "68862": "#d9d9d9"}
+    for demarche, group in friches.groupby("num_demarche", sort=True):
+        label = f"Procédure {demarche}" + (" (probablement Fonds vert)" if demarche == "68862" else "")
+        laureates = group.set_index("region_nom")["laureats"].reindex(order).fillna(0)
+        fig.add_trace(go.Bar(
+            y=order, x=laureates, name=label, orientation="h",
+            marker={"color": colors.get(demarche, "#999"), "pattern_shape": patterns.get(demarche, ""),
+                    "line": {"color": "#333", "width": 0.5}},
+            customdata=[fmt.nombre(v) for v in laureates],
+            hovertemplate="%{y} : %{customdata} lauréats<extra>" + label + "</extra>",
+        ))
+    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.12, "x": 0})
+    fig.update_xaxes(title="Lauréats (drapeau laureat_fv)", tickformat=",.0f", gridcolor="#e5e5e5")
+    _layout(fig, "Fonds friches : lauréats par région", "Quatre procédures ; région de la candidature", source,
+            height=620)
+    fig.update_layout(margin_l=190, margin_r=20, margin_b=120)
+    fig.layout.annotations[-1].update(y=-0.2)
+    return fig

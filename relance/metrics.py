@@ -1,4 +1,4 @@
-"""Allow-list of what the map can colour: a vetted column name, a label, a unit."""
+"""Allow-lists of what users choose: map metrics, phases, priorities, map modes (never SQL text)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,20 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Metric:
-    """A territory metric shown on the map."""
+    """A value coloured on the map or charted, with its French label and unit."""
 
-    key: str  # URL value and column of the `territoires` query
+    key: str  # URL value and column name of the frame handed to the chart builder
     libelle: str
     unite: str
     decimales: int = 0
     legende: str = ""  # colour-bar title; defaults to "libellé (unité)"
+    estimation: bool = False  # drawn with the word "estimation" wherever shown
+    methode: str = ""  # how the value is computed, shown under the chart and in exports
 
     @property
     def titre_legende(self) -> str:
-        return self.legende or f"{self.libelle} ({self.unite})"
+        text = self.legende or f"{self.libelle} ({self.unite})"
+        return f"{text}<br>estimation" if self.estimation else text
 
 
 METRICS: dict[str, Metric] = {
@@ -27,9 +30,39 @@ METRICS: dict[str, Metric] = {
         Metric("nb_intercommunalites", "Intercommunalités membres", "intercommunalités",
                legende="Intercommunalités membres (EPCI, EPT)"),
         Metric("nb_communes", "Communes", "communes", legende="Nombre de communes"),
+        Metric("part_industrie", "Part de l'industrie dans l'emploi", "%", decimales=1,
+               legende="Part de l'industrie dans l'emploi (%)",
+               methode="Part de l'industrie dans l'emploi au lieu de travail (INSEE, RP 2022) de chaque EPCI membre, "
+                       "moyenne pondérée par l'emploi salarié privé (URSSAF 2022). Non disponible outre-mer."),
     ]
 }
-DEFAULT_METRIC = "population"
+RELANCE = "relance"  # map metric: a France Relance indicator, drawn in one of MODES
+METRIC_CHOICES = [RELANCE, *METRICS]
+DEFAULT_METRIC = RELANCE
 
 PHASES = {1: "Phase 1 (2018-2022)", 2: "Phase 2 (2023-2027)"}
 DEFAULT_PHASE = 1
+
+ALL_PRIORITIES = "toutes"
+PRIORITIES = {
+    ALL_PRIORITIES: "Toutes les priorités",
+    "foncier": "Foncier / accueillir",
+    "competences": "Compétences / recruter",
+    "innover": "Innover / décarboner",
+}
+DEFAULT_INDICATOR = "nb-entreprises-industrielles-agricoles"
+
+MODES = {
+    "taux": "Taux pour 10 000 habitants des départements du territoire",
+    "estimation": "Estimation pour le territoire (part de population)",
+    "departement": "Valeur des départements (carte départementale)",
+}
+DEFAULT_MODE = "taux"
+
+METHOD_RATE = ("Taux : valeur de chaque département pour 10 000 habitants, moyenne pondérée par la part de la "
+               "population du territoire dans chaque département.")
+METHOD_ESTIMATE = ("Estimation : valeur de chaque département multipliée par la part de sa population qui vit dans "
+                   "le territoire, puis sommée. Ce n'est pas un comptage : le Baromètre ne publie que des valeurs "
+                   "départementales.")
+METHOD_DEPARTEMENT = ("Valeur publiée par département ; les valeurs départementales ne s'additionnent pas en total "
+                      "national (une entreprise aidée dans plusieurs départements compte dans chacun).")

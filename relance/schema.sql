@@ -84,6 +84,7 @@ create table indicateur (
     id_indicateur varchar primary key,
     mesure varchar not null,
     libelle varchar not null,
+    libelle_court varchar not null,
     unite varchar not null,
     priorite varchar not null,
     justification varchar not null
@@ -99,6 +100,26 @@ create table priorite (
     priorite varchar primary key,
     libelle varchar not null,
     description varchar not null
+);
+create table epci_industrie (
+    siren varchar primary key,
+    part_industrie double not null,
+    emplois_salaries_prives bigint
+);
+create table territoire_industrie (
+    phase integer not null,
+    ti_id varchar not null,
+    part_industrie double,
+    emplois_salaries_prives bigint not null,
+    membres_couverts integer not null,
+    membres integer not null,
+    primary key (phase, ti_id)
+);
+create table fonds_friches (
+    num_dossier varchar primary key,
+    region_code varchar,
+    num_demarche varchar not null,
+    laureat boolean not null
 );
 create table source (
     cle varchar primary key,

@@ -138,6 +138,30 @@ SOURCES: dict[str, Source] = {
             "Licence Ouverte 2.0",
             "mise à jour du 18/01/2023",
         ),
+        Source(
+            "ptod_epci",
+            "ptod-observatoire-territorial/agg_epci_exdeco.json",
+            "Part de l'industrie dans l'emploi au lieu de travail, par EPCI",
+            "calcul tiers (dépôt PTOD) d'après INSEE, recensement",
+            "données INSEE sous Licence Ouverte ; dépôt sans licence",
+            "RP 2022",
+        ),
+        Source(
+            "urssaf_serie",
+            "ptod-observatoire-territorial/urssaf_serie_indice100.parquet",
+            "Effectifs salariés du secteur privé par EPCI et commune",
+            "calcul tiers (dépôt PTOD) d'après URSSAF",
+            "données URSSAF ouvertes ; dépôt sans licence",
+            "2022 (série 2014-2024)",
+        ),
+        Source(
+            "fonds_friches",
+            "cerema-fonds-friches/fondsfriches_light.rds",
+            "Fonds friches : candidatures et lauréats par région et procédure",
+            "Cerema (Cartofriches)",
+            "MIT (dépôt Cerema)",
+            "extrait de septembre 2024",
+        ),
     ]
 }
 
@@ -463,3 +487,72 @@ def read_barometre(raw: Path, departements: set[str], regions: set[str]) -> pd.D
 def geometry_is_areal(geom) -> bool:
     """True when the geometry has a polygonal part with an area."""
     return shapely.area(geom) > 0
+
+
+INDUSTRY_YEAR = 2022  # census share (RP 2022) and URSSAF jobs of the same year
+
+
+def read_industry_share(raw: Path) -> pd.DataFrame:
+    """Share of industry in jobs (RP 2022) per EPCI/EPT: siren, part_industrie (0-1)."""
+    path = source_path(raw, "ptod_epci")
+    data = _load_json(path)
+    if not isinstance(data, list):
+        raise SourceError(path, "liste d'objets attendue")
+    _require_keys(path, data, ["code", "type_epci", "eco_sectindus_pct_22"], "un EPCI")
+    df = pd.DataFrame(data)[["code", "eco_sectindus_pct_22"]]
+    df = df[df["code"].str.fullmatch(r"\d{9}")]
+    share = pd.to_numeric(df["eco_sectindus_pct_22"], errors="coerce")
+    bad = df.index[share.isna() | (share < 0) | (share > 100)]
+    if len(bad):
+        raise SourceError(path, f"part de l'industrie invalide : {df.loc[bad[0], 'eco_sectindus_pct_22']!r}",
+                          f"élément {bad[0] + 1} (code {df.loc[bad[0], 'code']})")
+    return pd.DataFrame({"siren": df["code"], "part_industrie": share / 100}).reset_index(drop=True)
+
+
+def read_private_jobs(raw: Path) -> pd.DataFrame:
+    """URSSAF private salaried jobs of INDUSTRY_YEAR for EPCI and communes: code, echelon, emplois."""
+    path = source_path(raw, "urssaf_serie")
+    try:
+        df = pd.read_parquet(path, columns=["code", "echelon", "year", "eff_total"])
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise SourceError(path, f"Parquet illisible ({exc})") from exc
+    df = df[(df["year"] == INDUSTRY_YEAR) & df["echelon"].isin(["epci", "communes"])]
+    if df.empty:
+        raise SourceError(path, f"aucune ligne pour l'année {INDUSTRY_YEAR}")
+    if (df["eff_total"] < 0).any():
+        raise SourceError(path, "effectif négatif")
+    return df.rename(columns={"eff_total": "emplois"})[["code", "echelon", "emplois"]].reset_index(drop=True)
+
+
+def read_fonds_friches(raw: Path, regions: pd.DataFrame) -> pd.DataFrame:
+    """Fonds friches applications: num_dossier, region_code (None if not given), num_demarche, laureat."""
+    import pyreadr
+
+    path = source_path(raw, "fonds_friches")
+    try:
+        objects = pyreadr.read_r(str(path))
+    except Exception as exc:  # pyreadr raises its own error types for damaged archives
+        raise SourceError(path, f"archive R illisible ({exc})") from exc
+    if "fr_g_fdfriche_r" not in objects:
+        raise SourceError(path, "objet fr_g_fdfriche_r absent de l'archive")
+    df = objects["fr_g_fdfriche_r"]
+    missing = [c for c in ["libreg", "num_demarche", "laureat_fv", "num_dossier"] if c not in df.columns]
+    if missing:
+        raise SourceError(path, f"colonne(s) manquante(s) : {', '.join(missing)}")
+    codes = dict(zip(regions["nom"], regions["code"], strict=True))
+    unknown = df[df["libreg"].notna() & ~df["libreg"].isin(codes)]
+    if not unknown.empty:
+        row = unknown.iloc[0]
+        raise SourceError(path, f"région inconnue : {row['libreg']!r}", f"dossier {row['num_dossier']}")
+    bad = df[~df["laureat_fv"].isin(["Oui", "Non"])]
+    if not bad.empty:
+        row = bad.iloc[0]
+        raise SourceError(path, f"laureat_fv inattendu : {row['laureat_fv']!r}", f"dossier {row['num_dossier']}")
+    if df["num_dossier"].duplicated().any():
+        raise SourceError(path, f"dossier en double : {df[df['num_dossier'].duplicated()].iloc[0]['num_dossier']}")
+    return pd.DataFrame({
+        "num_dossier": df["num_dossier"].astype(str),
+        "region_code": df["libreg"].map(codes),
+        "num_demarche": df["num_demarche"].astype(str),
+        "laureat": df["laureat_fv"] == "Oui",
+    })

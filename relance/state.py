@@ -48,3 +48,28 @@ def parse_territory(raw: str | None, known: Iterable[str], phase: int) -> tuple[
         return None, (f"Le territoire {value} n'existe pas en phase {phase}. "
                       "La carte est affichée sans sélection.")
     return value, None
+
+
+def parse_territories(raw: str | None, known: Iterable[str], phase: int, limit: int = 6
+                      ) -> tuple[list[str], str | None]:
+    """`?comparer=ti-2706,ti-9301` -> the known ids (at most `limit`); a message for the others."""
+    if raw is None or raw == "":
+        return [], None
+    if len(raw) > limit * (MAX_LEN + 1):
+        return [], f"Liste de territoires « {_short(raw)} » trop longue : aucune comparaison affichée."
+    known_ids = set(known)
+    chosen, rejected = [], []
+    for part in raw.split(","):
+        value = part.strip().lower()
+        if value in known_ids and value not in chosen:
+            chosen.append(value)
+        elif value:
+            rejected.append(_short(part.strip()))
+    message = None
+    if rejected:
+        message = (f"Territoire(s) ignoré(s), inconnu(s) en phase {phase} : {', '.join(rejected[:5])}"
+                   f"{'…' if len(rejected) > 5 else ''}.")
+    if len(chosen) > limit:
+        chosen = chosen[:limit]
+        message = (message + " " if message else "") + f"Au plus {limit} territoires sont comparés."
+    return chosen, message

@@ -41,3 +41,35 @@ def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
         "Lignes chargées": [fmt.nombre(v) for v in sources["lignes"]],
         "Fichier": sources["fichier"],
     })
+
+
+def peers_table(peers: pd.DataFrame) -> pd.DataFrame:
+    """Closest territories: name, id, population, industrial share."""
+    return pd.DataFrame({
+        "Territoire": peers["nom"],
+        "Identifiant": peers["ti_id"],
+        "Population": [fmt.nombre(v) for v in peers["population"]],
+        "Part de l'industrie": [fmt.pourcent(v) for v in peers["part_industrie"]],
+    })
+
+
+def priorities_table(mapping: pd.DataFrame) -> pd.DataFrame:
+    """The reviewed indicator -> priority mapping."""
+    return pd.DataFrame({
+        "Priorité": mapping["priorite_libelle"],
+        "Indicateur": mapping["libelle_court"],
+        "Libellé du Baromètre": mapping["libelle"],
+        "Identifiant": mapping["id_indicateur"],
+        "Mesure": mapping["mesure"],
+        "Justification": mapping["justification"],
+    })
+
+
+def friches_table(friches: pd.DataFrame) -> pd.DataFrame:
+    """Fonds friches applications and laureates by région and procedure."""
+    return pd.DataFrame({
+        "Région": friches["region_nom"],
+        "Procédure": friches["num_demarche"],
+        "Candidatures": [fmt.nombre(v) for v in friches["candidatures"]],
+        "Lauréats (drapeau laureat_fv)": [fmt.nombre(v) for v in friches["laureats"]],
+    })

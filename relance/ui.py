@@ -14,6 +14,7 @@ import streamlit as st
 from relance import config, db
 
 MESSAGES_KEY = "_messages_url"
+WRITTEN_KEY = "_url_ecrite"
 
 
 def _db_stamp() -> tuple[str, float]:
@@ -77,38 +78,61 @@ def layer_url(name: str, **params) -> str:
     return _layer_url(path, mtime, name, tuple(sorted(params.items())))
 
 
-def database_ready() -> bool:
-    """Show a French message and stop the page when the database was never built."""
+def database_ready(stop: bool = True) -> bool:
+    """False (with a French message, and the page stopped) when the database was never built."""
     if config.db_path().exists():
         return True
-    st.error(f"La base de données n'est pas construite ({config.db_path()}). "
-             "Lancez `python -m relance build` (ou la commande d'installation du README).")
+    if stop:
+        st.error(f"La base de données n'est pas construite ({config.db_path()}). "
+                 "Lancez `python -m relance build` (ou `./run.sh`, voir le README).")
+        st.stop()
     return False
 
 
-def url_state(key: str, parse: Callable[[str | None], tuple], serialize: Callable = str):
-    """Seed `st.session_state[key]` from the query string once per session; keep the URL in step.
+def current_indicator():
+    """The indicator chosen in the sidebar (None when the priority has none)."""
+    from relance import views
 
-    Call it at the top of every run, before the widget keyed `key`: the URL is written here, in the
-    script, because query-string changes made inside widget callbacks do not reach the browser.
+    offered = {i.id: i for i in views.indicators(run, st.session_state["priorite"])}
+    return offered.get(st.session_state.get("indicateur"))
+
+
+def url_state(key: str, parse: Callable[[str | None], tuple], serialize: Callable = str):
+    """Seed `st.session_state[key]` from the query string; keep the URL in step with it.
+
+    The URL value is read again whenever it differs from what this session last wrote (a pasted link,
+    a page link with query parameters). Call it at the top of every run, before the widget keyed `key`:
+    the URL is written here, in the script, because query-string changes made inside widget callbacks
+    do not reach the browser.
     """
-    if key not in st.session_state:
-        value, message = parse(st.query_params.get(key))
+    written = st.session_state.setdefault(WRITTEN_KEY, {})
+    raw = st.query_params.get(key)
+    if key not in st.session_state or (raw is not None and raw != written.get(key)):
+        value, message = parse(raw)
         st.session_state[key] = value
         if message:
             st.session_state.setdefault(MESSAGES_KEY, []).append(message)
+    else:
+        # Re-assigning keeps the value when the widget holding it belongs to another page (Streamlit
+        # otherwise resets a widget value created on one page and read by a widget of another).
+        st.session_state[key] = st.session_state[key]
     sync_url(key, serialize)
     return st.session_state[key]
 
 
 def sync_url(key: str, serialize: Callable = str) -> None:
-    """Write the current value of `key` to the query string (removed when None)."""
+    """Write the current value of `key` to the query string (removed when None or empty)."""
     value = st.session_state.get(key)
-    if value is None:
+    written = st.session_state.setdefault(WRITTEN_KEY, {})
+    if value is None or (isinstance(value, list) and not value):
         if key in st.query_params:
             del st.query_params[key]
-    elif st.query_params.get(key) != serialize(value):
-        st.query_params[key] = serialize(value)
+        written[key] = None
+    else:
+        text = serialize(value)
+        if st.query_params.get(key) != text:
+            st.query_params[key] = text
+        written[key] = text
 
 
 def show_url_messages() -> None:

@@ -45,25 +45,65 @@ def _database(built_db):
     return built_db
 
 
-def test_map_phase_and_metric():
+def test_map_default_is_the_relance_rate_and_widgets_change_it():
     at = start()
-    trace = choropleth(map_figure(at))
+    figure = map_figure(at)
+    trace = choropleth(figure)
     assert len(trace["locations"]) == 149
-    assert "Phase 1 (2018-2022), 149 territoires" in map_figure(at)["layout"]["title"]["text"]
+    assert "France Relance" in figure["layout"]["title"]["text"]
+    assert "au 31 décembre 2022" in figure["layout"]["title"]["text"]
+    nevers = trace["locations"].index("ti-2706")
+    assert values(trace["z"])[nevers] == pytest.approx(1.78979, abs=1e-5)
+    assert "1,79\u00a0entreprises industrielles pour 10\u00a0000 hab." in trace["customdata"][nevers][4]
+    assert "Nièvre : 36, Cher : 74" in trace["customdata"][nevers][5]
 
+    at.radio(key="mode").set_value("estimation").run()
+    figure = map_figure(at)
+    trace = choropleth(figure)
+    assert values(trace["z"])[nevers] == pytest.approx(24.7315, abs=1e-3)
+    assert "estimation" in trace["colorbar"]["title"]["text"]
+    assert "(estimation)" in figure["layout"]["title"]["text"]
+    assert any("Estimation." in c.value for c in at.caption)
+
+    at.radio(key="mode").set_value("departement").run()
+    trace = choropleth(map_figure(at))
+    assert len(trace["locations"]) == 101
+    nievre = trace["locations"].index("58")
+    assert values(trace["z"])[nievre] == 36
+
+    at.selectbox(key="metrique").set_value("population").run()
+    figure = map_figure(at)
+    assert "Phase 1 (2018-2022), 149 territoires" in figure["layout"]["title"]["text"]
     at.radio(key="phase").set_value(2).run()
     assert not at.exception
     trace = choropleth(map_figure(at))
     assert len(trace["locations"]) == 183
-    assert at.query_params["phase"] == ["2"] or at.query_params["phase"] == "2"
+    assert str(at.query_params["phase"]) in ("2", "['2']")
 
     at.selectbox(key="metrique").set_value("nb_communes").run()
-    figure = map_figure(at)
-    trace = choropleth(figure)
+    trace = choropleth(map_figure(at))
     assert trace["colorbar"]["title"]["text"] == "Nombre de communes"
     basse_terre = trace["locations"].index("ti-0101")
     assert values(trace["z"])[basse_terre] == 17
     assert "17\u00a0communes" in trace["customdata"][basse_terre][4]
+
+    at.selectbox(key="metrique").set_value("part_industrie").run()
+    trace = choropleth(map_figure(at))
+    ardeche = trace["locations"].index("ti-8401")
+    assert values(trace["z"])[ardeche] == pytest.approx(21.7, abs=0.05)
+    assert "21,7\u00a0%" in trace["customdata"][ardeche][4]
+
+
+def test_priority_filters_indicators_everywhere():
+    at = start()
+    at.selectbox(key="priorite").set_value("competences").run()
+    options = at.selectbox(key="indicateur").options
+    assert len(options) == 3 and all("entreprises" not in o for o in options)
+    figure = map_figure(at)
+    assert "Compétences / recruter" in figure["layout"]["title"]["text"]
+    at.selectbox(key="priorite").set_value("foncier").run()
+    assert not at.exception
+    assert any("Aucun indicateur du Baromètre" in i.value for i in at.info)
 
 
 def test_select_territory_shows_panel():
@@ -87,7 +127,10 @@ def test_select_territory_shows_panel():
 
 
 def test_url_reopens_view():
-    at = start(phase="2", ti="ti-8401", metrique="nb_intercommunalites")
+    at = start(phase="2", ti="ti-8401", metrique="nb_intercommunalites", priorite="innover",
+               indicateur="nb-entreprises-cheaque-numerique")
+    assert at.selectbox(key="indicateur").value == "nb-entreprises-cheaque-numerique"
+    assert at.selectbox(key="priorite").value == "innover"
     assert any(h.value == "Ardèche Drôme Nord" for h in at.subheader)
     assert at.radio(key="phase").value == 2
     assert len(choropleth(map_figure(at))["locations"]) == 183
@@ -127,7 +170,90 @@ def test_methodologie_page_lists_sources_from_database():
     at.switch_page("pages/methodologie.py").run()
     assert not at.exception
     sources = at.table[0].value
-    assert len(sources) == 12
+    assert len(sources) == 15
     row = sources[sources["Source"].str.startswith("Territoires d'industrie, phase 2")].iloc[0]
     assert row["Lignes chargées"] == "183"
     assert row["Licence"] == "Licence Ouverte 2.0"
+
+
+def test_methodologie_shows_priority_mapping():
+    at = start()
+    at.switch_page("pages/methodologie.py").run()
+    mapping = at.dataframe[0].value
+    assert len(mapping) == 9
+    row = mapping[mapping["Identifiant"] == "nb-entreprises-industrielles-agricoles"].iloc[0]
+    assert row["Priorité"] == "Innover / décarboner"
+    assert row["Justification"]
+
+
+def open_page(page: str, **query) -> AppTest:
+    at = start()
+    at.switch_page(page)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_profile_single_departement_territory():
+    at = open_page("pages/territoire.py", phase="1", ti="ti-9303")
+    assert at.title[0].value == "Carros"
+    figure = json.loads(at.get("plotly_chart")[1].proto.spec)
+    territory, region, france = figure["data"][:3]
+    assert territory["name"] == "Carros (ses départements)"
+    assert france["name"] == "France"
+    assert region["name"] == "Région Provence-Alpes-Côte d'Azur"
+    # Alpes-Maritimes: 77 companies at 2022-12-31 (raw CSV) for 1 128 418 inhabitants (sum of its communes).
+    assert values(territory["y"])[-1] == pytest.approx(77 / 1128418 * 10000, rel=1e-9)
+    ranks = at.dataframe[0].value
+    main = ranks[ranks["Indicateur"] == "Entreprises industrielles aidées à investir"].iloc[0]
+    assert main["Valeurs des départements"] == "Alpes-Maritimes : 77"
+    assert main["Pour 10 000 habitants"] == "0,68"
+    assert main["Estimation pour le territoire"] == "0,9 (estimation)"  # 77 x 13 803 / 1 128 418
+
+
+def test_profile_multi_departement_territory_and_widget():
+    at = open_page("pages/territoire.py", phase="1", ti="ti-2706")
+    assert at.title[0].value == "Nevers Val de Loire"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Part de l'industrie dans l'emploi"] == "13,2\u00a0%"
+    figure = json.loads(at.get("plotly_chart")[1].proto.spec)
+    assert values(figure["data"][0]["y"])[-1] == pytest.approx(1.78979, abs=1e-5)
+    ranks = at.dataframe[0].value
+    main = ranks[ranks["Indicateur"] == "Entreprises industrielles aidées à investir"].iloc[0]
+    assert main["Valeurs des départements"] == "Nièvre : 36, Cher : 74"
+    assert main["Rang (taux)"] == "55e sur 149"
+    peers = at.table[0].value
+    assert len(peers) == 5 and peers.iloc[0]["Identifiant"] == "ti-7609"
+    at.selectbox(key="ti").set_value("ti-9301").run()
+    assert at.title[0].value == "Aix-Marseille-Provence"
+
+
+def test_compare_page_one_chart_per_indicator():
+    at = open_page("pages/comparer.py", phase="1", comparer="ti-2706,ti-9301", priorite="innover")
+    charts = at.get("plotly_chart")
+    assert len(charts) == 3
+    figure = json.loads(charts[0].proto.spec)
+    names = {t["name"] for t in figure["data"]}
+    assert names == {"Nevers Val de Loire (ti-2706)", "Aix-Marseille-Provence (ti-9301)"}
+    at.multiselect(key="comparer").set_value(["ti-2706", "ti-9301", "ti-9303"]).run()
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert len(figure["data"]) == 6  # three territories, per capita and estimate
+    assert "ti-9303" in str(at.query_params["comparer"])
+
+
+def test_compare_ignores_unknown_ids_with_message():
+    at = open_page("pages/comparer.py", phase="2", comparer="ti-8401,ti-0000,<b>x</b>")
+    assert any("ignoré" in w.value for w in at.warning)
+    assert at.multiselect(key="comparer").value == ["ti-8401"]
+
+
+def test_territories_vs_rest_of_france_page():
+    at = open_page("pages/france.py", phase="1", priorite="innover")
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert values(figure["data"][0]["y"]) == pytest.approx([1.199360, 1.612806, 1.519788], abs=1e-6)
+    at.selectbox(key="priorite").set_value("foncier").run()
+    assert not at.exception
+    friches = at.dataframe[0].value
+    assert friches["Candidatures"].str.replace("\u00a0", "").astype(int).sum() == 4446

@@ -116,7 +116,8 @@ def test_map_hover_and_click_selects_territory(page, app_url, tmp_path):
     hover.wait_for(state="attached", timeout=10_000)
     text = hover.text_content()
     assert "Nevers Val de Loire (ti-2706)" in text
-    assert "Nièvre (58), Cher (18)" in text and "138\u00a0181\u00a0habitants" in text
+    assert "Nièvre (58), Cher (18)" in text and "Nièvre : 36, Cher : 74" in text
+    assert "1,79\u00a0entreprises industrielles pour 10\u00a0000 hab." in text
     page.mouse.click(x, y)
     page.get_by_role("heading", name="Nevers Val de Loire").wait_for(timeout=30_000)
     page.wait_for_function("() => window.location.search.includes('ti=ti-2706')", timeout=30_000)
@@ -151,4 +152,19 @@ def test_bad_url_value_shows_message_not_traceback(page, app_url):
     page.goto(f"{app_url}/?phase=1&ti=%3Cscript%3Ealert(1)%3C/script%3E")
     wait_for_map(page)
     page.get_by_text("mal formé").wait_for(timeout=30_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_open_profile_from_map(page, app_url, tmp_path):
+    page.goto(f"{app_url}/?phase=1")
+    wait_for_map(page)
+    x, y = page.evaluate(POINT_IN_TERRITORY, "ti-2706")
+    page.mouse.click(x, y)
+    page.get_by_role("link", name="Ouvrir la fiche du territoire").click()
+    page.get_by_role("heading", name="France Relance dans le territoire").wait_for(timeout=30_000)
+    page.wait_for_function("() => window.location.pathname.endsWith('/territoire')", timeout=30_000)
+    assert "ti=ti-2706" in query_string(page)
+    page.get_by_role("heading", name="Nevers Val de Loire", exact=True).wait_for(timeout=30_000)
+    page.get_by_text("Nevers Val de Loire (ses départements)").first.wait_for(timeout=30_000)
+    page.screenshot(path=str(tmp_path / "fiche.png"), full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from relance import db
 
-SAMPLE = {"phase": 1, "ti": "ti-2706", "couche": "departements"}
+SAMPLE = {"phase": 1, "ti": "ti-2706", "couche": "departements", "priorite": None,
+          "indicateur": "nb-entreprises-industrielles-agricoles", "date": dt.date(2022, 12, 31),
+          "tis": ["ti-2706", "ti-9301"]}
 
 
 @pytest.mark.parametrize("query", db.all_queries(), ids=lambda q: q.name)

@@ -1,0 +1,37 @@
+"""Comparer: two to six territories side by side, one chart per indicator, per capita and estimated counts."""
+
+import streamlit as st
+
+from relance import charts, state, ui, views
+from relance.metrics import PHASES
+
+ui.require_navigation()
+st.title("Comparer des territoires")
+ui.database_ready()
+
+phase, priorite = st.session_state["phase"], st.session_state["priorite"]
+territories = ui.run("territoires", phase=phase)
+names = dict(zip(territories["ti_id"], territories["nom"], strict=True))
+ui.url_state("comparer", lambda raw: state.parse_territories(raw, list(names), phase), serialize=",".join)
+ui.show_url_messages()
+
+st.multiselect("Territoires à comparer (2 à 6)", options=list(names), format_func=lambda t: f"{names[t]} ({t})",
+               key="comparer", max_selections=6, placeholder="Choisissez des territoires…")
+chosen = st.session_state["comparer"]
+if len(chosen) < 2:
+    st.info(f"Choisissez au moins deux territoires de la {PHASES[phase].lower()}.")
+    st.stop()
+
+items = views.indicators(ui.run, priorite)
+if not items:
+    st.info("Aucun indicateur du Baromètre pour cette priorité.")
+    st.stop()
+st.caption("À gauche, le taux pour 10 000 habitants des départements de chaque territoire (moyenne pondérée par "
+           "la population) ; à droite, l'estimation pour le territoire (valeur de chaque département × part de sa "
+           "population dans le territoire). Mêmes échelles pour tous les territoires.")
+subtitle = views.filters_subtitle(phase, priorite, ", ".join(names[t] for t in chosen))
+for indicator in items:
+    data = ui.run("comparaison", phase=phase, tis=chosen, indicateur=indicator.id)
+    st.plotly_chart(charts.comparison_chart(data, indicator.libelle, indicator.unite_courte,
+                                            charts.source_relance(), subtitle=subtitle),
+                    key=f"comparaison-{indicator.id}")

@@ -1,0 +1,50 @@
+"""Territoires et reste de la France: did relance reach départements more covered by the programme more?"""
+
+import streamlit as st
+
+from relance import charts, fmt, tables, ui, views
+from relance.metrics import PHASES
+
+ui.require_navigation()
+st.title("Territoires d'industrie et reste de la France")
+ui.database_ready()
+
+phase, priorite = st.session_state["phase"], st.session_state["priorite"]
+st.markdown(
+    f"Les départements sont rangés en trois groupes égaux selon la part de leur population qui vit dans un "
+    f"Territoire d'industrie de la {PHASES[phase].lower()}. Pour chaque groupe, le taux est la somme des valeurs "
+    "divisée par la somme des populations. Les valeurs du Baromètre étant départementales, c'est la lecture la plus "
+    "honnête : elle ne suppose rien sur la répartition à l'intérieur d'un département."
+)
+items = views.indicators(ui.run, priorite)
+for indicator in items:
+    st.subheader(indicator.libelle)
+    subtitle = views.filters_subtitle(phase, priorite, date=indicator.derniere_date)
+    groups = ui.run("territoires_vs_france", phase=phase, indicateur=indicator.id, date=indicator.derniere_date)
+    left, right = st.columns(2, gap="medium")
+    with left:
+        st.plotly_chart(charts.terciles_chart(groups, indicator.libelle, indicator.unite_courte, phase,
+                                              charts.source_relance(), subtitle=subtitle),
+                        key=f"terciles-{indicator.id}")
+    with right:
+        st.plotly_chart(charts.coverage_scatter(
+            ui.run("departements_couverture", phase=phase, indicateur=indicator.id, date=indicator.derniere_date),
+            indicator.libelle, indicator.unite_courte, phase, charts.source_relance()),
+            key=f"nuage-{indicator.id}")
+    low, high = groups["taux_10000"].iloc[0], groups["taux_10000"].iloc[-1]
+    st.caption(f"Tiers le plus couvert : {fmt.nombre(high, 2)} pour 10 000 habitants, contre {fmt.nombre(low, 2)} "
+               f"dans le tiers le moins couvert ({fmt.date_longue(indicator.derniere_date)}).")
+
+if priorite in ("toutes", "foncier"):
+    st.header("Foncier : Fonds friches, par région")
+    st.markdown(
+        "Le Fonds friches (France Relance) n'est publié ici qu'à la maille régionale, sans commune ni montant : il "
+        "ne peut pas être rattaché à un territoire. Le fichier du Cerema compte quatre procédures ; leur édition "
+        "n'est pas documentée. Les trois premières (36961, 46904, 54008 : 3 010 candidatures) correspondent très "
+        "probablement aux trois éditions France Relance (2 999 candidatures annoncées) ; la quatrième (68862) est "
+        "très probablement le Fonds vert, hors France Relance. Le drapeau de lauréat (`laureat_fv`) peut différer "
+        "de la liste officielle des lauréats (1 382 projets soutenus annoncés, 1 185 drapeaux ici)."
+    )
+    friches = ui.run("fonds_friches_regions")
+    st.plotly_chart(charts.friches_chart(friches, charts.source_friches()), key="friches")
+    st.dataframe(tables.friches_table(friches), hide_index=True)

@@ -1,0 +1,85 @@
+"""Fiche territoire: identity, members, relance indicators over time, industrial weight, rank and peers."""
+
+import streamlit as st
+
+from relance import charts, fmt, state, tables, ui, views
+from relance.metrics import PHASES
+
+ui.require_navigation()
+ui.database_ready()
+
+phase, priorite = st.session_state["phase"], st.session_state["priorite"]
+territories = ui.run("territoires", phase=phase)
+names = dict(zip(territories["ti_id"], territories["nom"], strict=True))
+ui.url_state("ti", lambda raw: state.parse_territory(raw, list(names), phase))
+ui.show_url_messages()
+
+st.selectbox("Territoire", options=list(names), format_func=lambda t: f"{names[t]} ({t})", key="ti", index=None,
+             placeholder="Rechercher un territoire…")
+ti = st.session_state["ti"]
+if ti is None:
+    st.title("Fiche territoire")
+    st.info("Choisissez un territoire dans la liste, ou cliquez sur la carte puis « Ouvrir la fiche du territoire ».")
+    st.stop()
+
+fiche = views.profile(ui.run, phase, ti)
+info = fiche.info
+st.title(info["nom"])
+st.caption(f"{ti} · {PHASES[phase]} · Région {info['region_nom']} · Départements : {info['departements_noms']}")
+
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Population", fmt.nombre(info["population"]))
+    c2.metric("Intercommunalités", fmt.nombre(info["nb_intercommunalites"]))
+    c3.metric("Communes", fmt.nombre(info["nb_communes"]))
+    share = fiche.industry["part_industrie"]
+    c4.metric("Part de l'industrie dans l'emploi", fmt.pourcent(share),
+              help="INSEE RP 2022 par EPCI membre, moyenne pondérée par l'emploi salarié privé (URSSAF 2022).")
+    if share == share:  # not NaN
+        st.caption(f"Industrie : {int(fiche.industry['rang'])}e territoire sur {int(fiche.industry['nb_territoires'])} "
+                   f"de la phase par la part de l'industrie dans l'emploi ({fiche.industry['membres_couverts']} "
+                   f"membres sur {fiche.industry['membres']} couverts). Calcul : part de l'industrie de chaque EPCI "
+                   "membre pondérée par son emploi salarié privé.")
+    else:
+        st.caption("Part de l'industrie non disponible : la source (INSEE RP 2022 par EPCI) couvre la métropole "
+                   "seulement.")
+with right:
+    st.plotly_chart(charts.locator_map(
+        ui.layer_url("carte_fond", couche="departements"), list(ui.run("departements")["code"]),
+        ui.layer_url("carte_territoires", phase=phase), ti, info["nom"], ui.run_json("carte_fond", couche="encarts")),
+        key="localisation", config={"topojsonURL": "app/static/", "displayModeBar": False, "staticPlot": True})
+
+st.header("France Relance dans le territoire")
+indicator = ui.current_indicator()
+if indicator is None:
+    st.info("Aucun indicateur du Baromètre pour la priorité choisie.")
+else:
+    series = ui.run("territoire_serie", phase=phase, ti=ti, indicateur=indicator.id)
+    st.plotly_chart(charts.series_chart(
+        series, indicator.libelle, indicator.unite_courte, info["nom"], charts.source_relance(),
+        subtitle=f"Pour 10\u00a0000 habitants, cumul mensuel · {views.filters_subtitle(phase, priorite, info['nom'])}"),
+        key="serie")
+    st.caption("Le territoire est lu à travers ses départements : moyenne de leurs taux pondérée par la part de la "
+               "population du territoire dans chacun. Région et France : valeurs publiées à ces échelles.")
+items = views.indicators(ui.run, priorite)
+if items:
+    st.subheader("Tous les indicateurs de la priorité, à la dernière date")
+    st.dataframe(views.indicator_ranks(ui.run, phase, ti, items), hide_index=True)
+
+st.header("Territoires comparables")
+st.caption("Les plus proches par la population (échelle logarithmique) et la part de l'industrie dans l'emploi.")
+st.table(tables.peers_table(fiche.peers), hide_index=True)
+st.page_link("pages/comparer.py", label="Comparer avec ces territoires", icon=":material/compare_arrows:",
+             query_params={"phase": phase, "priorite": priorite, "comparer": ",".join([ti, *fiche.peers["ti_id"][:3]]),
+                           **({"indicateur": indicator.id} if indicator else {})})
+
+st.header("Composition")
+a, b = st.columns([2, 3], gap="medium")
+with a:
+    st.markdown("**Départements**")
+    st.table(tables.departements_table(fiche.departements), hide_index=True)
+with b:
+    st.markdown(f"**Membres ({info['nb_membres']})**")
+    st.table(tables.members_table(fiche.members), hide_index=True)
+st.caption(charts.source_territoires(phase).replace("<br>", " "))

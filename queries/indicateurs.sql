@@ -1,0 +1,39 @@
+-- Baromètre indicators of a priority (NULL = every priority) that are published for (nearly) every département,
+-- with the last date at which they are; the 'hors' priority is left out. An indicator published by région only
+-- (the PIC training entries: départements of the DROM only) cannot be read by territory and is not offered.
+-- params: $priorite VARCHAR
+-- columns: id_indicateur, libelle, libelle_court, mesure, unite, priorite, priorite_libelle, premiere_date, derniere_date
+with couverture as (
+    select id_indicateur, date, count(*) as nb_departements
+    from indicateur_valeur
+    where maille = 'departement'
+    group by id_indicateur, date
+),
+
+dates as (
+    -- 95 of the 101 départements at least (Mayotte is missing from some series)
+    select id_indicateur, min(date) as premiere_date, max(date) as derniere_date
+    from couverture
+    where nb_departements >= 95
+    group by id_indicateur
+),
+
+final as (
+    select
+        i.id_indicateur,
+        i.libelle,
+        i.libelle_court,
+        i.mesure,
+        i.unite,
+        i.priorite,
+        p.libelle as priorite_libelle,
+        d.premiere_date,
+        d.derniere_date
+    from indicateur as i
+    inner join priorite as p on p.priorite = i.priorite
+    inner join dates as d on d.id_indicateur = i.id_indicateur
+    where i.priorite <> 'hors' and ($priorite is null or i.priorite = $priorite)
+)
+
+select * from final
+order by priorite, id_indicateur = 'nb-entreprises-industrielles-agricoles' desc, libelle
