@@ -29,7 +29,7 @@ for indicator in items:
     with right:
         st.plotly_chart(charts.coverage_scatter(
             ui.run("departements_couverture", phase=phase, indicateur=indicator.id, date=indicator.derniere_date),
-            indicator.libelle, indicator.unite_courte, phase, charts.source_relance()),
+            indicator.libelle, indicator.unite_courte, phase, charts.source_relance(), subtitle=subtitle),
             key=f"nuage-{indicator.id}")
     low, high = groups["taux_10000"].iloc[0], groups["taux_10000"].iloc[-1]
     st.caption(f"Tiers le plus couvert : {fmt.nombre(high, 2)} pour 10 000 habitants, contre {fmt.nombre(low, 2)} "

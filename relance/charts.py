@@ -59,7 +59,7 @@ def _layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
         font={"family": FONT, "size": 13, "color": "#222"},
         separators=fmt.PLOTLY_SEPARATORS,
         margin={"l": 10, "r": 10, "t": 72 + 20 * (title.count("<br>") + subtitle.count("<br>")),
-                "b": 120},
+                "b": 135},
         height=height,
         paper_bgcolor="white",
         plot_bgcolor="white",
@@ -207,7 +207,7 @@ def departement_map(
     fig.add_trace(go.Choropleth(
         geojson=territories_geojson, featureidkey="properties.ti_id", locations=territories["ti_id"],
         z=np.zeros(len(territories)), colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
-        marker={"line": {"color": "#111", "width": 1.1}}, customdata=customdata, hovertemplate=hover,
+        marker={"line": {"color": "#111", "width": 0.8}}, customdata=customdata, hovertemplate=hover,
         name="Territoires",
     ))
     _insets_traces(fig, insets)
@@ -247,29 +247,32 @@ def series_chart(series: pd.DataFrame, libelle: str, unite: str, territory: str,
 
 def comparison_chart(data: pd.DataFrame, libelle: str, unite: str, source: str, subtitle: str = "") -> go.Figure:
     """Several territories over time: per 10,000 inhabitants (left) and estimated count (right), shared scales."""
-    from plotly.subplots import make_subplots
-
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("Pour 10 000 habitants",
-                                                        f"Valeur estimée ({unite}) — estimation"),
-                        horizontal_spacing=0.1)
     dashes = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
     palette = ["#08306b", "#d62728", "#2ca02c", "#ff7f0e", "#6a3d9a", "#8c564b"]
+    traces = []
     for index, (ti_id, group) in enumerate(data.groupby("ti_id", sort=True)):
         name = f"{group['nom'].iloc[0]} ({ti_id})"
         style = {"color": palette[index % 6], "dash": dashes[index % 6], "width": 2}
-        fig.add_trace(go.Scatter(x=group["date"], y=group["taux_10000"], name=name, legendgroup=ti_id, line=style,
+        traces.append(go.Scatter(x=group["date"], y=group["taux_10000"], name=name, legendgroup=ti_id, line=style,
                                  customdata=[fmt.nombre(v, 2) for v in group["taux_10000"]],
-                                 hovertemplate="%{x|%m/%Y} : %{customdata}<extra>" + name + "</extra>"), 1, 1)
-        fig.add_trace(go.Scatter(x=group["date"], y=group["estimation"], name=name, legendgroup=ti_id, line=style,
-                                 showlegend=False, customdata=[fmt.nombre(v, 1) for v in group["estimation"]],
-                                 hovertemplate="%{x|%m/%Y} : %{customdata} (estimation)<extra>" + name + "</extra>"),
-                      1, 2)
-    fig.update_yaxes(tickformat=",.1f", rangemode="tozero", gridcolor="#e5e5e5")
-    fig.update_xaxes(tickformat="%m/%Y")
-    fig.update_layout(legend={"orientation": "h", "y": -0.2, "x": 0})
-    _layout(fig, libelle, subtitle, source, height=430)
-    fig.update_layout(margin_l=50, margin_r=20, margin_b=120)
-    fig.layout.annotations[-1].update(y=-0.42)
+                                 hovertemplate="%{x|%m/%Y} : %{customdata}<extra>" + name + "</extra>"))
+        traces.append(go.Scatter(x=group["date"], y=group["estimation"], name=name, legendgroup=ti_id, line=style,
+                                 showlegend=False, xaxis="x2", yaxis="y2",
+                                 customdata=[fmt.nombre(v, 1) for v in group["estimation"]],
+                                 hovertemplate="%{x|%m/%Y} : %{customdata} (estimation)<extra>" + name + "</extra>"))
+    axis = {"tickformat": ",.1f", "rangemode": "tozero", "gridcolor": "#e5e5e5"}
+    fig = go.Figure(traces, layout={
+        "xaxis": {"domain": [0, 0.45], "tickformat": "%m/%Y"},
+        "xaxis2": {"domain": [0.55, 1], "tickformat": "%m/%Y", "anchor": "y2"},
+        "yaxis": axis, "yaxis2": {**axis, "anchor": "x2"},
+        "legend": {"orientation": "h", "y": -0.2, "x": 0},
+    })
+    _layout(fig, libelle, subtitle, source, height=450)
+    for x, text in ((0.225, "Pour 10\u00a0000 habitants"), (0.775, f"Valeur estimée ({unite}) — estimation")):
+        fig.add_annotation(text=text, x=x, y=1.02, xref="paper", yref="paper", xanchor="center", yanchor="bottom",
+                           showarrow=False, font={"size": 14})
+    fig.update_layout(margin_l=50, margin_r=20, margin_b=130)
+    fig.layout.annotations[0].update(y=-0.4)
     return fig
 
 
@@ -297,7 +300,8 @@ def terciles_chart(groups: pd.DataFrame, libelle: str, unite: str, phase: int, s
     return fig
 
 
-def coverage_scatter(departements: pd.DataFrame, libelle: str, unite: str, phase: int, source: str) -> go.Figure:
+def coverage_scatter(departements: pd.DataFrame, libelle: str, unite: str, phase: int, source: str,
+                     subtitle: str = "") -> go.Figure:
     """Each département: share of its population in a territory (x) against the indicator's rate (y)."""
     fig = go.Figure(go.Scatter(
         x=departements["part_ti"] * 100, y=departements["taux_10000"], mode="markers",
@@ -312,9 +316,10 @@ def coverage_scatter(departements: pd.DataFrame, libelle: str, unite: str, phase
                      ticksuffix=" %", range=[-2, 102], gridcolor="#eee")
     fig.update_yaxes(title=f"{unite} pour 10 000 habitants", tickformat=",.1f", gridcolor="#eee",
                      rangemode="tozero")
-    _layout(fig, libelle, "Chaque point est un département", source, height=460, width=55)
-    fig.update_layout(margin_l=60, margin_r=20, margin_b=110)
-    fig.layout.annotations[-1].update(y=-0.3)
+    _layout(fig, libelle, f"Chaque point est un département · {subtitle}" if subtitle else
+            "Chaque point est un département", source, height=480, width=55)
+    fig.update_layout(margin_l=60, margin_r=20, margin_b=140)
+    fig.layout.annotations[-1].update(y=-0.32)
     return fig
 
 

@@ -1,0 +1,86 @@
+"""Server-side re-render time of every page for its main widget changes (Streamlit AppTest).
+
+Run: .venv/bin/python bench/bench_pages.py   (prints; asserts nothing; builds a fresh database first)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import machine, p95, stats_ms
+from relance import build, config
+
+REPEAT = 10
+
+# (page, initial query string, label, change(at, i))
+SCENARIOS = [
+    ("pages/carte.py", {}, "Carte : phase", lambda at, i: at.radio(key="phase").set_value(1 + i % 2)),
+    ("pages/carte.py", {}, "Carte : lecture (taux / estimation / départements)",
+     lambda at, i: at.radio(key="mode").set_value(["taux", "estimation", "departement"][i % 3])),
+    ("pages/carte.py", {}, "Carte : priorité",
+     lambda at, i: at.selectbox(key="priorite").set_value(["competences", "innover", "toutes"][i % 3])),
+    ("pages/carte.py", {}, "Carte : indicateur",
+     lambda at, i: at.selectbox(key="indicateur").set_value(
+         ["nb-entreprises-cheaque-numerique", "nb-entreprises-industrielles-agricoles"][i % 2])),
+    ("pages/carte.py", {}, "Carte : indicateur coloré",
+     lambda at, i: at.selectbox(key="metrique").set_value(["population", "part_industrie", "relance"][i % 3])),
+    ("pages/carte.py", {}, "Carte : territoire",
+     lambda at, i: at.selectbox(key="ti").set_value(["ti-2706", "ti-9301", "ti-8416", "ti-1104"][i % 4])),
+    ("pages/territoire.py", {"ti": "ti-2706"}, "Fiche : territoire",
+     lambda at, i: at.selectbox(key="ti").set_value(["ti-9301", "ti-2706", "ti-8416"][i % 3])),
+    ("pages/territoire.py", {"ti": "ti-2706"}, "Fiche : indicateur",
+     lambda at, i: at.selectbox(key="indicateur").set_value(
+         ["nb-entreprises-cheaque-numerique", "nb-entreprises-industrielles-agricoles"][i % 2])),
+    ("pages/comparer.py", {"comparer": "ti-2706,ti-9301"}, "Comparer : territoires",
+     lambda at, i: at.multiselect(key="comparer").set_value(
+         [["ti-2706", "ti-9301", "ti-8416"], ["ti-2706", "ti-9301"]][i % 2])),
+    ("pages/comparer.py", {"comparer": "ti-2706,ti-9301"}, "Comparer : priorité",
+     lambda at, i: at.selectbox(key="priorite").set_value(["innover", "competences"][i % 2])),
+    ("pages/france.py", {}, "Reste de la France : phase", lambda at, i: at.radio(key="phase").set_value(1 + i % 2)),
+    ("pages/france.py", {}, "Reste de la France : priorité",
+     lambda at, i: at.selectbox(key="priorite").set_value(["innover", "competences", "foncier"][i % 3])),
+    ("pages/methodologie.py", {}, "Méthodologie : phase", lambda at, i: at.radio(key="phase").set_value(1 + i % 2)),
+]
+
+
+def main() -> None:
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    PagesManager.uses_pages_directory = False
+    print(f"Machine : {machine()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        db_path = Path(tmp) / "bench.duckdb"
+        build.build(config.raw_dir(), db_path)
+        os.environ["RELANCE_DB"] = str(db_path)
+        print(f"Rerun côté serveur après un changement de widget (AppTest, {REPEAT} changements, premier écarté) :")
+        worst = ("", 0.0)
+        for page, query, label, change in SCENARIOS:
+            at = AppTest.from_file(str(config.REPO_ROOT / "dashboard.py"), default_timeout=120)
+            at.run()
+            at.switch_page(page)
+            for key, value in query.items():
+                at.query_params[key] = value
+            at.run()
+            out = []
+            for i in range(REPEAT + 1):
+                start = time.perf_counter()
+                change(at, i).run()
+                if at.exception:
+                    raise RuntimeError(f"{label}: {at.exception}")
+                if i:
+                    out.append(time.perf_counter() - start)
+            print(f"  {label:<52} {stats_ms(out)}")
+            if p95(out) > worst[1]:
+                worst = (label, p95(out))
+        print(f"Le plus lent (p95) : {worst[0]}, {worst[1] * 1000:.0f} ms (cible < 300 ms)")
+
+
+if __name__ == "__main__":
+    main()
