@@ -17,23 +17,30 @@ st.markdown(
     "honnête : elle ne suppose rien sur la répartition à l'intérieur d'un département."
 )
 items = views.indicators(ui.run, priorite)
-for indicator in items:
-    st.subheader(indicator.libelle)
+if items:
+    summary = views.coverage_summary(ui.run, phase, items)
+    st.plotly_chart(charts.coverage_summary_chart(summary, phase, charts.source_relance(),
+                                                  subtitle=views.filters_subtitle(phase, priorite)), key="synthese")
+    st.caption("Chaque indicateur à sa dernière date publiée. Indice 100 : taux de l'ensemble des départements "
+               "(somme des valeurs départementales rapportée à la population).")
+indicator = ui.current_indicator()
+if indicator is not None:
+    st.subheader(f"En détail : {indicator.libelle_court}")
     subtitle = views.filters_subtitle(phase, priorite, date=indicator.derniere_date)
     groups = ui.run("territoires_vs_france", phase=phase, indicateur=indicator.id, date=indicator.derniere_date)
     left, right = st.columns(2, gap="medium")
     with left:
         st.plotly_chart(charts.terciles_chart(groups, indicator.libelle, indicator.unite_courte, phase,
-                                              charts.source_relance(), subtitle=subtitle),
-                        key=f"terciles-{indicator.id}")
+                                              charts.source_relance(), subtitle=subtitle), key="terciles")
     with right:
         st.plotly_chart(charts.coverage_scatter(
             ui.run("departements_couverture", phase=phase, indicateur=indicator.id, date=indicator.derniere_date),
             indicator.libelle, indicator.unite_courte, phase, charts.source_relance(), subtitle=subtitle),
-            key=f"nuage-{indicator.id}")
+            key="nuage")
     low, high = groups["taux_10000"].iloc[0], groups["taux_10000"].iloc[-1]
     st.caption(f"Tiers le plus couvert : {fmt.nombre(high, 2)} pour 10 000 habitants, contre {fmt.nombre(low, 2)} "
-               f"dans le tiers le moins couvert ({fmt.date_longue(indicator.derniere_date)}).")
+               f"dans le tiers le moins couvert ({fmt.date_longue(indicator.derniere_date)}). L'indicateur détaillé "
+               "se choisit dans la barre latérale.")
 
 if priorite in ("toutes", "foncier"):
     st.header("Foncier : Fonds friches, par région")

@@ -374,3 +374,29 @@ def friches_chart(friches: pd.DataFrame, source: str) -> go.Figure:
     fig.update_layout(margin_l=190, margin_r=20, margin_b=120)
     fig.layout.annotations[-1].update(y=-0.2)
     return fig
+
+
+def coverage_summary_chart(summary: pd.DataFrame, phase: int, source: str, subtitle: str = "") -> go.Figure:
+    """Every indicator at once: rate of each tercile of départements as an index (all départements = 100)."""
+    fig = go.Figure()
+    styles = {1: ("#c6dbef", ""), 2: ("#6baed6", "/"), 3: ("#08519c", "x")}
+    for group, rows in summary.groupby("groupe", sort=True):
+        color, pattern = styles[int(group)]
+        fig.add_trace(go.Bar(
+            y=rows["indicateur"], x=rows["indice"], orientation="h", name=rows["libelle_groupe"].iloc[0],
+            marker={"color": color, "pattern_shape": pattern, "line": {"color": "#333", "width": 0.6}},
+            text=[fmt.nombre(v, 0) for v in rows["indice"]], textposition="outside",
+            customdata=[fmt.nombre(v, 2) for v in rows["taux_10000"]],
+            hovertemplate="%{y}<br>Indice %{text} (%{customdata} pour 10\u00a0000 habitants)<extra>"
+                          + rows["libelle_groupe"].iloc[0] + "</extra>",
+        ))
+    fig.add_vline(x=100, line={"color": "#111", "dash": "dot", "width": 1})
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.12, "x": 0})
+    fig.update_xaxes(title="Indice : taux du groupe / taux de l'ensemble des départements × 100", gridcolor="#eee")
+    fig.update_yaxes(autorange="reversed")
+    _layout(fig, "La relance a-t-elle davantage touché les départements des Territoires d'industrie ?",
+            subtitle or f"Départements en trois tiers selon la part de leur population dans un territoire "
+            f"{PHASES[phase].lower()}", source, height=140 + 70 * summary["indicateur"].nunique())
+    fig.update_layout(margin_l=300, margin_r=40, margin_b=150)
+    fig.layout.annotations[0].update(y=-0.25)
+    return fig

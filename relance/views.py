@@ -147,3 +147,14 @@ def indicator_ranks(run: Runner, phase: int, ti: str, items: list[Indicator]) ->
             "Valeurs des départements": row["departements_valeurs"],
         })
     return pd.DataFrame(rows)
+
+
+def coverage_summary(run: Runner, phase: int, items: list[Indicator]) -> pd.DataFrame:
+    """Per indicator and tercile of départements (by population share in a territory): rate and index (all = 100)."""
+    frames = []
+    for indicator in items:
+        groups = run("territoires_vs_france", phase=phase, indicateur=indicator.id, date=indicator.derniere_date)
+        overall = groups["valeur"].sum() / groups["population"].sum() * 10000
+        frames.append(groups.assign(indicateur=indicator.libelle_court, date=indicator.derniere_date,
+                                    indice=groups["taux_10000"] / overall * 100))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

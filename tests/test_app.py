@@ -251,7 +251,14 @@ def test_compare_ignores_unknown_ids_with_message():
 
 def test_territories_vs_rest_of_france_page():
     at = open_page("pages/france.py", phase="1", priorite="innover")
-    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    summary = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert [t["name"] for t in summary["data"][:3]] == ["Tiers le moins couvert", "Tiers intermédiaire",
+                                                       "Tiers le plus couvert"]
+    assert len(summary["data"][0]["y"]) == 3  # the three indicators of the priority
+    # 9 640 companies in all départements for 68 350 798 inhabitants: the index base.
+    base = 9640 / 68350798 * 10000
+    assert values(summary["data"][0]["x"])[0] == pytest.approx(1.199360 / base * 100, abs=1e-3)
+    figure = json.loads(at.get("plotly_chart")[1].proto.spec)
     assert values(figure["data"][0]["y"]) == pytest.approx([1.199360, 1.612806, 1.519788], abs=1e-6)
     at.selectbox(key="priorite").set_value("foncier").run()
     assert not at.exception
