@@ -37,36 +37,15 @@ with col_map:
     if metric_key == RELANCE and indicator is None:
         st.info("Aucun indicateur du Baromètre ne relève de cette priorité. Choisissez une autre priorité, ou un "
                 "autre indicateur coloré ; les Fonds friches (foncier) ne sont publiés que par région.")
-        metric_key = "population"
-    mode = st.session_state["mode"]
-    selected = st.session_state["ti"]
-    insets = ui.run_json("carte_fond", couche="encarts")
-    if metric_key == RELANCE and mode == "departement":
-        metric = views.indicator_metric(indicator, mode)
-        fig = charts.departement_map(
-            ui.layer_url("carte_fond", couche="departements"),
-            ui.run("indicateur_departements", indicateur=indicator.id, date=indicator.derniere_date), metric,
-            phase, ui.layer_url("carte_territoires", phase=phase), territories, insets, selected=selected,
-            title=f"{indicator.libelle} : valeur par département",
-            subtitle=views.filters_subtitle(phase, priorite, date=indicator.derniere_date),
-            source=charts.source_relance(),
-        )
-    else:
-        frame, metric = views.map_territories(ui.run, phase, metric_key, indicator, mode)
-        relance = metric_key == RELANCE
-        fig = charts.territory_map(
-            ui.layer_url("carte_territoires", phase=phase), frame, metric, phase,
-            ui.layer_url("carte_fond", couche="departements"), list(ui.run("departements")["code"]), insets,
-            selected=selected,
-            title=f"{indicator.libelle}{' (estimation)' if metric.estimation else ''}" if relance else "",
-            subtitle=views.filters_subtitle(phase, priorite, date=indicator.derniere_date) if relance else "",
-            source=charts.source_relance() if relance else "",
-        )
-    st.plotly_chart(fig, key="carte", on_select=_map_clicked, selection_mode="points",
-                    config={"topojsonURL": "app/static/", "displaylogo": False})
+    chart = views.map_chart(
+        ui.run, ui.run_json,
+        {"departements": ui.layer_url("carte_fond", couche="departements"),
+         "territoires": ui.layer_url("carte_territoires", phase=phase)},
+        phase, priorite, metric_key, indicator, st.session_state["mode"], st.session_state["ti"])
+    ui.show_chart(chart, "carte", on_select=_map_clicked, selection_mode="points")
     st.caption("Cliquez sur un territoire pour afficher son panneau. Outre-mer en encarts, hors échelle.")
-    if metric.methode:
-        st.caption(("**Estimation.** " if metric.estimation else "**Méthode.** ") + metric.methode)
+    if chart.method:
+        st.caption(("**Estimation.** " if "estimation" in chart.title else "**Méthode.** ") + chart.method)
 
 with col_panel:
     st.selectbox("Territoire", options=known, format_func=lambda t: f"{names[t]} ({t})", key="ti", index=None,

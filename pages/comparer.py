@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from relance import charts, state, ui, views
+from relance import state, ui, views
 from relance.metrics import PHASES
 
 ui.require_navigation()
@@ -29,9 +29,6 @@ if not items:
 st.caption("À gauche, le taux pour 10 000 habitants des départements de chaque territoire (moyenne pondérée par "
            "la population) ; à droite, l'estimation pour le territoire (valeur de chaque département × part de sa "
            "population dans le territoire). Mêmes échelles pour tous les territoires.")
-subtitle = views.filters_subtitle(phase, priorite, ", ".join(names[t] for t in chosen))
 for indicator in items:
-    data = ui.run("comparaison", phase=phase, tis=chosen, indicateur=indicator.id)
-    st.plotly_chart(charts.comparison_chart(data, indicator.libelle, indicator.unite_courte,
-                                            charts.source_relance(), subtitle=subtitle),
-                    key=f"comparaison-{indicator.id}")
+    ui.show_chart(views.comparison_chart(ui.run, phase, priorite, chosen, names, indicator),
+                  f"comparaison-{indicator.id}")

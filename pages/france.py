@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from relance import charts, fmt, tables, ui, views
+from relance import fmt, tables, ui, views
 from relance.metrics import PHASES
 
 ui.require_navigation()
@@ -17,30 +17,25 @@ st.markdown(
     "honnête : elle ne suppose rien sur la répartition à l'intérieur d'un département."
 )
 items = views.indicators(ui.run, priorite)
+indicator = ui.current_indicator()
+charts_shown = views.coverage_charts(ui.run, phase, priorite, items, indicator)
 if items:
-    summary = views.coverage_summary(ui.run, phase, items)
-    st.plotly_chart(charts.coverage_summary_chart(summary, phase, charts.source_relance(),
-                                                  subtitle=views.filters_subtitle(phase, priorite)), key="synthese")
+    ui.show_chart(charts_shown[0], "synthese")
     st.caption("Chaque indicateur à sa dernière date publiée. Indice 100 : taux de l'ensemble des départements "
                "(somme des valeurs départementales rapportée à la population).")
-indicator = ui.current_indicator()
 if indicator is not None:
     st.subheader(f"En détail : {indicator.libelle_court}")
-    subtitle = views.filters_subtitle(phase, priorite, date=indicator.derniere_date)
-    groups = ui.run("territoires_vs_france", phase=phase, indicateur=indicator.id, date=indicator.derniere_date)
+    terciles, scatter = charts_shown[-2:]
     left, right = st.columns(2, gap="medium")
     with left:
-        st.plotly_chart(charts.terciles_chart(groups, indicator.libelle, indicator.unite_courte, phase,
-                                              charts.source_relance(), subtitle=subtitle), key="terciles")
+        ui.show_chart(terciles, "terciles")
     with right:
-        st.plotly_chart(charts.coverage_scatter(
-            ui.run("departements_couverture", phase=phase, indicateur=indicator.id, date=indicator.derniere_date),
-            indicator.libelle, indicator.unite_courte, phase, charts.source_relance(), subtitle=subtitle),
-            key="nuage")
-    low, high = groups["taux_10000"].iloc[0], groups["taux_10000"].iloc[-1]
-    st.caption(f"Tiers le plus couvert : {fmt.nombre(high, 2)} pour 10 000 habitants, contre {fmt.nombre(low, 2)} "
-               f"dans le tiers le moins couvert ({fmt.date_longue(indicator.derniere_date)}). L'indicateur détaillé "
-               "se choisit dans la barre latérale.")
+        ui.show_chart(scatter, "nuage")
+    rates = terciles.data["Pour 10 000 habitants"]
+    st.caption(f"Tiers le plus couvert : {fmt.nombre(rates.iloc[-1], 2)} pour 10 000 habitants, contre "
+               f"{fmt.nombre(rates.iloc[0], 2)} dans le tiers le moins couvert "
+               f"({fmt.date_longue(indicator.derniere_date)}). "
+               "L'indicateur détaillé se choisit dans la barre latérale.")
 
 if priorite in ("toutes", "foncier"):
     st.header("Foncier : Fonds friches, par région")
@@ -52,6 +47,5 @@ if priorite in ("toutes", "foncier"):
         "très probablement le Fonds vert, hors France Relance. Le drapeau de lauréat (`laureat_fv`) peut différer "
         "de la liste officielle des lauréats (1 382 projets soutenus annoncés, 1 185 drapeaux ici)."
     )
-    friches = ui.run("fonds_friches_regions")
-    st.plotly_chart(charts.friches_chart(friches, charts.source_friches()), key="friches")
-    st.dataframe(tables.friches_table(friches), hide_index=True)
+    ui.show_chart(views.friches_chart(ui.run), "friches")
+    st.dataframe(tables.friches_table(ui.run("fonds_friches_regions")), hide_index=True)

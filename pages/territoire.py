@@ -26,6 +26,7 @@ fiche = views.profile(ui.run, phase, ti)
 info = fiche.info
 st.title(info["nom"])
 st.caption(f"{ti} · {PHASES[phase]} · Région {info['region_nom']} · Départements : {info['departements_noms']}")
+ui.fiche_buttons(phase, ti, priorite, st.session_state.get("indicateur"))
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
@@ -55,11 +56,7 @@ indicator = ui.current_indicator()
 if indicator is None:
     st.info("Aucun indicateur du Baromètre pour la priorité choisie.")
 else:
-    series = ui.run("territoire_serie", phase=phase, ti=ti, indicateur=indicator.id)
-    st.plotly_chart(charts.series_chart(
-        series, indicator.libelle, indicator.unite_courte, info["nom"], charts.source_relance(),
-        subtitle=f"Pour 10\u00a0000 habitants, cumul mensuel · {views.filters_subtitle(phase, priorite, info['nom'])}"),
-        key="serie")
+    ui.show_chart(views.series_chart(ui.run, phase, priorite, ti, info["nom"], indicator), "serie")
     st.caption("Le territoire est lu à travers ses départements : moyenne de leurs taux pondérée par la part de la "
                "population du territoire dans chacun. Région et France : valeurs publiées à ces échelles.")
 items = views.indicators(ui.run, priorite)

@@ -17,6 +17,7 @@ FONT = "Arial, Helvetica, sans-serif"
 COLORSCALE = "Blues"
 SELECTION_COLOR = "#d62728"
 BORDER_COLOR = "#4d4d4d"
+SUMMARY_TITLE = "La relance a-t-elle davantage touché les départements des Territoires d'industrie ?"
 FRANCE_LON = (-10.8, 9.8)  # degrees: metropolitan France and the overseas insets west of it
 FRANCE_LAT = (41.0, 51.3)
 
@@ -45,27 +46,47 @@ def wrap(text: str, width: int) -> str:
     return "<br>".join(lines)
 
 
-def _layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int, width: int = 80) -> go.Figure:
+def _layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int, width: int = 80, left: int = 10,
+            right: int = 10, bottom: int = 135) -> go.Figure:
     """Title, subtitle and source drawn inside the figure, so an exported image stands alone.
 
-    `width` is the line length (characters) of the title; the source wraps at 1.5 times that.
+    `width` is the line length (characters) of the title; the source wraps at 1.5 times that and sits at
+    the bottom of the figure whatever its size (see `fit_size`).
     """
     title = wrap(title, width).replace("<br>", "</b><br><b>")
     subtitle = wrap(subtitle, int(width * 1.25))
     source = wrap(source, int(width * 1.5))
+    top = 72 + 20 * (title.count("<br>") + subtitle.count("<br>"))
     fig.update_layout(
         title={"text": f"<b>{title}</b><br><span style='font-size:13px'>{subtitle}</span>", "x": 0.01,
-               "xanchor": "left", "y": 1 - 10 / height, "yanchor": "top"},
+               "xanchor": "left", "yanchor": "top"},
         font={"family": FONT, "size": 13, "color": "#222"},
         separators=fmt.PLOTLY_SEPARATORS,
-        margin={"l": 10, "r": 10, "t": 72 + 20 * (title.count("<br>") + subtitle.count("<br>")),
-                "b": 135},
+        margin={"l": left, "r": right, "t": top, "b": bottom},
         height=height,
         paper_bgcolor="white",
         plot_bgcolor="white",
     )
-    fig.add_annotation(text=source, showarrow=False, xref="paper", yref="paper", x=0, y=-0.2, xanchor="left",
-                       yanchor="top", align="left", font={"size": 10, "color": "#555"}, name="source")
+    fig.add_annotation(text=source, showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
+                       yanchor="bottom", align="left", font={"size": 10, "color": "#555"}, name="source")
+    return fit_size(fig, None, height)
+
+
+def fit_size(fig: go.Figure, width: int | None, height: int) -> go.Figure:
+    """Size a figure and keep its title at the top and its source line at the bottom edge."""
+    margin = fig.layout.margin
+    plot_height = height - margin.t - margin.b
+    fig.update_layout(height=height, width=width)
+    fig.update_layout(title_y=1 - 16 / height)
+    legend = fig.layout.legend
+    if legend.orientation == "h" and (legend.y is None or legend.y < 0 or legend.yref == "container"):
+        # A legend under the plot: just below the x-axis labels, above the source line, at any size.
+        fig.update_layout(legend={"yref": "container", "y": (margin.b - 38) / height, "yanchor": "top"})
+    for annotation in fig.layout.annotations:
+        if annotation.name == "source":
+            annotation.update(y=-(margin.b - 6) / plot_height)
+            if width:
+                annotation.update(x=-(margin.l - 8) / (width - margin.l - margin.r))
     return fig
 
 
@@ -239,9 +260,8 @@ def series_chart(series: pd.DataFrame, libelle: str, unite: str, territory: str,
                      gridcolor="#e5e5e5")
     fig.update_xaxes(tickformat="%m/%Y", gridcolor="#f0f0f0")
     fig.update_layout(legend={"orientation": "h", "y": -0.18, "x": 0}, hovermode="x unified")
-    _layout(fig, libelle, subtitle or "Pour 10 000 habitants, cumul mensuel", source, height=460)
-    fig.update_layout(margin_l=60, margin_r=20, margin_b=130)
-    fig.layout.annotations[-1].update(y=-0.36)
+    _layout(fig, libelle, subtitle or "Pour 10 000 habitants, cumul mensuel", source, height=470, left=60,
+            right=20, bottom=140)
     return fig
 
 
@@ -267,12 +287,10 @@ def comparison_chart(data: pd.DataFrame, libelle: str, unite: str, source: str, 
         "yaxis": axis, "yaxis2": {**axis, "anchor": "x2"},
         "legend": {"orientation": "h", "y": -0.2, "x": 0},
     })
-    _layout(fig, libelle, subtitle, source, height=450)
+    _layout(fig, libelle, subtitle, source, height=460, left=50, right=20, bottom=140)
     for x, text in ((0.225, "Pour 10\u00a0000 habitants"), (0.775, f"Valeur estimée ({unite}) — estimation")):
         fig.add_annotation(text=text, x=x, y=1.02, xref="paper", yref="paper", xanchor="center", yanchor="bottom",
                            showarrow=False, font={"size": 14})
-    fig.update_layout(margin_l=50, margin_r=20, margin_b=130)
-    fig.layout.annotations[0].update(y=-0.4)
     return fig
 
 
@@ -294,9 +312,7 @@ def terciles_chart(groups: pd.DataFrame, libelle: str, unite: str, phase: int, s
     fig.update_yaxes(title=f"{unite} pour 10 000 habitants", tickformat=",.1f", rangemode="tozero",
                      gridcolor="#e5e5e5")
     _layout(fig, libelle, subtitle or f"Départements par part de leur population dans un territoire "
-            f"{PHASES[phase].lower()}", source, height=460, width=55)
-    fig.update_layout(margin_l=60, margin_r=20, margin_b=140)
-    fig.layout.annotations[-1].update(y=-0.28)
+            f"{PHASES[phase].lower()}", source, height=470, width=55, left=60, right=20, bottom=120)
     return fig
 
 
@@ -317,9 +333,7 @@ def coverage_scatter(departements: pd.DataFrame, libelle: str, unite: str, phase
     fig.update_yaxes(title=f"{unite} pour 10 000 habitants", tickformat=",.1f", gridcolor="#eee",
                      rangemode="tozero")
     _layout(fig, libelle, f"Chaque point est un département · {subtitle}" if subtitle else
-            "Chaque point est un département", source, height=480, width=55)
-    fig.update_layout(margin_l=60, margin_r=20, margin_b=140)
-    fig.layout.annotations[-1].update(y=-0.32)
+            "Chaque point est un département", source, height=480, width=55, left=60, right=20, bottom=140)
     return fig
 
 
@@ -370,9 +384,7 @@ def friches_chart(friches: pd.DataFrame, source: str) -> go.Figure:
     fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.12, "x": 0})
     fig.update_xaxes(title="Lauréats (drapeau laureat_fv)", tickformat=",.0f", gridcolor="#e5e5e5")
     _layout(fig, "Fonds friches : lauréats par région", "Quatre procédures ; région de la candidature", source,
-            height=620)
-    fig.update_layout(margin_l=190, margin_r=20, margin_b=120)
-    fig.layout.annotations[-1].update(y=-0.2)
+            height=640, left=190, right=20, bottom=130)
     return fig
 
 
@@ -394,9 +406,8 @@ def coverage_summary_chart(summary: pd.DataFrame, phase: int, source: str, subti
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.12, "x": 0})
     fig.update_xaxes(title="Indice : taux du groupe / taux de l'ensemble des départements × 100", gridcolor="#eee")
     fig.update_yaxes(autorange="reversed")
-    _layout(fig, "La relance a-t-elle davantage touché les départements des Territoires d'industrie ?",
+    _layout(fig, SUMMARY_TITLE,
             subtitle or f"Départements en trois tiers selon la part de leur population dans un territoire "
-            f"{PHASES[phase].lower()}", source, height=140 + 70 * summary["indicateur"].nunique())
-    fig.update_layout(margin_l=300, margin_r=40, margin_b=150)
-    fig.layout.annotations[0].update(y=-0.25)
+            f"{PHASES[phase].lower()}", source, height=200 + 70 * summary["indicateur"].nunique(), left=300,
+            right=40, bottom=160)
     return fig

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -152,3 +153,78 @@ def require_navigation() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+PLOTLY_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False}
+EXPORT_FORMATS = [
+    ("png", "PNG", "image/png"),
+    ("svg", "SVG", "image/svg+xml"),
+    ("pdf", "PDF", "application/pdf"),
+    ("csv", "CSV", "text/csv"),
+    ("xlsx", "XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+]
+
+
+def show_chart(chart, key: str, **plotly_kwargs):
+    """A chart and, under it, its downloads (built only when a button is clicked)."""
+    event = st.plotly_chart(chart.figure, key=key, config=PLOTLY_CONFIG, **plotly_kwargs)
+    export_buttons(chart, key)
+    return event
+
+
+def export_buttons(chart, key: str) -> None:
+    """PNG, SVG, PDF of the chart and CSV, XLSX of its data, as download buttons."""
+    from relance import export
+
+    try:
+        export.chromium()
+        images = True
+    except export.ExportError:
+        images = False
+    columns = st.columns([1, 1, 1, 1, 1, 2], gap="small")
+    for column, (fmt, label, mime) in zip(columns, EXPORT_FORMATS, strict=False):
+        if fmt in ("png", "svg", "pdf"):
+            if not images:
+                column.button(label, key=f"{key}-{fmt}", disabled=True,
+                              help="Export d'image indisponible : Chromium introuvable sur le serveur.")
+                continue
+            data = functools.partial(chart.image, fmt)
+        else:
+            data = chart.csv if fmt == "csv" else chart.xlsx
+        column.download_button(label, data=data, file_name=chart.name(fmt), mime=mime, key=f"{key}-{fmt}",
+                               on_click="ignore", icon=":material/download:",
+                               help=f"Télécharger {chart.name(fmt)}")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _fiche(path: str, mtime: float, phase: int, ti: str, priorite: str, indicator_id: str | None, day):
+    from relance import fiche
+
+    return fiche.build(run, run_json, phase, ti, priorite=priorite, indicator_id=indicator_id, day=day)
+
+
+def fiche_buttons(phase: int, ti: str, priorite: str, indicator_id: str | None) -> None:
+    """Download buttons for the fiche territoire (PDF, ZIP), built on the first click and kept."""
+    import datetime as dt
+
+    from relance import export
+
+    try:
+        export.chromium()
+    except export.ExportError as exc:
+        st.caption(f"Fiche territoire indisponible : {exc}")
+        return
+    path, mtime = _db_stamp()
+    day = dt.date.today()
+
+    def build():
+        return _fiche(path, mtime, phase, ti, priorite, indicator_id, day)
+
+    left, right, _ = st.columns([2, 2, 3])
+    left.download_button("Fiche territoire (PDF)", data=lambda: build().pdf, type="primary",
+                         file_name=export.file_name("fiche-territoire", "pdf", phase, ti, day),
+                         mime="application/pdf", on_click="ignore", icon=":material/picture_as_pdf:",
+                         key="fiche-pdf")
+    right.download_button("Graphiques et données (ZIP)", data=lambda: build().zip,
+                          file_name=export.file_name("fiche-territoire", "zip", phase, ti, day),
+                          mime="application/zip", on_click="ignore", icon=":material/folder_zip:", key="fiche-zip")

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 
-from relance import fmt
+from relance import export, fmt
 from relance.metrics import (
     ALL_PRIORITIES,
     METHOD_DEPARTEMENT,
@@ -21,6 +22,7 @@ from relance.metrics import (
     METRICS,
     PHASES,
     PRIORITIES,
+    RELANCE,
     Metric,
 )
 
@@ -158,3 +160,168 @@ def coverage_summary(run: Runner, phase: int, items: list[Indicator]) -> pd.Data
         frames.append(groups.assign(indicateur=indicator.libelle_court, date=indicator.derniere_date,
                                     indice=groups["taux_10000"] / overall * 100))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+# --- Charts with their exports -------------------------------------------------------------------------------
+
+
+def _french_map_data(frame: pd.DataFrame, metric: Metric) -> pd.DataFrame:
+    """The data behind a territory map, with French headers (values as numbers)."""
+    label = metric.libelle + (f" ({metric.unite})" if metric.unite and metric.unite != "%" else "")
+    values = frame[metric.key] * (100 if metric.unite == "%" else 1)
+    data = pd.DataFrame({
+        "Identifiant": frame["ti_id"],
+        "Territoire": frame["nom"],
+        "Région": frame["region_nom"],
+        "Départements": frame["departements_noms"],
+        label + (" — estimation" if metric.estimation else "") + (" (%)" if metric.unite == "%" else ""): values,
+    })
+    if "departements_valeurs" in frame:
+        data["Valeurs des départements"] = frame["departements_valeurs"]
+    if "rang" in frame:
+        data["Rang"] = frame["rang"].astype("Int64")
+    return data
+
+
+def map_chart(run: Runner, load: Callable[..., object], urls: dict[str, str], phase: int, priorite: str,
+              metric_key: str, indicator: Indicator | None, mode: str, selected: str | None) -> export.Chart:
+    """The Carte page's map: the figure (geometry by URL) and its exports (geometry inline)."""
+    from relance import charts
+
+    insets = load("carte_fond", couche="encarts")
+    if metric_key == RELANCE and indicator is not None and mode == "departement":
+        metric = indicator_metric(indicator, mode)
+        departements = run("indicateur_departements", indicateur=indicator.id, date=indicator.derniere_date)
+        territories = run("territoires", phase=phase)
+        title = f"{indicator.libelle} : valeur par département"
+        subtitle = filters_subtitle(phase, priorite, date=indicator.derniere_date)
+        source = charts.source_relance()
+
+        def build(dep_geo, ti_geo) -> go.Figure:
+            return charts.departement_map(dep_geo, departements, metric, phase, ti_geo, territories, insets,
+                                          selected=selected, title=title, subtitle=subtitle, source=source)
+
+        data = pd.DataFrame({"Code": departements["code"], "Département": departements["nom"],
+                             f"{indicator.libelle_court} ({indicator.unite_courte})": departements["valeur"],
+                             "Population": departements["population"],
+                             "Pour 10 000 habitants": departements["taux_10000"]})
+        what = f"carte-departements-{indicator.libelle_court}"
+    else:
+        if metric_key == RELANCE and indicator is None:
+            metric_key = "population"
+        frame, metric = map_territories(run, phase, metric_key, indicator, mode)
+        relance = metric_key == RELANCE
+        title = (f"{indicator.libelle}{' (estimation)' if metric.estimation else ''}" if relance
+                 else f"{metric.libelle} des Territoires d'industrie")
+        subtitle = (filters_subtitle(phase, priorite, date=indicator.derniere_date) if relance
+                    else f"{PHASES[phase]}, {len(frame)} territoires")
+        source = charts.source_relance() if relance else charts.source_territoires(phase)
+        codes = list(run("departements")["code"])
+
+        def build(dep_geo, ti_geo) -> go.Figure:
+            return charts.territory_map(ti_geo, frame, metric, phase, dep_geo, codes, insets, selected=selected,
+                                        title=title, subtitle=subtitle, source=source)
+
+        data = _french_map_data(frame, metric)
+        what = f"carte-{mode if relance else ''}-{indicator.libelle_court if relance else metric.libelle}"
+    return export.Chart(
+        figure=build(urls["departements"], urls["territoires"]), data=data, what=what, title=title,
+        filters=subtitle, source=source, phase=phase, ti=selected, method=metric.methode, height=820,
+        export_figure=lambda: build(load("carte_fond", couche="departements"),
+                                    load("carte_territoires", phase=phase)),
+    )
+
+
+def series_chart(run: Runner, phase: int, priorite: str, ti: str, nom: str, indicator: Indicator) -> export.Chart:
+    """The profile's monthly series of one indicator against région and France."""
+    from relance import charts
+
+    series = run("territoire_serie", phase=phase, ti=ti, indicateur=indicator.id)
+    subtitle = f"Pour 10\u00a0000 habitants, cumul mensuel · {filters_subtitle(phase, priorite, nom)}"
+    source = charts.source_relance()
+    figure = charts.series_chart(series, indicator.libelle, indicator.unite_courte, nom, source, subtitle=subtitle)
+    region = series["region_nom"].iloc[0] if len(series) else "région"
+    data = pd.DataFrame({
+        "Date": pd.to_datetime(series["date"]),
+        f"{nom} (pour 10 000 hab.)": series["taux_territoire"],
+        f"Région {region} (pour 10 000 hab.)": series["taux_region"],
+        "France (pour 10 000 hab.)": series["taux_france"],
+        f"{nom} — estimation ({indicator.unite_courte})": series["estimation_territoire"],
+    })
+    return export.Chart(figure, data, f"serie-{indicator.libelle_court}", indicator.libelle, subtitle, source,
+                        phase=phase, ti=ti, method=f"{METHOD_RATE} {METHOD_ESTIMATE}")
+
+
+def comparison_chart(run: Runner, phase: int, priorite: str, chosen: list[str], names: dict[str, str],
+                     indicator: Indicator) -> export.Chart:
+    """Territories side by side for one indicator."""
+    from relance import charts
+
+    data = run("comparaison", phase=phase, tis=chosen, indicateur=indicator.id)
+    subtitle = filters_subtitle(phase, priorite, ", ".join(names[t] for t in chosen))
+    source = charts.source_relance()
+    figure = charts.comparison_chart(data, indicator.libelle, indicator.unite_courte, source, subtitle=subtitle)
+    table = pd.DataFrame({"Identifiant": data["ti_id"], "Territoire": data["nom"], "Date": pd.to_datetime(data["date"]),
+                          "Pour 10 000 habitants": data["taux_10000"],
+                          f"Estimation ({indicator.unite_courte})": data["estimation"]})
+    return export.Chart(figure, table, f"comparaison-{indicator.libelle_court}", indicator.libelle, subtitle, source,
+                        phase=phase, ti="-".join(chosen) if len(chosen) <= 2 else None,
+                        method=f"{METHOD_RATE} {METHOD_ESTIMATE}")
+
+
+def coverage_charts(run: Runner, phase: int, priorite: str, items: list[Indicator], indicator: Indicator | None
+                    ) -> list[export.Chart]:
+    """Territoires vs the rest of France: the summary of every indicator, then the chosen one in detail."""
+    from relance import charts
+
+    source = charts.source_relance()
+    out = []
+    if items:
+        summary = coverage_summary(run, phase, items)
+        subtitle = filters_subtitle(phase, priorite)
+        figure = charts.coverage_summary_chart(summary, phase, source, subtitle=subtitle)
+        data = pd.DataFrame({"Indicateur": summary["indicateur"], "Date": pd.to_datetime(summary["date"]),
+                             "Groupe de départements": summary["libelle_groupe"],
+                             "Départements": summary["nb_departements"],
+                             "Part en TI min.": summary["part_min"], "Part en TI max.": summary["part_max"],
+                             "Pour 10 000 habitants": summary["taux_10000"],
+                             "Indice (ensemble = 100)": summary["indice"]})
+        out.append(export.Chart(figure, data, "territoires-et-reste-de-la-france", charts.SUMMARY_TITLE, subtitle,
+                                source, phase=phase))
+    if indicator is not None:
+        subtitle = filters_subtitle(phase, priorite, date=indicator.derniere_date)
+        groups = run("territoires_vs_france", phase=phase, indicateur=indicator.id, date=indicator.derniere_date)
+        figure = charts.terciles_chart(groups, indicator.libelle, indicator.unite_courte, phase, source,
+                                       subtitle=subtitle)
+        data = pd.DataFrame({"Groupe de départements": groups["libelle_groupe"],
+                             "Départements": groups["nb_departements"], "Part en TI min.": groups["part_min"],
+                             "Part en TI max.": groups["part_max"], "Population": groups["population"],
+                             f"Valeur ({indicator.unite_courte})": groups["valeur"],
+                             "Pour 10 000 habitants": groups["taux_10000"]})
+        out.append(export.Chart(figure, data, f"tiers-{indicator.libelle_court}", indicator.libelle, subtitle, source,
+                                phase=phase))
+        departements = run("departements_couverture", phase=phase, indicateur=indicator.id,
+                           date=indicator.derniere_date)
+        figure = charts.coverage_scatter(departements, indicator.libelle, indicator.unite_courte, phase, source,
+                                         subtitle=subtitle)
+        data = pd.DataFrame({"Code": departements["code"], "Département": departements["nom"],
+                             "Population": departements["population"], "Part en TI": departements["part_ti"],
+                             f"Valeur ({indicator.unite_courte})": departements["valeur"],
+                             "Pour 10 000 habitants": departements["taux_10000"]})
+        out.append(export.Chart(figure, data, f"departements-{indicator.libelle_court}", indicator.libelle, subtitle,
+                                source, phase=phase))
+    return out
+
+
+def friches_chart(run: Runner) -> export.Chart:
+    """Fonds friches laureates by région and procedure."""
+    from relance import charts
+
+    friches = run("fonds_friches_regions")
+    source = charts.source_friches()
+    figure = charts.friches_chart(friches, source)
+    data = pd.DataFrame({"Région": friches["region_nom"], "Procédure": friches["num_demarche"],
+                         "Candidatures": friches["candidatures"], "Lauréats (laureat_fv)": friches["laureats"]})
+    return export.Chart(figure, data, "fonds-friches-par-region", "Fonds friches : lauréats par région",
+                        "Quatre procédures, dont la 4e probablement hors France Relance", source,
+                        method="Drapeau laureat_fv du fichier Cerema ; édition de chaque procédure non documentée.")

@@ -168,3 +168,18 @@ def test_open_profile_from_map(page, app_url, tmp_path):
     page.get_by_text("Nevers Val de Loire (ses départements)").first.wait_for(timeout=30_000)
     page.screenshot(path=str(tmp_path / "fiche.png"), full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_download_buttons_deliver_files(page, app_url, tmp_path):
+    page.goto(f"{app_url}/?phase=1&mode=estimation")
+    wait_for_map(page)
+    for label, check in (("CSV", lambda data: data.startswith("\ufeff".encode()) and b";" in data[:200]),
+                         ("PNG", lambda data: data[:8] == b"\x89PNG\r\n\x1a\n")):
+        button = page.get_by_test_id("stDownloadButton").filter(has_text=label).first
+        with page.expect_download(timeout=60_000) as info:
+            button.click()
+        download = info.value
+        target = tmp_path / download.suggested_filename
+        download.save_as(target)
+        assert download.suggested_filename.startswith("france_phase1_carte-estimation-")
+        assert check(target.read_bytes()), label

@@ -1,0 +1,204 @@
+"""Exports for notes: PNG, SVG and PDF through kaleido and the system Chromium; CSV and XLSX in French settings.
+
+Nothing here runs on a page rerun: pages hand these functions to download buttons, which call them on click.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import threading
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from relance import config
+from relance.charts import fit_size
+
+# A note-friendly width: 1,100 px drawn at scale 2 gives a 2,200 px wide PNG.
+WIDTH = 1100
+SCALE = 2
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_KALEIDO_LOCK = threading.Lock()
+_KALEIDO_STARTED = False
+
+
+class ExportError(Exception):
+    """An export cannot be made (no Chromium, kaleido failure); the message is in French."""
+
+
+def chromium() -> str:
+    """The Chromium kaleido drives: $BROWSER_PATH, else Debian's `chromium` on the PATH."""
+    path = os.environ.get("BROWSER_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path or not os.path.exists(path):
+        raise ExportError("Chromium est introuvable : installez le paquet Debian « chromium » "
+                          "(./run.sh test le fait) ou indiquez son chemin dans BROWSER_PATH.")
+    return path
+
+
+def _start_kaleido() -> None:
+    """One kaleido server per process (a browser start costs seconds; an image then ~0.5 s)."""
+    global _KALEIDO_STARTED
+    if _KALEIDO_STARTED:
+        return
+    import kaleido
+    import plotly.io as pio
+
+    os.environ["BROWSER_PATH"] = chromium()
+    # Plotly's geo maps need a topojson file: the empty local one, never a download.
+    pio.defaults.topojson = (config.REPO_ROOT / "static").as_uri()
+    kaleido.start_sync_server(silence_warnings=True)
+    _KALEIDO_STARTED = True
+
+
+def figure_bytes(fig: go.Figure, fmt: str, width: int = WIDTH, height: int | None = None) -> bytes:
+    """The figure as PNG (scale 2), SVG or PDF, sized for a note, title and source inside."""
+    import plotly.io as pio
+
+    if fmt not in ("png", "svg", "pdf"):
+        raise ValueError(f"format d'image inconnu : {fmt}")
+    figure = go.Figure(copy.deepcopy(fig.to_dict()))
+    height = height or int(figure.layout.height or 600)
+    fit_size(figure, width, height)
+    with _KALEIDO_LOCK, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+        try:
+            _start_kaleido()
+            return pio.to_image(figure, format=fmt, width=width, height=height,
+                                scale=SCALE if fmt == "png" else 1)
+        except ExportError:
+            raise
+        except Exception as exc:  # kaleido and choreographer raise many types
+            raise ExportError(f"l'export {fmt.upper()} a échoué ({exc})") from exc
+
+
+def neutralised(value):
+    """A text cell that a spreadsheet would read as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_bytes(data: pd.DataFrame) -> bytes:
+    """CSV for Excel in French: UTF-8 with BOM, `;` separator, decimal comma; formulas neutralised."""
+    safe = data.map(neutralised) if len(data) else data
+    text = safe.to_csv(sep=";", decimal=",", index=False, date_format="%d/%m/%Y")
+    return ("\ufeff" + text).encode("utf-8")
+
+
+def xlsx_bytes(data: pd.DataFrame, meta: dict[str, str]) -> bytes:
+    """XLSX: typed cells under a header row, and a second sheet with title, filters, source and method."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Données"
+    sheet.append([str(c) for c in data.columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in data.itertuples(index=False):
+        values = []
+        for value in row:
+            if isinstance(value, pd.Timestamp):
+                value = value.date()
+            elif value is None or (isinstance(value, float) and value != value):
+                value = None
+            elif hasattr(value, "item"):  # numpy scalars
+                value = value.item()
+            values.append(neutralised(value))
+        sheet.append(values)
+    for index, column in enumerate(data.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(12, len(str(column)) + 2))
+        if pd.api.types.is_float_dtype(data[column]):
+            for cell in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell[0].number_format = "#,##0.00"
+        elif pd.api.types.is_integer_dtype(data[column]):
+            for cell in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell[0].number_format = "#,##0"
+    about = book.create_sheet("Sources")
+    for key, value in meta.items():
+        about.append([key, neutralised(value)])
+    about.column_dimensions["A"].width = 22
+    about.column_dimensions["B"].width = 110
+    for cell in about["A"]:
+        cell.font = Font(bold=True)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """ASCII, lower case, hyphens: safe in a file name whatever the territory name holds."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    cleaned = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return cleaned[:limit].strip("-") or "export"
+
+
+def file_name(what: str, ext: str, phase: int | None = None, ti: str | None = None,
+              day: dt.date | None = None) -> str:
+    """`ti-0101_phase1_projets-par-priorite_2026-11-23.png`; `france_…` when no territory."""
+    parts = [slug(ti) if ti else "france"]
+    if phase is not None:
+        parts.append(f"phase{int(phase)}")
+    parts.append(slug(what))
+    parts.append((day or dt.date.today()).isoformat())
+    return "_".join(parts) + "." + ext
+
+
+@dataclass
+class Chart:
+    """A chart as shown, with what its exports need: data, file names, filters and source."""
+
+    figure: go.Figure
+    data: pd.DataFrame
+    what: str  # file-name part, e.g. "carte-taux-entreprises-industrielles"
+    title: str
+    filters: str
+    source: str
+    phase: int | None = None
+    ti: str | None = None
+    method: str = ""
+    export_figure: Callable[[], go.Figure] | None = None  # maps: the same figure with inline geometry
+    height: int | None = None  # export height in px (maps are taller than on the page)
+    extra: dict = field(default_factory=dict)
+
+    def meta(self) -> dict[str, str]:
+        out = {"Titre": self.title, "Filtres": self.filters, "Source": self.source.replace("<br>", " ")}
+        if self.method:
+            out["Méthode"] = self.method
+        out["Exporté le"] = dt.datetime.now().strftime("%d/%m/%Y %H:%M")
+        out["Outil"] = "Relance & Territoires"
+        return out
+
+    def name(self, ext: str) -> str:
+        return file_name(self.what, ext, self.phase, self.ti)
+
+    def image(self, fmt: str) -> bytes:
+        figure = self.export_figure() if self.export_figure else self.figure
+        return figure_bytes(figure, fmt, height=self.height)
+
+    def csv(self) -> bytes:
+        return csv_bytes(self.data)
+
+    def xlsx(self) -> bytes:
+        return xlsx_bytes(self.data, self.meta())
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    """A ZIP archive of named files."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()

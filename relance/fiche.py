@@ -1,0 +1,155 @@
+"""The fiche territoire: a few-page PDF for a note, and a ZIP of its charts (PNG, SVG) with their data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from relance import charts, export, fmt, views
+from relance.metrics import ALL_PRIORITIES, DEFAULT_INDICATOR, PHASES, PRIORITIES
+
+PAGE = (1123, 794)  # A4 landscape at 96 dpi
+MEMBERS_PER_PAGE = 18
+
+
+@dataclass(frozen=True)
+class Fiche:
+    """The two files of a fiche territoire."""
+
+    pdf: bytes
+    pdf_name: str
+    zip: bytes
+    zip_name: str
+    pages: int
+
+
+def _table(header: list[str], columns: list[list], widths: list[float] | None = None,
+           domain: dict | None = None) -> go.Table:
+    return go.Table(
+        header={"values": [f"<b>{h}</b>" for h in header], "fill_color": "#deebf7", "align": "left",
+                "font": {"size": 12, "color": "#111"}, "line_color": "#999"},
+        cells={"values": columns, "align": "left", "font": {"size": 11, "color": "#222"}, "height": 24,
+               "line_color": "#ccc", "fill_color": "white"},
+        columnwidth=widths, domain=domain or {"x": [0, 1], "y": [0, 1]},
+    )
+
+
+def _page(fig: go.Figure, title: str, subtitle: str, source: str) -> go.Figure:
+    charts._layout(fig, title, subtitle, source, height=PAGE[1], width=95, left=40, right=40, bottom=90)
+    return charts.fit_size(fig, PAGE[0], PAGE[1])
+
+
+def build(run: Callable[..., pd.DataFrame], load: Callable[..., object], phase: int, ti: str,
+          priorite: str = ALL_PRIORITIES, indicator_id: str | None = None, day: dt.date | None = None) -> Fiche:
+    """Build the PDF (cover with locator map and key figures, indicator chart, indicator table, members)
+    and the ZIP of the same charts as PNG/SVG with their data as CSV."""
+    day = day or dt.date.today()
+    profile = views.profile(run, phase, ti)
+    if profile is None:
+        raise KeyError(f"territoire {ti} inconnu en phase {phase}")
+    info, industry = profile.info, profile.industry
+    nom = info["nom"]
+    items = views.indicators(run, priorite)
+    indicator = next((i for i in items if i.id == (indicator_id or DEFAULT_INDICATOR)), items[0] if items else None)
+    filters = views.filters_subtitle(phase, priorite, nom)
+    source_ti = charts.source_territoires(phase)
+    pages: list[go.Figure] = []
+    files: dict[str, bytes] = {}
+
+    # 1. Cover: key figures and locator map.
+    share = industry["part_industrie"]
+    key_rows = [
+        ("Identifiant", ti),
+        ("Phase", PHASES[phase]),
+        ("Région", info["region_nom"]),
+        ("Départements", info["departements_noms"]),
+        ("Population", fmt.nombre(info["population"])),
+        ("Intercommunalités membres", fmt.nombre(info["nb_intercommunalites"])),
+        ("Membres", fmt.nombre(info["nb_membres"])),
+        ("Communes", fmt.nombre(info["nb_communes"])),
+        ("Part de l'industrie dans l'emploi",
+         f"{fmt.pourcent(share)} ({int(industry['rang'])}e sur {int(industry['nb_territoires'])})" if share == share
+         else "non disponible (outre-mer)"),
+    ]
+    feature = [f for f in load("carte_territoires", phase=phase)["features"] if f["properties"]["ti_id"] == ti]
+    locator = charts.locator_map(load("carte_fond", couche="departements"), list(run("departements")["code"]),
+                                 {"type": "FeatureCollection", "features": feature}, ti, nom,
+                                 load("carte_fond", couche="encarts"))
+    cover = go.Figure([_table(["Chiffres clés", ""], [[k for k, _ in key_rows], [v for _, v in key_rows]],
+                              widths=[0.45, 0.55], domain={"x": [0, 0.5], "y": [0, 1]}), *locator.data])
+    cover.update_geos(locator.layout.geo)
+    cover.update_geos(domain={"x": [0.55, 1], "y": [0.05, 1]})
+    pages.append(_page(cover, f"Fiche territoire : {nom}", f"{filters} · {fmt.date_longue(day)}", source_ti))
+    files[export.file_name("chiffres-cles", "csv", phase, ti, day)] = export.csv_bytes(
+        pd.DataFrame(key_rows, columns=["Rubrique", "Valeur"]))
+
+    # 2. The chosen indicator over time, against région and France.
+    exported: list[export.Chart] = []
+    if indicator is not None:
+        series = views.series_chart(run, phase, priorite, ti, nom, indicator)
+        figure = go.Figure(series.figure)
+        pages.append(charts.fit_size(figure, PAGE[0], PAGE[1]))
+        exported.append(series)
+
+    # 3. Every indicator of the priority: rate, estimate, rank; and the closest territories.
+    ranks = views.indicator_ranks(run, phase, ti, items) if items else pd.DataFrame()
+    if not ranks.empty:
+        columns = ["Indicateur", "Date", "Pour 10 000 habitants", "Estimation pour le territoire", "Rang (taux)",
+                   "Valeurs des départements"]
+        peers = profile.peers
+        table = go.Figure([
+            _table(columns, [ranks[c].tolist() for c in columns], widths=[2.2, 1.1, 1, 1.3, 0.9, 2],
+                   domain={"x": [0, 1], "y": [0.42, 1]}),
+            _table(["Territoires comparables", "Identifiant", "Population", "Part de l'industrie"],
+                   [peers["nom"].tolist(), peers["ti_id"].tolist(), [fmt.nombre(v) for v in peers["population"]],
+                    [fmt.pourcent(v) for v in peers["part_industrie"]]], domain={"x": [0, 1], "y": [0, 0.36]}),
+        ])
+        pages.append(_page(table, f"{nom} : indicateurs France Relance",
+                           f"{PRIORITIES[priorite]} · rang parmi les territoires de la {PHASES[phase].lower()} · "
+                           "estimations : valeur départementale × part de la population", charts.source_relance()))
+        files[export.file_name("indicateurs", "csv", phase, ti, day)] = export.csv_bytes(ranks)
+
+    # 4. Members (several pages when needed).
+    members = profile.members
+    for start in range(0, len(members), MEMBERS_PER_PAGE):
+        chunk = members.iloc[start:start + MEMBERS_PER_PAGE]
+        page = go.Figure([_table(
+            ["Membre", "SIREN", "Type", "Population", "Communes"],
+            [chunk["nom"].tolist(), chunk["siren"].tolist(), chunk["type"].tolist(),
+             [fmt.nombre(v) for v in chunk["population"]], [fmt.nombre(v) for v in chunk["nb_communes"]]],
+            widths=[3, 1.2, 1, 1, 0.8])])
+        suffix = f" ({start // MEMBERS_PER_PAGE + 1})" if len(members) > MEMBERS_PER_PAGE else ""
+        pages.append(_page(page, f"{nom} : membres{suffix}", f"{len(members)} membres · {filters}", source_ti))
+    files[export.file_name("membres", "csv", phase, ti, day)] = export.csv_bytes(pd.DataFrame({
+        "Membre": members["nom"], "SIREN": members["siren"], "Type": members["type"],
+        "Population": members["population"], "Communes": members["nb_communes"]}))
+
+    pdf = _merge([export.figure_bytes(page, "pdf", width=PAGE[0], height=PAGE[1]) for page in pages])
+    pdf_name = export.file_name("fiche-territoire", "pdf", phase, ti, day)
+    files[pdf_name] = pdf
+    files[export.file_name("localisation", "png", phase, ti, day)] = export.figure_bytes(pages[0], "png",
+                                                                                        width=PAGE[0],
+                                                                                        height=PAGE[1])
+    for chart in exported:
+        files[export.file_name(chart.what, "png", phase, ti, day)] = chart.image("png")
+        files[export.file_name(chart.what, "svg", phase, ti, day)] = chart.image("svg")
+        files[export.file_name(chart.what, "csv", phase, ti, day)] = chart.csv()
+    return Fiche(pdf=pdf, pdf_name=pdf_name, zip=export.zip_bytes(files),
+                 zip_name=export.file_name("fiche-territoire", "zip", phase, ti, day), pages=len(pages))
+
+
+def _merge(documents: list[bytes]) -> bytes:
+    """One PDF from several."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for document in documents:
+        writer.append(io.BytesIO(document))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,164 @@
+"""Exports for notes, checked for real: PNG pixels, SVG text, PDF pages and text, CSV and XLSX round trips."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import struct
+import xml.etree.ElementTree as ET
+import zipfile
+from functools import partial
+
+import pandas as pd
+import pytest
+
+from relance import db, export, fiche, views
+
+MAIN = "nb-entreprises-industrielles-agricoles"
+
+
+@pytest.fixture(scope="module")
+def run(con):
+    return partial(db.run, con)
+
+
+@pytest.fixture(scope="module")
+def load(con):
+    def loader(name, **params):
+        return json.loads(db.run(con, name, **params).iloc[0, 0])
+
+    return loader
+
+
+@pytest.fixture(scope="module")
+def indicator(run):
+    return next(i for i in views.indicators(run, "toutes") if i.id == MAIN)
+
+
+@pytest.fixture(scope="module")
+def map_chart(run, load, indicator):
+    return views.map_chart(run, load, {"departements": "x.geojson", "territoires": "y.geojson"}, 1, "toutes",
+                           "relance", indicator, "estimation", "ti-2706")
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_map_png_high_resolution(map_chart):
+    width, height = png_size(map_chart.image("png"))
+    assert (width, height) == (2 * export.WIDTH, 2 * 820)
+
+
+def test_map_svg_has_title_source_and_estimation(map_chart):
+    svg = map_chart.image("svg").decode("utf-8")
+    root = ET.fromstring(svg)  # noqa: S314 (our own export, not untrusted input)
+    assert root.tag.endswith("svg")
+    text = " ".join(t for t in root.itertext())
+    assert "Nombre d’entreprises industrielles" in text
+    assert "(estimation)" in text and "estimation" in text.lower()
+    assert "Baromètre des résultats" in text
+    assert "Phase 1 (2018-2022) · Toutes les priorités · au 31 décembre 2022" in text
+    # The geometry is inline in the export (the page fetches it by URL).
+    assert map_chart.export_figure().data[0].geojson["type"] == "FeatureCollection"
+
+
+def test_map_pdf_one_page(map_chart):
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(map_chart.image("pdf")))
+    assert len(reader.pages) == 1
+    assert "estimation" in reader.pages[0].extract_text()
+
+
+def test_csv_round_trip_in_french_settings(map_chart):
+    data = map_chart.csv()
+    assert data.startswith("\ufeff".encode())
+    text = data.decode("utf-8-sig")
+    header = text.splitlines()[0]
+    assert header.split(";")[:3] == ["Identifiant", "Territoire", "Région"]
+    back = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig")
+    assert len(back) == 149
+    row = back[back["Identifiant"] == "ti-2706"].iloc[0]
+    estimate = next(c for c in back.columns if c.endswith("— estimation"))
+    assert row[estimate] == pytest.approx(24.7315, abs=1e-3)
+    assert "24,73" in text  # decimal comma in the file itself
+
+
+def test_xlsx_typed_with_sources_sheet(map_chart):
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(map_chart.xlsx()))
+    assert book.sheetnames == ["Données", "Sources"]
+    sheet = book["Données"]
+    header = [c.value for c in sheet[1]]
+    assert header[:2] == ["Identifiant", "Territoire"]
+    estimate_col = next(i for i, h in enumerate(header) if h.endswith("— estimation"))
+    values = [row[estimate_col].value for row in sheet.iter_rows(min_row=2)]
+    assert len(values) == 149 and all(isinstance(v, float) for v in values if v is not None)
+    about = {row[0].value: row[1].value for row in book["Sources"].iter_rows()}
+    assert about["Filtres"] == "Phase 1 (2018-2022) · Toutes les priorités · au 31 décembre 2022"
+    assert "Baromètre" in about["Source"] and "Estimation" in about["Méthode"]
+
+
+def test_file_names_are_safe():
+    day = dt.date(2026, 11, 23)
+    assert export.file_name("Projets par priorité", "png", 1, "ti-0101", day) == \
+        "ti-0101_phase1_projets-par-priorite_2026-11-23.png"
+    name = export.file_name("L'Île / <script>\"x\" : ../../etc", "csv", 2, None, day)
+    assert name == "france_phase2_l-ile-script-x-etc_2026-11-23.csv"
+
+
+def test_formulas_neutralised_in_csv_and_xlsx():
+    from openpyxl import load_workbook
+
+    data = pd.DataFrame({"Nom": ["=HYPERLINK(\"http://x\")", "+1", "ok"], "Valeur": [1.5, 2.0, 3.0]})
+    text = export.csv_bytes(data).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+1" in text
+    book = load_workbook(io.BytesIO(export.xlsx_bytes(data, {"Titre": "=cmd"})))
+    cells = [c.value for c in book["Données"]["A"]]
+    assert cells[1] == "'=HYPERLINK(\"http://x\")"
+    assert book["Données"]["B"][1].value == 1.5
+    assert book["Sources"]["B"][0].value == "'=cmd"
+
+
+def test_series_chart_exports(run, indicator):
+    chart = views.series_chart(run, 1, "toutes", "ti-2706", "Nevers Val de Loire", indicator)
+    width, _ = png_size(chart.image("png"))
+    assert width == 2 * export.WIDTH
+    svg = chart.image("svg").decode("utf-8")
+    assert "Nevers Val de Loire" in svg and "Source" in svg
+    today = dt.date.today()
+    assert chart.name("png") == f"ti-2706_phase1_serie-entreprises-industrielles-aidees-a-investir_{today}.png"
+    back = pd.read_csv(io.BytesIO(chart.csv()), sep=";", decimal=",", encoding="utf-8-sig")
+    assert back.iloc[-1]["Date"] == "31/12/2022"
+    assert back.iloc[-1]["Nevers Val de Loire (pour 10 000 hab.)"] == pytest.approx(1.78979, abs=1e-5)
+
+
+def test_fiche_territoire_pdf_and_zip(run, load):
+    from pypdf import PdfReader
+
+    result = fiche.build(run, load, 1, "ti-9301", day=dt.date(2026, 11, 23))
+    reader = PdfReader(io.BytesIO(result.pdf))
+    # cover, indicator chart, indicator table, members (19 members: two pages of 18)
+    assert len(reader.pages) == result.pages == 5
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Aix-Marseille-Provence" in text and "Martigues" in text and "211300561" in text
+    assert result.pdf_name == "ti-9301_phase1_fiche-territoire_2026-11-23.pdf"
+    names = zipfile.ZipFile(io.BytesIO(result.zip)).namelist()
+    assert result.pdf_name in names
+    assert any(n.endswith(".svg") for n in names) and any(n.endswith(".png") for n in names)
+    assert "ti-9301_phase1_membres_2026-11-23.csv" in names
+
+
+def test_fiche_command_line(built_db, tmp_path, capsys):
+    from relance.__main__ import main
+
+    assert main(["fiche", "ti-2706", "--phase", "1", "--out", str(tmp_path), "--db", str(built_db)]) == 0
+    files = sorted(p.name for p in tmp_path.iterdir())
+    today = dt.date.today().isoformat()
+    assert files == [f"ti-2706_phase1_fiche-territoire_{today}.pdf", f"ti-2706_phase1_fiche-territoire_{today}.zip"]
+    assert main(["fiche", "ti-9999", "--phase", "1", "--out", str(tmp_path), "--db", str(built_db)]) == 2
+    assert "n'existe pas en phase 1" in capsys.readouterr().err
