@@ -225,6 +225,8 @@ def _read_features(path: Path, properties: list[str]) -> list[tuple[dict, object
             raise SourceError(path, f"géométrie illisible ({exc})", where) from exc
         if geom.is_empty:
             raise SourceError(path, "géométrie vide", where)
+        if not geom.is_valid:
+            raise SourceError(path, f"géométrie invalide ({shapely.is_valid_reason(geom)})", where)
         out.append((props, geom))
     return out
 

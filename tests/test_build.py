@@ -193,3 +193,53 @@ def test_cli_reports_failure_and_keeps_database(raw_copy, good_db, capsys):
     err = capsys.readouterr().err
     assert "polygone-4326_ti.geojson" in err and "La base précédente est conservée" in err
     assert _sha(good_db) == before
+
+
+def test_wrong_separator_names_file(raw_dir, raw_copy, good_db):
+    relative = ("barometre-resultats-action-publique/"
+                "barometre-resultats-relance-emploi-economie-detail-national.csv")
+    text = (raw_dir / relative).read_text(encoding="utf-8").replace(",", ";")
+    raw = raw_copy(relative, text.encode())
+    _assert_fails_and_keeps(raw, good_db, "detail-national.csv", "séparateur inattendu")
+
+
+def test_empty_file(raw_copy, good_db):
+    relative = "decoupage-administratif-6.0.0/regions.json"
+    raw = raw_copy(relative, b"")
+    _assert_fails_and_keeps(raw, good_db, "regions.json", "fichier vide")
+
+
+def test_duplicate_territory_id(raw_dir, raw_copy, good_db):
+    relative = "anct-territoires-industrie-phase2/ti_geom.geojson"
+    data = json.loads((raw_dir / relative).read_text(encoding="utf-8"))
+    data["features"][5]["properties"]["id_territoire"] = data["features"][4]["properties"]["id_territoire"]
+    raw = raw_copy(relative, json.dumps(data).encode())
+    _assert_fails_and_keeps(raw, good_db, "ti_geom.geojson", "en double", "entité 6")
+
+
+def test_self_intersecting_geometry(raw_dir, raw_copy, good_db):
+    relative = "anct-territoires-industrie-phase2/ti_geom.geojson"
+    data = json.loads((raw_dir / relative).read_text(encoding="utf-8"))
+    bowtie = [[[2.0, 46.0], [3.0, 47.0], [3.0, 46.0], [2.0, 47.0], [2.0, 46.0]]]
+    data["features"][2]["geometry"] = {"type": "Polygon", "coordinates": bowtie}
+    raw = raw_copy(relative, json.dumps(data).encode())
+    _assert_fails_and_keeps(raw, good_db, "ti_geom.geojson", "géométrie invalide", "Self-intersection", "entité 3")
+
+
+def test_duplicate_barometre_value(raw_dir, raw_copy, good_db):
+    relative = ("barometre-resultats-action-publique/departements-detail/"
+                "barometre-resultats-relance-emploi-economie-detail-departement-58.csv")
+    lines = (raw_dir / relative).read_text(encoding="utf-8").splitlines()
+    raw = raw_copy(relative, ("\n".join([*lines, lines[1]]) + "\n").encode())
+    _assert_fails_and_keeps(raw, good_db, "valeur en double", "(departement 58,")
+
+
+def test_non_numeric_value_names_line(raw_dir, raw_copy, good_db):
+    relative = ("barometre-resultats-action-publique/departements-detail/"
+                "barometre-resultats-relance-emploi-economie-detail-departement-58.csv")
+    lines = (raw_dir / relative).read_text(encoding="utf-8").splitlines()
+    parts = lines[3].split(",")
+    parts[-2] = "douze"
+    lines[3] = ",".join(parts)
+    raw = raw_copy(relative, ("\n".join(lines) + "\n").encode())
+    _assert_fails_and_keeps(raw, good_db, "departement-58.csv", "valeur non numérique : 'douze'", "ligne 4")
