@@ -56,6 +56,43 @@ def apptest_reruns(script: Path, change, repeat: int) -> list[float]:
     return out
 
 
+def chart_builders(con) -> None:
+    """Time every chart builder on real data (figure construction only)."""
+    import datetime as dt
+    from functools import partial
+
+    from relance import charts, views
+
+    run = partial(db.run, con)
+
+    def load(name, **params):
+        return json.loads(run(name, **params).iloc[0, 0])
+
+    indicator = next(i for i in views.indicators(run, "toutes") if i.id == "nb-entreprises-industrielles-agricoles")
+    end = dt.date(2022, 12, 31)
+    urls = {"departements": "d.geojson", "territoires": "t.geojson"}
+    builders = {
+        "territory_map (taux)": lambda: views.map_chart(run, load, urls, 1, "toutes", "relance", indicator, "taux",
+                                                        "ti-2706").figure,
+        "departement_map": lambda: views.map_chart(run, load, urls, 1, "toutes", "relance", indicator,
+                                                   "departement", None).figure,
+        "series_chart": lambda: views.series_chart(run, 1, "toutes", "ti-2706", "Nevers", indicator).figure,
+        "comparison_chart": lambda: views.comparison_chart(run, 1, "toutes", ["ti-2706", "ti-9301"],
+                                                           {"ti-2706": "A", "ti-9301": "B"}, indicator).figure,
+        "terciles_chart": lambda: charts.terciles_chart(
+            run("territoires_vs_france", phase=1, indicateur=indicator.id, date=end), "x", "u", 1, "s"),
+        "coverage_scatter": lambda: charts.coverage_scatter(
+            run("departements_couverture", phase=1, indicateur=indicator.id, date=end), "x", "u", 1, "s"),
+        "coverage_summary_chart": lambda: views.coverage_charts(run, 1, "toutes",
+                                                                views.indicators(run, "toutes"), None)[0].figure,
+        "friches_chart": lambda: views.friches_chart(run).figure,
+        "locator_map": lambda: charts.locator_map("d.geojson", ["01"], "t.geojson", "ti-2706", "Nevers", []),
+    }
+    print("\nConstructeurs de graphiques (requêtes comprises, 10 exécutions) :")
+    for name, builder in builders.items():
+        print(f"  {name:<26} {stats_ms(timings(builder, repeat=10, warmup=1))}")
+
+
 def main() -> None:
     raw = config.raw_dir()
     print(f"Machine : {machine()}")
@@ -114,6 +151,19 @@ def main() -> None:
             slowest = max(slowest, p95(values))
             print(f"  {query.name:<26} {stats_ms(values)}")
         print(f"  p95 le plus lent : {slowest * 1000:.1f} ms (cible ≤ 10 ms)")
+        print("\nRequêtes, à froid (nouvelle connexion à chaque exécution, 20 exécutions) :")
+        for query in db.all_queries():
+            params = {name: SAMPLE[name] for name in query.params}
+
+            def cold(q=query, p=params):
+                fresh = db.connect(db_path)
+                try:
+                    db.run(fresh, q.name, **p)
+                finally:
+                    fresh.close()
+
+            print(f"  {query.name:<26} {stats_ms(timings(cold, repeat=20, warmup=0))}")
+        chart_builders(con)
         con.close()
 
         import os

@@ -126,11 +126,23 @@ async def _profile(page, url: str, phase: int, priorite: str) -> None:
     await page.wait_for_selector(".js-plotly-plot .scatterlayer", timeout=STEP_TIMEOUT_MS, state="attached")
 
 
+async def _idle(page) -> None:
+    """Wait until the script run is over (a download link made by a run that a newer run replaced is void)."""
+    await page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                                 timeout=STEP_TIMEOUT_MS)
+
+
 async def _export(page) -> None:
-    button = page.get_by_test_id("stDownloadButton").filter(has_text="CSV").first
-    async with page.expect_download(timeout=STEP_TIMEOUT_MS) as info:
-        await button.click()
-    download = await info.value
+    for attempt in range(2):
+        await _idle(page)
+        button = page.get_by_test_id("stDownloadButton").filter(has_text="CSV").first
+        async with page.expect_download(timeout=STEP_TIMEOUT_MS) as info:
+            await button.click()
+        download = await info.value
+        if await download.failure() is None:
+            break
+        if attempt:
+            raise RuntimeError(f"téléchargement interrompu : {await download.failure()}")
     path = await download.path()
     if not path or Path(path).read_bytes()[:3] != "\ufeff".encode():
         raise RuntimeError("CSV vide ou sans BOM")
