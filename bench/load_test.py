@@ -133,7 +133,7 @@ async def _idle(page) -> None:
 
 
 async def _export(page) -> None:
-    for attempt in range(2):
+    for attempt in range(3):
         await _idle(page)
         button = page.get_by_test_id("stDownloadButton").filter(has_text="CSV").first
         async with page.expect_download(timeout=STEP_TIMEOUT_MS) as info:
@@ -141,7 +141,7 @@ async def _export(page) -> None:
         download = await info.value
         if await download.failure() is None:
             break
-        if attempt:
+        if attempt == 2:
             raise RuntimeError(f"téléchargement interrompu : {await download.failure()}")
     path = await download.path()
     if not path or Path(path).read_bytes()[:3] != "\ufeff".encode():

@@ -7,12 +7,13 @@ from collections.abc import Iterable
 
 MAX_LEN = 64
 _TI_RE = re.compile(r"^ti-\d{4}$")
+_MARKDOWN = re.compile(r"[\\`*_{}\[\]()#+\-.!|~<>:$&]")
 
 
 def _short(raw: str) -> str:
-    """A bad value as shown back to the user: trimmed, never markup."""
+    """A bad value as shown back to the user: trimmed, with Markdown and HTML made inert (shown as text)."""
     text = raw if len(raw) <= 40 else raw[:40] + "…"
-    return text.replace("`", "'")
+    return _MARKDOWN.sub(r"\\\g<0>", text)
 
 
 def parse_phase(raw: str | None, phases: Iterable[int], default: int) -> tuple[int, str | None]:

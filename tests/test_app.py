@@ -157,6 +157,21 @@ def test_bad_query_values_give_french_message_and_default_view(query, expected):
     assert not at.subheader
 
 
+def test_unexpected_parameters_are_ignored():
+    at = start(phase="2", foo="bar", utm_source="<script>", ti="ti-8401")
+    assert not at.warning
+    assert any(h.value == "Ardèche Drôme Nord" for h in at.subheader)
+    assert len(choropleth(map_figure(at))["locations"]) == 183
+
+
+def test_markup_in_query_is_shown_as_text():
+    at = start(ti="<img src=x onerror=alert(1)>")
+    warning = at.warning[0].value
+    assert "mal formé" in warning
+    assert "\\<img src=x onerror=alert\\(1\\)\\>" in warning  # escaped: shown as text, never as markup
+    assert len(warning) < 300
+
+
 def test_phase_change_clears_reused_territory_id():
     at = start(phase="1", ti="ti-0101")
     assert any(h.value == "Communauté d'agglomération Cap Excellence" for h in at.subheader)

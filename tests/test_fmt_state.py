@@ -35,3 +35,10 @@ def test_territory_parsing():
     assert value is None and "mal formé" in message
     value, message = state.parse_territory("x" * 5000, known, 1)
     assert value is None and len(message) < 300
+
+
+def test_values_echoed_back_are_inert_markdown():
+    _, message = state.parse_territory("[clic](javascript:alert(1))", [], 1)
+    assert "\\[clic\\]\\(javascript\\:alert\\(1\\)\\)" in message
+    _, message = state.parse_phase("**gras**", [1, 2], 1)
+    assert "\\*\\*gras\\*\\*" in message
