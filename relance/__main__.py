@@ -76,6 +76,82 @@ def _fiche(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rebuild(raw: Path, db_file: Path) -> int:
+    from relance.build import BuildError, build
+    from relance.sources import SourceError
+
+    try:
+        build(raw, db_file)
+    except (SourceError, BuildError) as exc:
+        print(f"Échec de la construction : {exc}", file=sys.stderr)
+        print("La base précédente est conservée." if db_file.exists() else "Aucune base n'a été écrite.",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from relance import db, projets
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"Fichier introuvable : {path}", file=sys.stderr)
+        return 2
+    raw, db_file = config.raw_dir(args.raw), config.db_path(args.db)
+    content = path.read_bytes()
+    try:
+        parsed = projets.parse(content, path.name)
+    except projets.ImportError_ as exc:
+        print(f"Import refusé : {exc}", file=sys.stderr)
+        return 1
+    label = "liste officielle DGE" if parsed.format == "dge" else "liste de l'équipe"
+    print(f"{path.name} : {label}, {len(parsed.rows)} projets lisibles, {len(parsed.rejects)} lignes rejetées")
+    for line, reason in parsed.rejects:
+        print(f"  ligne {line} rejetée : {reason}")
+    if not parsed.rows:
+        print("Aucun projet à importer.", file=sys.stderr)
+        return 1
+    import_id, new = projets.store(parsed, content, projets.imports_dir(db_file), dt.date.today().isoformat())
+    if not new:
+        print(f"Déjà importé (import {import_id}) : rien n'est dupliqué.")
+        return 0
+    print(f"Import {import_id} enregistré ; reconstruction de la base…")
+    status = _rebuild(raw, db_file)
+    if status:
+        projets.remove(projets.imports_dir(db_file), import_id)
+        return status
+    con = db.connect(db_file)
+    summary = con.execute("""
+        select p.confiance, count(*), count(t.ti_id)
+        from projet p left join projet_territoire t on t.projet_id = p.projet_id and t.phase = 2
+        where p.import_id = ? group by 1 order by 1""", [import_id]).fetchall()
+    con.close()
+    for confidence, count, inside in summary:
+        print(f"  placement {confidence} : {count} projets, dont {inside} dans un territoire de la phase 2")
+    return 0
+
+
+def _imports(args: argparse.Namespace) -> int:
+    from relance import projets
+
+    raw, db_file = config.raw_dir(args.raw), config.db_path(args.db)
+    folder = projets.imports_dir(db_file)
+    if args.remove:
+        if not projets.remove(folder, args.remove):
+            print(f"Import inconnu : {args.remove}", file=sys.stderr)
+            return 2
+        print(f"Import {args.remove} supprimé ; reconstruction de la base…")
+        return _rebuild(raw, db_file)
+    items = projets.stored(folder)
+    if not items:
+        print("Aucune liste de projets importée.")
+    for item in items:
+        print(f"{item['import_id']}  {item['importe_le']}  {item['format']:<6} {item['fichier']}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `python -m relance`."""
     parser = argparse.ArgumentParser(prog="python -m relance", description="Relance & Territoires")
@@ -92,6 +168,16 @@ def main(argv: list[str] | None = None) -> int:
     fiche.add_argument("--priorite", default="toutes", help="priorité des indicateurs (défaut : toutes)")
     fiche.add_argument("--indicateur", help="indicateur du graphique (défaut : entreprises industrielles aidées)")
     fiche.set_defaults(func=_fiche)
+    imp = commands.add_parser("import", help="importe une liste de projets (DGE ou liste de l'équipe)")
+    imp.add_argument("file", metavar="FILE", help="fichier CSV ou XLSX")
+    imp.add_argument("--db", help="fichier de base (défaut : $RELANCE_DB ou data/relance.duckdb)")
+    imp.add_argument("--raw", help="répertoire des données brutes (défaut : $RELANCE_RAW ou ../shared/data/raw)")
+    imp.set_defaults(func=_import)
+    lst = commands.add_parser("imports", help="liste (ou supprime) les listes de projets importées")
+    lst.add_argument("--remove", metavar="IMPORT_ID", help="supprime cet import et reconstruit la base")
+    lst.add_argument("--db", help="fichier de base")
+    lst.add_argument("--raw", help="répertoire des données brutes")
+    lst.set_defaults(func=_imports)
     serve = commands.add_parser("serve", help="ouvre le tableau de bord (streamlit run dashboard.py)")
     serve.set_defaults(func=None)
     args, rest = parser.parse_known_args(argv)

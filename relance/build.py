@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import shapely
 
-from relance import __version__, geo, sources
+from relance import __version__, geo, projets, sources
 from relance.sources import SourceError
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
@@ -254,6 +254,14 @@ def _industry(raw: Path, ref: dict, membre: pd.DataFrame) -> tuple[pd.DataFrame,
     return epci[["siren", "part_industrie", "emplois_salaries_prives"]], territoire
 
 
+def _former_codes(communes: pd.DataFrame) -> pd.DataFrame:
+    """Former commune codes (merged communes) -> current commune, for 2018 polygons and old addresses."""
+    frame = communes[["code", "anciens_codes"]].explode("anciens_codes").dropna()
+    frame = frame[~frame["anciens_codes"].isin(set(communes["code"]))]
+    return (frame.rename(columns={"anciens_codes": "ancien_code", "code": "commune_code"})
+            .drop_duplicates("ancien_code")[["ancien_code", "commune_code"]])
+
+
 def _map_layers(phase_geoms: dict[int, tuple[list[str], list, list[str]]], dep_polygons: pd.DataFrame,
                 departements: pd.DataFrame) -> tuple[list[dict], dict]:
     """Simplified map layers in display position (overseas in insets), and per-territory display geometry."""
@@ -324,6 +332,9 @@ def assemble(raw: Path) -> dict[str, pd.DataFrame]:
         "region": ref["regions"],
         "departement": ref["departements"],
         "commune": ref["communes"][["code", "nom", "departement_code", "epci_siren", "population"]],
+        "commune_code_postal": ref["communes"][["code", "codes_postaux"]].explode("codes_postaux").dropna()
+        .rename(columns={"code": "commune_code", "codes_postaux": "code_postal"}).drop_duplicates(),
+        "commune_ancien_code": _former_codes(ref["communes"]),
         "epci": ref["epci"][["siren", "nom", "type", "population", "nb_communes"]],
         "ept": ref["ept"][["siren", "nom", "population", "nb_communes"]],
         "carte_couche": pd.DataFrame(layers),
@@ -416,6 +427,10 @@ def write(tables: dict[str, pd.DataFrame], db: Path, raw: Path, seconds: float) 
             ])
             for name, frame in {**tables, "build_info": info}.items():
                 con.from_df(frame[con.table(name).columns]).insert_into(name)
+            # Projects are placed against the tables just written (communes, territories, polygons).
+            for name, frame in projets.tables(con, raw, projets.imports_dir(db)).items():
+                if len(frame):
+                    con.from_df(frame[con.table(name).columns]).insert_into(name)
             con.execute("checkpoint")
         finally:
             con.close()

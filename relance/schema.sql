@@ -16,6 +16,15 @@ create table commune (
     epci_siren varchar,
     population bigint not null
 );
+create table commune_code_postal (
+    commune_code varchar not null,
+    code_postal varchar not null,
+    primary key (commune_code, code_postal)
+);
+create table commune_ancien_code (
+    ancien_code varchar primary key,
+    commune_code varchar not null
+);
 create table epci (
     siren varchar primary key,
     nom varchar not null,
@@ -120,6 +129,57 @@ create table fonds_friches (
     region_code varchar,
     num_demarche varchar not null,
     laureat boolean not null
+);
+create table projet_import (
+    import_id varchar primary key,
+    fichier varchar not null,
+    format varchar not null,
+    source varchar not null,
+    importe_le varchar not null,
+    lignes integer not null,
+    rejetees integer not null,
+    sha256 varchar not null
+);
+create table projet (
+    projet_id varchar primary key,
+    source varchar not null,
+    import_id varchar not null,
+    ligne integer not null,
+    nom varchar not null,
+    entreprise varchar,
+    siren varchar,
+    type_entreprise varchar,
+    filiere varchar,
+    mesure varchar,
+    priorite varchar,
+    departement_code varchar,
+    commune_code varchar,
+    epci_siren varchar,
+    lat double,
+    lon double,
+    placement varchar not null,
+    confiance varchar not null,
+    problemes varchar,
+    montant_aide double,
+    montant_investissement double,
+    date varchar,
+    description varchar
+);
+create table projet_territoire (
+    projet_id varchar not null,
+    phase integer not null,
+    ti_id varchar not null,
+    primary key (projet_id, phase)
+);
+create table projet_rejet (
+    import_id varchar not null,
+    ligne integer not null,
+    motif varchar not null
+);
+create table mesure_priorite (
+    mesure varchar primary key,
+    priorite varchar not null,
+    justification varchar not null
 );
 create table source (
     cle varchar primary key,

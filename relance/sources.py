@@ -329,8 +329,13 @@ def read_communes(raw: Path) -> pd.DataFrame:
     if not dup.empty:
         raise SourceError(path, f"code commune en double : {dup.iloc[0]['code']}")
     df["population"] = df["population"].astype("int64")
-    return df.rename(columns={"departement": "departement_code"})[
-        ["code", "nom", "departement_code", "siren", "population"]
+    for column in ("codesPostaux", "anciensCodes"):
+        if column not in df:
+            df[column] = None
+        df[column] = df[column].map(lambda v: list(v) if isinstance(v, list) else [])
+    return df.rename(columns={"departement": "departement_code", "codesPostaux": "codes_postaux",
+                              "anciensCodes": "anciens_codes"})[
+        ["code", "nom", "departement_code", "siren", "population", "codes_postaux", "anciens_codes"]
     ].reset_index(drop=True)
 
 

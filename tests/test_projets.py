@@ -1,0 +1,163 @@
+"""Project lists: the real DGE extract and hand-written samples, where each project lands and why."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from relance import db, projets
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def ref(con, raw_dir):
+    return projets.Reference.from_database(con, raw_dir)
+
+
+def placed(path: Path, ref) -> dict[int, tuple]:
+    parsed = projets.parse(path.read_bytes(), path.name)
+    out = {}
+    for row in parsed.rows:
+        where = projets.place(row, ref)
+        out[row.ligne] = (row, where)
+    return out
+
+
+def test_real_extract_is_official_format_and_placed_by_coordinates(raw_dir, ref):
+    path = raw_dir / "dge-plan-de-relance-extrait" / "plan-de-relance-extrait.csv"
+    parsed = projets.parse(path.read_bytes(), path.name)
+    assert parsed.format == "dge" and len(parsed.rows) == 14 and parsed.rejects == []
+    rows = placed(path, ref)
+    # "LANDES;SAINT-MALO;40100": the coordinates, postcode and département win over the commune name.
+    row, where = rows[2]
+    assert (where.commune_code, where.departement_code) == ("40261", "40")  # Saint-Geours-de-Maremne
+    assert any("SAINT-MALO" in p for p in row.problemes)
+    # "ARDENNES;MULHOUSE;8000": postcode leading zero restored, code_departement "8.0" read as 08.
+    row, where = next(v for v in rows.values() if v[0].entreprise.startswith("SAS HANON"))
+    assert row.code_postal == "08000" and row.departement_code == "08"
+    assert where.commune_code == "08105" and where.confiance == "haute"  # Charleville-Mézières
+    assert where.territoires == {1: "ti-4407", 2: "ti-4407"}
+    # A 14-digit SIRET keeps its SIREN.
+    valeo = next(v[0] for v in rows.values() if v[0].entreprise.startswith("VALEO"))
+    assert valeo.siren == "438810129"
+    assert sum(1 for _, w in rows.values() if w.confiance == "haute") == 12
+
+
+def test_sample_official_file_defects(ref):
+    rows = placed(FIXTURES / "dge_echantillon.csv", ref)
+    parsed = projets.parse((FIXTURES / "dge_echantillon.csv").read_bytes(), "x.csv")
+    assert parsed.rejects == [(7, "entreprise manquante")]
+    guadeloupe, where = rows[2]
+    assert guadeloupe.departement_code == "971"  # "971.0"
+    assert guadeloupe.description == "Création d'une ligne de \"conditionnement\""  # HTML entities decoded
+    assert (where.commune_code, where.territoires) == ("97103", {1: "ti-0101", 2: "ti-0102"})
+    toulouse, where = rows[4]  # a commune with several postcodes, placed by its unique postcode 31500
+    assert (where.commune_code, where.methode) == ("31555", "code postal (commune unique)")
+    paris, where = rows[5]  # outside every territory: kept, with no territory
+    assert where.commune_code == "75056" and where.territoires == {1: None, 2: None}
+    maintenon, where = rows[6]  # postcode shared by several communes, decided by the name that agrees
+    assert (where.commune_code, where.methode) == ("28227", "code postal et nom de commune concordants")
+
+
+def test_staff_list_rows_and_reasons(ref):
+    path = FIXTURES / "liste_equipe.csv"
+    parsed = projets.parse(path.read_bytes(), path.name)
+    assert parsed.format == "liste"
+    assert parsed.rejects == [(6, "montant illisible : 'douze euros'"), (7, "aucune localisation lisible")]
+    rows = placed(path, ref)
+    nevers, where = rows[2]
+    assert nevers.montant_aide == 1200.5 and nevers.montant_investissement == 15000
+    assert nevers.priorite == "innover" and where.territoires[1] == "ti-2706"
+    vierzon, where = rows[3]
+    assert vierzon.priorite == "foncier" and where.commune_code == "18279"
+    ambiguous, where = rows[4]
+    assert where.confiance == "non placé" and "nom de commune ambigu : 4 communes" in ambiguous.problemes[0]
+    unknown, where = rows[5]
+    assert unknown.problemes == ["code commune inconnu : 99999"]
+
+
+def test_xlsx_staff_list(ref):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Intitulé", "Code postal", "Commune", "Aide"])
+    sheet.append(["Robotisation", "58000", "Nevers", 25000])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    parsed = projets.parse(buffer.getvalue(), "liste.xlsx")
+    assert parsed.format == "liste" and len(parsed.rows) == 1
+    where = projets.place(parsed.rows[0], ref)
+    assert where.commune_code == "58194" and parsed.rows[0].montant_aide == 25000
+
+
+@pytest.mark.parametrize(("text", "value"), [("1 200,50 €", 1200.5), ("1.200,50", 1200.5), ("1200.5", 1200.5),
+                                             ("12 k€", 12000), ("1,2 M€", 1_200_000), ("", None)])
+def test_french_amounts(text, value):
+    assert projets.parse_amount(text) == value
+
+
+def test_bad_files_rejected_with_reason():
+    with pytest.raises(projets.ImportError_, match="colonne du nom du projet manquante"):
+        projets.parse(b"a;b\n1;2\n", "x.csv")
+    with pytest.raises(projets.ImportError_, match="ni un classeur XLSX"):
+        projets.parse(b"\x00\x01\x02binary" * 10, "x.csv")
+    with pytest.raises(projets.ImportError_, match="trop gros"):
+        projets.parse(b"a" * (projets.MAX_UPLOAD_BYTES + 1), "x.csv")
+    with pytest.raises(projets.ImportError_, match="vide"):
+        projets.parse(b"", "x.csv")
+
+
+def test_measures_mapped_to_priorities():
+    mapping = projets.measure_priorities()
+    assert projets.priority_of("Soutien à l’investissement industriel dans les territoires", mapping) == "foncier"
+    assert projets.priority_of("AMI Capacity – production de produits de santé", mapping) == "innover"
+    assert projets.priority_of("Renforcement des compétences", mapping) == "competences"
+    assert projets.priority_of("Mesure inconnue", mapping) is None
+
+
+def test_import_command_stores_once_and_rebuilds(raw_dir, tmp_path, capsys):
+    from relance.__main__ import main
+
+    db_file = tmp_path / "relance.duckdb"
+    sample = FIXTURES / "liste_equipe.csv"
+    assert main(["import", str(sample), "--db", str(db_file), "--raw", str(raw_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "ligne 6 rejetée : montant illisible : 'douze euros'" in out
+    assert main(["import", str(sample), "--db", str(db_file), "--raw", str(raw_dir)]) == 0
+    assert "Déjà importé" in capsys.readouterr().out
+    con = db.connect(db_file)
+    assert con.execute("select count(*) from projet").fetchone()[0] == 5
+    assert con.execute("select count(*) from projet_rejet").fetchone()[0] == 2
+    row = con.execute("select commune_code, epci_siren, placement, confiance, montant_aide from projet "
+                      "where ligne = 2").fetchone()
+    assert row == ("58194", "245804406", "code commune", "haute", 1200.5)
+    territories = con.execute("select phase, ti_id from projet_territoire p join projet q using (projet_id) "
+                              "where q.ligne = 2 order by phase").fetchall()
+    assert territories == [(1, "ti-2706"), (2, "ti-2707")]
+    con.close()
+    import_id = projets.stored(projets.imports_dir(db_file))[0]["import_id"]
+    assert main(["imports", "--remove", import_id, "--db", str(db_file), "--raw", str(raw_dir)]) == 0
+    con = db.connect(db_file)
+    assert con.execute("select count(*) from projet").fetchone()[0] == 0
+    con.close()
+
+
+def test_official_list_in_raw_directory_is_loaded(raw_dir, raw_copy, tmp_path):
+    from relance import build
+
+    raw = raw_copy("dge-plan-de-relance/plan-de-relance.csv", None)
+    (raw / "dge-plan-de-relance").mkdir(exist_ok=True)
+    shutil.copy(FIXTURES / "dge_echantillon.csv", raw / "dge-plan-de-relance" / "plan-de-relance.csv")
+    db_file = tmp_path / "with-dge.duckdb"
+    build.build(raw, db_file)
+    con = db.connect(db_file)
+    rows = con.execute("select source, count(*) from projet group by 1").fetchall()
+    assert rows == [("DGE, Plan de relance – projets industriels", 5)]
+    priorities = dict(con.execute("select mesure, priorite from projet").fetchall())
+    assert priorities["Soutien à l’investissement industriel dans les territoires"] == "foncier"
+    con.close()
