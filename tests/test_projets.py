@@ -55,11 +55,11 @@ def test_sample_official_file_defects(ref):
     assert guadeloupe.departement_code == "971"  # "971.0"
     assert guadeloupe.description == "Création d'une ligne de \"conditionnement\""  # HTML entities decoded
     assert (where.commune_code, where.territoires) == ("97103", {1: "ti-0101", 2: "ti-0102"})
-    toulouse, where = rows[4]  # a commune with several postcodes, placed by its unique postcode 31500
+    _toulouse, where = rows[4]  # a commune with several postcodes, placed by its unique postcode 31500
     assert (where.commune_code, where.methode) == ("31555", "code postal (commune unique)")
-    paris, where = rows[5]  # outside every territory: kept, with no territory
+    _paris, where = rows[5]  # outside every territory: kept, with no territory
     assert where.commune_code == "75056" and where.territoires == {1: None, 2: None}
-    maintenon, where = rows[6]  # postcode shared by several communes, decided by the name that agrees
+    _maintenon, where = rows[6]  # postcode shared by several communes, decided by the name that agrees
     assert (where.commune_code, where.methode) == ("28227", "code postal et nom de commune concordants")
 
 
