@@ -5,7 +5,7 @@ import streamlit as st
 from relance import charts, fmt, state, tables, ui, views
 from relance.metrics import DEFAULT_METRIC, DEFAULT_MODE, METRIC_CHOICES, METRICS, MODES, PHASES, RELANCE
 
-ui.require_navigation()
+ui.shared_filters()
 st.title("Carte des Territoires d'industrie")
 ui.database_ready()
 

@@ -5,7 +5,7 @@ import streamlit as st
 from relance import state, ui, views
 from relance.metrics import PHASES
 
-ui.require_navigation()
+ui.shared_filters()
 st.title("Comparer des territoires")
 ui.database_ready()
 

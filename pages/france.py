@@ -5,7 +5,7 @@ import streamlit as st
 from relance import fmt, tables, ui, views
 from relance.metrics import PHASES
 
-ui.require_navigation()
+ui.shared_filters()
 st.title("Territoires d'industrie et reste de la France")
 ui.database_ready()
 

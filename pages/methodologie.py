@@ -5,7 +5,7 @@ import streamlit as st
 from relance import tables, ui
 from relance.metrics import METHOD_DEPARTEMENT, METHOD_ESTIMATE, METHOD_RATE, METRICS
 
-ui.require_navigation()
+ui.shared_filters()
 st.title("Méthodologie & sources")
 ui.database_ready()
 

@@ -5,7 +5,7 @@ import streamlit as st
 from relance import charts, fmt, state, tables, ui, views
 from relance.metrics import PHASES
 
-ui.require_navigation()
+ui.shared_filters()
 ui.database_ready()
 
 phase, priorite = st.session_state["phase"], st.session_state["priorite"]

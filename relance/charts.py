@@ -411,3 +411,67 @@ def coverage_summary_chart(summary: pd.DataFrame, phase: int, source: str, subti
             f"{PHASES[phase].lower()}", source, height=200 + 70 * summary["indicateur"].nunique(), left=300,
             right=40, bottom=160)
     return fig
+
+
+PRIORITY_COLORS = {"foncier": "#08519c", "competences": "#e6550d", "innover": "#31a354", "non classée": "#969696"}
+PRIORITY_SYMBOLS = {"foncier": "circle", "competences": "square", "innover": "diamond", "non classée": "x"}
+PRIORITY_LABELS = {"foncier": "Foncier / accueillir", "competences": "Compétences / recruter",
+                   "innover": "Innover / décarboner", "non classée": "Mesure non classée"}
+
+
+def source_projets(files: list[str]) -> str:
+    """Source line of project charts: the lists loaded."""
+    listed = ", ".join(files[:3]) + ("…" if len(files) > 3 else "")
+    return f"Source : listes de projets chargées ({listed or 'aucune'}) ; ANCT, Territoires d'industrie."
+
+
+def projects_map(points: pd.DataFrame, territories_geojson: dict | str, territories: pd.DataFrame,
+                 insets: list[dict], phase: int, selected: str | None, subtitle: str, source: str) -> go.Figure:
+    """Projects as points (shape and colour by priority) over the territory outlines of the phase."""
+    fig = go.Figure()
+    fig.add_trace(go.Choropleth(
+        geojson=territories_geojson, featureidkey="properties.ti_id", locations=territories["ti_id"],
+        z=np.zeros(len(territories)), colorscale=[[0, "#eef3fa"], [1, "#eef3fa"]], showscale=False,
+        marker={"line": {"color": "#6a7f99", "width": 0.6}}, name="Territoires",
+        customdata=list(zip(territories["nom"], territories["ti_id"], strict=True)),
+        hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<extra></extra>",
+    ))
+    priorities = points["priorite"].fillna("non classée") if len(points) else pd.Series(dtype=str)
+    for priority in ["foncier", "competences", "innover", "non classée"]:
+        group = points[priorities == priority]
+        if group.empty:
+            continue
+        fig.add_trace(go.Scattergeo(
+            lon=group["x"], lat=group["y"], mode="markers", name=PRIORITY_LABELS[priority],
+            marker={"size": 8, "color": PRIORITY_COLORS[priority], "symbol": PRIORITY_SYMBOLS[priority],
+                    "line": {"color": "white", "width": 0.6}},
+            customdata=list(zip(group["entreprise"].fillna(""), group["nom"].fillna("").str.slice(0, 80),
+                                group["commune_nom"].fillna("commune non décidée"),
+                                group["ti_nom"].fillna("hors territoire"), group["confiance"], strict=True)),
+            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]} · %{customdata[3]}"
+                          "<br>Placement : %{customdata[4]}<extra></extra>",
+        ))
+    if selected is not None and selected in set(territories["ti_id"]):
+        _selected_trace(fig, territories_geojson, selected, ("", selected), "%{location}<extra></extra>")
+    _insets_traces(fig, insets)
+    _france_frame(fig)
+    fig.update_layout(legend={"orientation": "h", "y": -0.02, "x": 0})
+    return _layout(fig, "Projets France Relance", subtitle, source, height=640, bottom=150)
+
+
+def projects_count_chart(counts: pd.DataFrame, subtitle: str, source: str) -> go.Figure:
+    """Number of projects per measure, bars coloured (and patterned) by priority."""
+    fig = go.Figure()
+    patterns = {"foncier": "", "competences": "/", "innover": "x", "non classée": "."}
+    for priority, group in counts.groupby("priorite", sort=False):
+        fig.add_trace(go.Bar(
+            y=group["mesure"], x=group["projets"], orientation="h", name=PRIORITY_LABELS.get(priority, priority),
+            marker={"color": PRIORITY_COLORS.get(priority, "#969696"), "pattern_shape": patterns.get(priority, ""),
+                    "line": {"color": "#333", "width": 0.5}},
+            text=[fmt.nombre(v) for v in group["projets"]], textposition="outside",
+            hovertemplate="%{y} : %{text} projets<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.1, "x": 0})
+    fig.update_xaxes(title="Projets", tickformat=",.0f", gridcolor="#e5e5e5")
+    return _layout(fig, "Projets par mesure et priorité", subtitle, source,
+                   height=220 + 38 * max(1, counts["mesure"].nunique()), left=330, right=30, bottom=140)

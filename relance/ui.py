@@ -7,8 +7,10 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Callable
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -24,14 +26,38 @@ def _db_stamp() -> tuple[str, float]:
     return str(path), path.stat().st_mtime if path.exists() else 0.0
 
 
-@st.cache_resource(show_spinner=False)
+_CONNECTION_LOCK = threading.Lock()
+_CONNECTION: dict = {"stamp": None, "con": None}
+
+
 def _connection(path: str, mtime: float):
-    return db.connect(path)
+    """The process's read-only connection to the current database file.
+
+    DuckDB shares one database instance per path within a process: while a connection to the replaced
+    file stays open, connecting again would give the old data. So when the file changes (a rebuild),
+    the old connection is closed before the new one is opened.
+    """
+    with _CONNECTION_LOCK:
+        if _CONNECTION["stamp"] != (path, mtime):
+            if _CONNECTION["con"] is not None:
+                _CONNECTION["con"].close()
+            _CONNECTION["con"] = db.connect(path)
+            _CONNECTION["stamp"] = (path, mtime)
+        return _CONNECTION["con"]
+
+
+def _run_with_retry(path: str, mtime: float, name: str, params: dict):
+    try:
+        return db.run(_connection(path, mtime), name, **params)
+    except duckdb.ConnectionException:
+        # The database was rebuilt while this query ran: the next stamp opens the new file.
+        path, mtime = _db_stamp()
+        return db.run(_connection(path, mtime), name, **params)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached_run(path: str, mtime: float, name: str, params: tuple) -> pd.DataFrame:
-    return db.run(_connection(path, mtime), name, **dict(params))
+    return _run_with_retry(path, mtime, name, dict(params))
 
 
 def run(name: str, **params) -> pd.DataFrame:
@@ -42,7 +68,7 @@ def run(name: str, **params) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _cached_json(path: str, mtime: float, name: str, params: tuple):
-    frame = db.run(_connection(path, mtime), name, **dict(params))
+    frame = _run_with_retry(path, mtime, name, dict(params))
     return json.loads(frame.iloc[0, 0]) if len(frame) else None
 
 
@@ -58,7 +84,7 @@ STATIC_URL = "app/static/carte"
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _layer_url(path: str, mtime: float, name: str, params: tuple) -> str:
-    text = db.run(_connection(path, mtime), name, **dict(params)).iloc[0, 0]
+    text = _run_with_retry(path, mtime, name, dict(params)).iloc[0, 0]
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     target = STATIC_DIR / f"{name}-{digest}.geojson"
     if not target.exists():
@@ -142,17 +168,23 @@ def show_url_messages() -> None:
         st.warning(message, icon=":material/warning:")
 
 
+DASHBOARD_RAN = "_par_dashboard"
+
+
 def require_navigation() -> None:
     """Run pages through dashboard.py's st.navigation, never as Streamlit's legacy `pages/` app.
 
     Streamlit treats an app with a `pages/` folder as a v1 multipage app until `st.navigation` is
-    first called: a first request straight to a page URL would then run the page alone.
+    first called: a first request straight to a page URL would then run the page alone, without the
+    shared filters. dashboard.py marks the session before running a page; a page run without that
+    mark switches the legacy mode off and reruns through dashboard.py.
     """
+    if st.session_state.get(DASHBOARD_RAN):
+        return
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 PLOTLY_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False}
@@ -228,3 +260,77 @@ def fiche_buttons(phase: int, ti: str, priorite: str, indicator_id: str | None) 
     right.download_button("Graphiques et données (ZIP)", data=lambda: build().zip,
                           file_name=export.file_name("fiche-territoire", "zip", phase, ti, day),
                           mime="application/zip", on_click="ignore", icon=":material/folder_zip:", key="fiche-zip")
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _reference(path: str, mtime: float):
+    from relance import projets
+
+    return projets.Reference.from_database(_connection(path, mtime).cursor(), config.raw_dir())
+
+
+def placement_reference():
+    """What placement needs, from the current database (and the raw commune polygons when present)."""
+    return _reference(*_db_stamp())
+
+
+def save_projects(content: bytes, name: str) -> tuple[str, bool]:
+    """Keep an uploaded list and rebuild the database with it (the previous one serves until the swap)."""
+    import datetime as dt
+
+    from relance import build, projets
+
+    parsed = projets.parse(content, name)
+    folder = projets.imports_dir(config.db_path())
+    import_id, new = projets.store(parsed, content, folder, dt.date.today().isoformat())
+    if new:
+        try:
+            build.build(config.raw_dir(), config.db_path())
+        except Exception:
+            projets.remove(folder, import_id)
+            raise
+    return import_id, new
+
+
+def remove_projects(import_id: str) -> None:
+    """Forget an imported list and rebuild the database without it."""
+    from relance import build, projets
+
+    projets.remove(projets.imports_dir(config.db_path()), import_id)
+    build.build(config.raw_dir(), config.db_path())
+
+
+def _phase_changed() -> None:
+    # Territory ids are reused across phases for different territories: a phase change clears the selection.
+    st.session_state["ti"] = None
+    st.session_state["comparer"] = []
+
+
+def shared_filters() -> None:
+    """The sidebar every page shares: phase, priority and the priority's France Relance indicator (in the URL)."""
+    from relance import state, views
+    from relance.metrics import ALL_PRIORITIES, DEFAULT_INDICATOR, DEFAULT_PHASE, PHASES, PRIORITIES
+
+    require_navigation()
+    url_state("phase", lambda raw: state.parse_phase(raw, PHASES, DEFAULT_PHASE))
+    url_state("priorite", lambda raw: state.parse_choice(raw, PRIORITIES, ALL_PRIORITIES, "Priorité"))
+    with st.sidebar:
+        st.markdown("### Relance & Territoires")
+        st.radio("Phase du programme", options=list(PHASES), format_func=PHASES.get, key="phase",
+                 on_change=_phase_changed)
+        st.selectbox("Priorité", options=list(PRIORITIES), format_func=PRIORITIES.get, key="priorite")
+        if database_ready(stop=False):
+            offered = views.indicators(run, st.session_state["priorite"])
+            every = [i.id for i in views.indicators(run, ALL_PRIORITIES)]
+            url_state("indicateur", lambda raw: state.parse_choice(raw, every, DEFAULT_INDICATOR, "Indicateur"))
+            if offered:
+                if st.session_state["indicateur"] not in {i.id for i in offered}:
+                    st.session_state["indicateur"] = offered[0].id
+                    sync_url("indicateur")
+                labels = {i.id: i.libelle_court for i in offered}
+                st.selectbox("Indicateur France Relance", options=list(labels), format_func=labels.get,
+                             key="indicateur")
+            else:
+                st.caption("Aucun indicateur du Baromètre pour cette priorité : les Fonds friches (par région) "
+                           "sont présentés sur la page « Territoires et reste de la France ».")
+        st.caption("Les filtres sont gardés dans l'adresse de la page : copiez-la pour partager la vue.")

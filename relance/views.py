@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+import shapely
 
 from relance import export, fmt
 from relance.metrics import (
@@ -325,3 +326,130 @@ def friches_chart(run: Runner) -> export.Chart:
     return export.Chart(figure, data, "fonds-friches-par-region", "Fonds friches : lauréats par région",
                         "Quatre procédures, dont la 4e probablement hors France Relance", source,
                         method="Drapeau laureat_fv du fichier Cerema ; édition de chaque procédure non documentée.")
+
+
+# --- Projects -------------------------------------------------------------------------------------------------
+
+DOUBTFUL = ("faible", "non placé")
+
+
+def filter_projects(projects: pd.DataFrame, text: str = "", ti: str | None = None, priorite: str = ALL_PRIORITIES,
+                    mesures: list[str] | None = None, filieres: list[str] | None = None,
+                    tailles: list[str] | None = None, where: str = "tous", doubtful: bool = False) -> pd.DataFrame:
+    """Projects matching the page's filters (text searched in company, name, description and commune)."""
+    out = projects
+    if text.strip():
+        needle = text.strip().lower()
+        haystack = (out["entreprise"].fillna("") + " " + out["nom"].fillna("") + " " + out["description"].fillna("")
+                    + " " + out["commune_nom"].fillna("")).str.lower()
+        out = out[haystack.str.contains(needle, regex=False)]
+    if ti:
+        out = out[out["ti_id"] == ti]
+    if priorite != ALL_PRIORITIES:
+        out = out[out["priorite"] == priorite]
+    if mesures:
+        out = out[out["mesure"].isin(mesures)]
+    if filieres:
+        out = out[out["filiere"].isin(filieres)]
+    if tailles:
+        out = out[out["type_entreprise"].isin(tailles)]
+    if where == "dans":
+        out = out[out["ti_id"].notna()]
+    elif where == "hors":
+        out = out[out["ti_id"].isna()]
+    if doubtful:
+        out = out[out["confiance"].isin(DOUBTFUL)]
+    return out
+
+
+def projects_table(projects: pd.DataFrame) -> pd.DataFrame:
+    """The projects as shown and exported: French headers, amounts as numbers."""
+    return pd.DataFrame({
+        "Entreprise": projects["entreprise"], "Projet": projects["nom"], "Mesure": projects["mesure"],
+        "Priorité": projects["priorite"].map(lambda p: PRIORITIES.get(p, "non classée") if p else "non classée"),
+        "Commune": projects["commune_nom"], "Département": projects["departement_code"],
+        "Territoire": projects["ti_nom"].fillna("hors territoire"), "Identifiant": projects["ti_id"],
+        "Placement": projects["placement"], "Confiance": projects["confiance"], "Problèmes": projects["problemes"],
+        "Aide (€)": projects["montant_aide"], "Investissement (€)": projects["montant_investissement"],
+        "Source": projects["fichier"],
+    })
+
+
+def display_points(projects: pd.DataFrame, transforms: dict, departements: pd.DataFrame) -> pd.DataFrame:
+    """Project coordinates in map position: overseas points moved into their insets like the polygons."""
+    from relance import geo
+
+    region = departements.set_index("code")["region_code"]
+    points = projects.dropna(subset=["lat", "lon"]).copy()
+    lons, lats = [], []
+    for row in points.itertuples():
+        params = transforms.get(region.get(row.departement_code, ""))
+        point = shapely.Point(row.lon, row.lat)
+        if params:
+            point = geo.apply_transform(point, params)
+        lons.append(point.x)
+        lats.append(point.y)
+    points["x"], points["y"] = lons, lats
+    return points
+
+
+def projects_chart(run: Runner, load: Callable[..., object], urls: dict[str, str], phase: int, priorite: str,
+                   projects: pd.DataFrame, selected: str | None) -> export.Chart:
+    """Point map of projects over the territory outlines."""
+    from relance import charts
+
+    points = display_points(projects, load("carte_fond", couche="transformations_outre_mer"), run("departements"))
+    territories = run("territoires", phase=phase)
+    insets = load("carte_fond", couche="encarts")
+    subtitle = filters_subtitle(phase, priorite, territories.set_index("ti_id")["nom"].get(selected) if selected
+                                else None) + f" · {len(projects)} projets, {len(points)} avec coordonnées"
+    source = charts.source_projets(sorted(set(projects["fichier"])))
+
+    def build(ti_geo) -> go.Figure:
+        return charts.projects_map(points, ti_geo, territories, insets, phase, selected, subtitle, source)
+
+    return export.Chart(build(urls["territoires"]), projects_table(projects), "projets-carte",
+                        "Projets France Relance", subtitle, source, phase=phase, ti=selected,
+                        method="Placement par les indices concordants : coordonnées, code postal, département, nom "
+                               "de commune seulement s'il concorde.",
+                        export_figure=lambda: build(load("carte_territoires", phase=phase)), height=820)
+
+
+def projects_count_chart(phase: int, priorite: str, projects: pd.DataFrame, selected_name: str | None
+                         ) -> export.Chart:
+    """Projects by measure, coloured by programme priority."""
+    from relance import charts
+
+    counts = (projects.assign(priorite=projects["priorite"].fillna("non classée"),
+                              mesure=projects["mesure"].fillna("mesure non précisée"))
+              .groupby(["mesure", "priorite"], as_index=False).size().rename(columns={"size": "projets"})
+              .sort_values("projets"))
+    subtitle = filters_subtitle(phase, priorite, selected_name) + f" · {len(projects)} projets"
+    source = charts.source_projets(sorted(set(projects["fichier"])))
+    figure = charts.projects_count_chart(counts, subtitle, source)
+    data = pd.DataFrame({"Mesure": counts["mesure"],
+                         "Priorité": counts["priorite"].map(lambda p: PRIORITIES.get(p, p)),
+                         "Projets": counts["projets"]})
+    return export.Chart(figure, data, "projets-par-mesure", "Projets par mesure et priorité", subtitle, source,
+                        phase=phase)
+
+
+def preview(content: bytes, name: str, ref) -> tuple[str, pd.DataFrame, pd.DataFrame]:
+    """An upload before anything is saved: its format, every row with where it lands and its problems, rejects."""
+    from relance import projets
+
+    parsed = projets.parse(content, name)
+    rows = []
+    mapping = projets.measure_priorities()
+    for row in parsed.rows:
+        where = projets.place(row, ref)
+        commune = ref.communes["nom"].get(where.commune_code) if where.commune_code else None
+        rows.append({"Ligne": row.ligne, "Projet": row.nom, "Entreprise": row.entreprise, "Commune": commune,
+                     "Territoire phase 1": where.territoires.get(1), "Territoire phase 2": where.territoires.get(2),
+                     "Confiance": where.confiance, "Placement": where.methode,
+                     "Priorité": PRIORITIES.get(row.priorite or projets.priority_of(row.mesure, mapping) or "",
+                                                "non classée"),
+                     "Aide (€)": row.montant_aide, "Problèmes": "; ".join(row.problemes)})
+    rejects = pd.DataFrame(parsed.rejects, columns=["Ligne", "Motif du rejet"])
+    label = "liste officielle DGE" if parsed.format == "dge" else "liste de l'équipe"
+    return label, pd.DataFrame(rows), rejects

@@ -29,8 +29,14 @@ def raw_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def built_db(raw_dir, tmp_path_factory) -> Path:
-    """Build the real database once, in a temporary folder; the app under test reads it."""
+    """Build the real database once, in a temporary folder, with the two sample project lists imported."""
+    from relance import projets
+
     path = tmp_path_factory.mktemp("db") / "relance.duckdb"
+    fixtures = Path(__file__).parent / "fixtures"
+    for name in ("dge_echantillon.csv", "liste_equipe.csv"):
+        content = (fixtures / name).read_bytes()
+        projets.store(projets.parse(content, name), content, projets.imports_dir(path), "2026-11-23")
     build.build(raw_dir, path)
     os.environ["RELANCE_DB"] = str(path)
     return path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -279,3 +280,49 @@ def test_territories_vs_rest_of_france_page():
     assert not at.exception
     friches = at.dataframe[0].value
     assert friches["Candidatures"].str.replace("\u00a0", "").astype(int).sum() == 4446
+
+
+def test_projects_page_filters():
+    at = open_page("pages/projets.py", phase="1")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Projets"] == "10"
+    assert metrics["Placements douteux"] == "2"
+    at.text_input(key="recherche").set_value("Nevers").run()
+    assert {m.label: m.value for m in at.metric}["Projets"] == "2"
+    table = at.dataframe[0].value
+    assert set(table["Entreprise"]) == {"Forges de Nevers", "Société Z"}
+    assert set(table["Territoire"]) == {"Nevers Val de Loire"}
+    at.text_input(key="recherche").set_value("").run()
+    at.radio(key="ou").set_value("hors").run()
+    table = at.dataframe[0].value
+    assert "PARIS CHIMIE" in set(table["Entreprise"])
+    assert (table["Territoire"] == "hors territoire").all()
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert figure["layout"]["title"]["text"].startswith("<b>Projets France Relance</b>")
+
+
+def test_projects_upload_preview_then_save(raw_dir, tmp_path, monkeypatch):
+    from relance import build
+
+    fresh = tmp_path / "sans-projets.duckdb"
+    build.build(raw_dir, fresh)
+    monkeypatch.setenv("RELANCE_DB", str(fresh))
+    at = open_page("pages/projets.py", phase="2")
+    assert any("Aucune liste de projets n'est chargée" in i.value for i in at.info)
+    content = (Path(__file__).parent / "fixtures" / "liste_equipe.csv").read_bytes()
+    at.file_uploader(key="depot").set_value(("liste_equipe.csv", content, "text/csv")).run()
+    assert not at.exception
+    preview = at.dataframe[0].value
+    assert len(preview) == 5
+    assert preview.iloc[0]["Territoire phase 2"] == "ti-2707"
+    assert "nom de commune ambigu" in preview[preview["Ligne"] == 4].iloc[0]["Problèmes"]
+    rejects = at.dataframe[1].value
+    assert list(rejects["Motif du rejet"]) == ["montant illisible : 'douze euros'", "aucune localisation lisible"]
+    at.button(key="enregistrer").click().run()
+    assert not at.exception
+    assert any("liste_equipe.csv" in m.value and "5 projets" in m.value for m in at.markdown)
+    from relance import db
+
+    con = db.connect(fresh)
+    assert con.execute("select count(*) from projet").fetchone()[0] == 5
+    con.close()

@@ -1,0 +1,47 @@
+-- Every loaded project with its commune, EPCI and territory in one phase (NULL outside every territory).
+-- params: $phase INTEGER
+-- columns: projet_id, source, nom, entreprise, siren, type_entreprise, filiere, mesure, priorite, commune_code, commune_nom, departement_code, epci_siren, epci_nom, ti_id, ti_nom, lat, lon, placement, confiance, problemes, montant_aide, montant_investissement, date, description, fichier
+with territoires as (
+    select pt.projet_id, pt.ti_id, t.nom as ti_nom
+    from projet_territoire as pt
+    inner join territoire as t on t.phase = pt.phase and t.ti_id = pt.ti_id
+    where pt.phase = $phase
+),
+
+final as (
+    select
+        p.projet_id,
+        p.source,
+        p.nom,
+        p.entreprise,
+        p.siren,
+        p.type_entreprise,
+        p.filiere,
+        p.mesure,
+        p.priorite,
+        p.commune_code,
+        c.nom as commune_nom,
+        p.departement_code,
+        p.epci_siren,
+        e.nom as epci_nom,
+        t.ti_id,
+        t.ti_nom,
+        p.lat,
+        p.lon,
+        p.placement,
+        p.confiance,
+        p.problemes,
+        p.montant_aide,
+        p.montant_investissement,
+        p.date,
+        p.description,
+        i.fichier
+    from projet as p
+    inner join projet_import as i on i.import_id = p.import_id
+    left join commune as c on c.code = p.commune_code
+    left join epci as e on e.siren = p.epci_siren
+    left join territoires as t on t.projet_id = p.projet_id
+)
+
+select * from final
+order by entreprise, nom, projet_id
