@@ -34,6 +34,9 @@ with col_map:
     metric_key = st.session_state["metrique"]
     if metric_key == RELANCE:
         st.radio("Lecture", options=list(MODES), format_func=MODES.get, key="mode", horizontal=True)
+    if metric_key in views.PROJECT_METRICS and ui.run("projet_imports").empty:
+        st.info("Aucune liste de projets n'est chargée : la carte des projets est vide. Chargez une liste sur la "
+                "page « Projets » (ou `python -m relance import FICHIER`).")
     if metric_key == RELANCE and indicator is None:
         st.info("Aucun indicateur du Baromètre ne relève de cette priorité. Choisissez une autre priorité, ou un "
                 "autre indicateur coloré ; les Fonds friches (foncier) ne sont publiés que par région.")

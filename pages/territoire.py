@@ -64,6 +64,22 @@ if items:
     st.subheader("Tous les indicateurs de la priorité, à la dernière date")
     st.dataframe(views.indicator_ranks(ui.run, phase, ti, items), hide_index=True)
 
+st.header("Projets France Relance")
+if ui.run("projet_imports").empty:
+    st.info("Aucune liste de projets n'est chargée. Chargez la liste DGE ou une liste de l'équipe sur la page "
+            "« Projets » (ou `python -m relance import FICHIER`) pour voir ici les projets du territoire.")
+else:
+    own = views.filter_projects(ui.run("projets", phase=phase), ti=ti, priorite=priorite)
+    p1, p2, p3 = st.columns(3)
+    p1.metric("Projets", fmt.nombre(len(own)))
+    p2.metric("Pour 10 000 habitants", fmt.nombre(len(own) / info["population"] * 10000, 2))
+    aid = own["montant_aide"].sum()
+    p3.metric("Aide (listes qui la donnent)", fmt.euros(aid) if aid else "non renseignée")
+    if len(own):
+        st.dataframe(views.projects_table(own), hide_index=True, key="projets-territoire")
+    st.page_link("pages/projets.py", label="Voir sur la page Projets", icon=":material/factory:",
+                 query_params={"phase": phase, "ti": ti, "priorite": priorite})
+
 st.header("Territoires comparables")
 st.caption("Les plus proches par la population (échelle logarithmique) et la part de l'industrie dans l'emploi.")
 st.table(tables.peers_table(fiche.peers), hide_index=True)

@@ -30,6 +30,13 @@ METRICS: dict[str, Metric] = {
         Metric("nb_intercommunalites", "Intercommunalités membres", "intercommunalités",
                legende="Intercommunalités membres (EPCI, EPT)"),
         Metric("nb_communes", "Communes", "communes", legende="Nombre de communes"),
+        Metric("projets_10000", "Projets France Relance pour 10 000 habitants", "projets pour 10 000 hab.",
+               decimales=2, legende="Projets pour 10 000 habitants",
+               methode="Projets des listes chargées placés dans le territoire (commune, ou coordonnées dans son "
+                       "contour), rapportés à sa population."),
+        Metric("nb_projets", "Projets France Relance", "projets", legende="Nombre de projets",
+               methode="Projets des listes chargées placés dans le territoire (commune, ou coordonnées dans son "
+                       "contour)."),
         Metric("part_industrie", "Part de l'industrie dans l'emploi", "%", decimales=1,
                legende="Part de l'industrie dans l'emploi (%)",
                methode="Part de l'industrie dans l'emploi au lieu de travail (INSEE, RP 2022) de chaque EPCI membre, "

@@ -78,12 +78,29 @@ def filters_subtitle(phase: int, priorite: str, ti_nom: str | None = None, date:
     return " · ".join(parts)
 
 
-def map_territories(run: Runner, phase: int, metric_key: str, indicator: Indicator | None, mode: str
-                    ) -> tuple[pd.DataFrame, Metric]:
+PROJECT_METRICS = ("projets_10000", "nb_projets")
+
+
+def map_territories(run: Runner, phase: int, metric_key: str, indicator: Indicator | None, mode: str,
+                    priorite: str = ALL_PRIORITIES) -> tuple[pd.DataFrame, Metric]:
     """Territories of a phase with the column to colour, and the metric describing it."""
     territories = run("territoires", phase=phase)
     if metric_key in METRICS:
         metric = METRICS[metric_key]
+        if metric_key in ("projets_10000", "nb_projets"):
+            counts = run("projets_par_territoire", phase=phase)
+            column = {"foncier": "nb_foncier", "competences": "nb_competences", "innover": "nb_innover"}.get(priorite)
+            if column:  # the priority chosen in the sidebar filters the projects counted
+                population = territories.set_index("ti_id")["population"]
+                counts = counts.assign(nb_projets=counts[column])
+                counts["projets_10000"] = counts["nb_projets"] / counts["ti_id"].map(population) * 10000
+            territories = territories.merge(counts, on="ti_id", how="left")
+            territories["detail"] = [
+                f"<br>Projets : {int(r.nb_projets)} (foncier {int(r.nb_foncier)}, compétences "
+                f"{int(r.nb_competences)}, innover {int(r.nb_innover)})"
+                + (f"<br>Aide (listes qui la donnent) : {fmt.euros(r.montant_aide)}"
+                   if pd.notna(r.montant_aide) and r.montant_aide else "")
+                for r in territories.itertuples()]
         if metric_key == "part_industrie":
             industry = run("territoire_industrie", phase=phase)[["ti_id", "part_industrie", "rang",
                                                                   "nb_territoires"]]
@@ -210,13 +227,16 @@ def map_chart(run: Runner, load: Callable[..., object], urls: dict[str, str], ph
     else:
         if metric_key == RELANCE and indicator is None:
             metric_key = "population"
-        frame, metric = map_territories(run, phase, metric_key, indicator, mode)
+        frame, metric = map_territories(run, phase, metric_key, indicator, mode, priorite)
         relance = metric_key == RELANCE
         title = (f"{indicator.libelle}{' (estimation)' if metric.estimation else ''}" if relance
                  else f"{metric.libelle} des Territoires d'industrie")
         subtitle = (filters_subtitle(phase, priorite, date=indicator.derniere_date) if relance
                     else f"{PHASES[phase]}, {len(frame)} territoires")
         source = charts.source_relance() if relance else charts.source_territoires(phase)
+        if metric_key in PROJECT_METRICS:
+            subtitle = filters_subtitle(phase, priorite)
+            source = charts.source_projets(list(run("projet_imports")["fichier"]))
         codes = list(run("departements")["code"])
 
         def build(dep_geo, ti_geo) -> go.Figure:

@@ -326,3 +326,27 @@ def test_projects_upload_preview_then_save(raw_dir, tmp_path, monkeypatch):
     con = db.connect(fresh)
     assert con.execute("select count(*) from projet").fetchone()[0] == 5
     con.close()
+
+
+def test_map_and_profile_count_projects():
+    at = start(metrique="projets_10000", phase="1")
+    trace = choropleth(map_figure(at))
+    nevers = trace["locations"].index("ti-2706")
+    assert values(trace["z"])[nevers] == pytest.approx(2 / 138181 * 10000)
+    assert "Projets : 2" in trace["customdata"][nevers][5]
+    at = open_page("pages/territoire.py", phase="1", ti="ti-2706")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Projets"] == "2"
+    assert metrics["Aide (listes qui la donnent)"] == "1,2\u00a0k€"
+
+
+def test_no_project_list_said_plainly(raw_dir, tmp_path, monkeypatch):
+    from relance import build
+
+    fresh = tmp_path / "sans-projets.duckdb"
+    build.build(raw_dir, fresh)
+    monkeypatch.setenv("RELANCE_DB", str(fresh))
+    at = start(metrique="nb_projets")
+    assert any("Aucune liste de projets n'est chargée" in i.value for i in at.info)
+    at = open_page("pages/territoire.py", phase="1", ti="ti-2706")
+    assert any("Aucune liste de projets n'est chargée" in i.value for i in at.info)
