@@ -33,6 +33,11 @@ chromium_installed() {
 case "${1:-run}" in
   run)
     venv
+    raw="${RELANCE_RAW:-../shared/data/raw}"
+    if [ ! -d "$raw" ]; then
+      echo "Données brutes absentes ($raw) : téléchargement depuis les origines (python -m relance sync)…"
+      .venv/bin/python -m relance sync --raw "$raw"
+    fi
     if ! .venv/bin/python -m relance build; then
       if [ -f "${RELANCE_DB:-data/relance.duckdb}" ]; then
         echo "La construction a échoué : le tableau de bord s'ouvre sur la base précédente." >&2

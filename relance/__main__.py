@@ -152,6 +152,22 @@ def _imports(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sync(args: argparse.Namespace) -> int:
+    from relance import sync
+
+    raw = config.raw_dir(args.raw)
+    entries = sync.manifest(Path(args.manifest)) if args.manifest else None
+    print(f"Données brutes : {raw}")
+    try:
+        statuses = sync.sync(raw, entries, timeout=args.timeout)
+    except sync.SyncError as exc:
+        print(f"Échec de la synchronisation : {exc}", file=sys.stderr)
+        return 1
+    fetched = sum(1 for s in statuses.values() if s == "téléchargé")
+    print(f"{len(statuses)} fichiers : {fetched} téléchargés, {len(statuses) - fetched} déjà à jour")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `python -m relance`."""
     parser = argparse.ArgumentParser(prog="python -m relance", description="Relance & Territoires")
@@ -178,6 +194,11 @@ def main(argv: list[str] | None = None) -> int:
     lst.add_argument("--db", help="fichier de base")
     lst.add_argument("--raw", help="répertoire des données brutes")
     lst.set_defaults(func=_imports)
+    syn = commands.add_parser("sync", help="remplit le répertoire des données brutes depuis les origines")
+    syn.add_argument("--raw", help="répertoire des données brutes (défaut : $RELANCE_RAW ou ../shared/data/raw)")
+    syn.add_argument("--manifest", help="manifeste des origines (défaut : relance/reference/sync_manifest.csv)")
+    syn.add_argument("--timeout", type=float, default=60, help="délai réseau par fichier, en secondes")
+    syn.set_defaults(func=_sync)
     serve = commands.add_parser("serve", help="ouvre le tableau de bord (streamlit run dashboard.py)")
     serve.set_defaults(func=None)
     args, rest = parser.parse_known_args(argv)
