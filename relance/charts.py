@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import textwrap
 
 import numpy as np
@@ -419,9 +420,14 @@ PRIORITY_LABELS = {"foncier": "Foncier / accueillir", "competences": "Compétenc
                    "innover": "Innover / décarboner", "non classée": "Mesure non classée"}
 
 
+def inert(text: str) -> str:
+    """User-supplied text for plotly labels: its `<`, `>` and `&` shown as characters, never as markup."""
+    return html.escape(str(text), quote=False)
+
+
 def source_projets(files: list[str]) -> str:
     """Source line of project charts: the lists loaded."""
-    listed = ", ".join(files[:3]) + ("…" if len(files) > 3 else "")
+    listed = ", ".join(inert(f) for f in files[:3]) + ("…" if len(files) > 3 else "")
     return f"Source : listes de projets chargées ({listed or 'aucune'}) ; ANCT, Territoires d'industrie."
 
 
@@ -445,8 +451,8 @@ def projects_map(points: pd.DataFrame, territories_geojson: dict | str, territor
             lon=group["x"], lat=group["y"], mode="markers", name=PRIORITY_LABELS[priority],
             marker={"size": 8, "color": PRIORITY_COLORS[priority], "symbol": PRIORITY_SYMBOLS[priority],
                     "line": {"color": "white", "width": 0.6}},
-            customdata=list(zip(group["entreprise"].fillna(""), group["nom"].fillna("").str.slice(0, 80),
-                                group["commune_nom"].fillna("commune non décidée"),
+            customdata=list(zip(group["entreprise"].fillna("").map(inert), group["nom"].fillna("").str.slice(0, 80)
+                                .map(inert), group["commune_nom"].fillna("commune non décidée"),
                                 group["ti_nom"].fillna("hors territoire"), group["confiance"], strict=True)),
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]} · %{customdata[3]}"
                           "<br>Placement : %{customdata[4]}<extra></extra>",

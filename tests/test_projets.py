@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from relance import db, projets
@@ -161,3 +163,31 @@ def test_official_list_in_raw_directory_is_loaded(raw_dir, raw_copy, tmp_path):
     priorities = dict(con.execute("select mesure, priorite from projet").fetchall())
     assert priorities["Soutien à l’investissement industriel dans les territoires"] == "foncier"
     con.close()
+
+
+def test_hostile_upload_content_is_inert(con, raw_dir):
+    from functools import partial
+
+    from relance import views
+
+    content = (b"Nom du projet;Code INSEE;Montant aide\n"
+               b"<script>alert(1)</script>;58194;10\n"
+               b"=HYPERLINK(\"http://evil\",\"clic\");58194;20\n")
+    parsed = projets.parse(content, "<b>liste</b>.csv")
+    assert [r.nom for r in parsed.rows] == ["alert(1)", "=HYPERLINK(\"http://evil\",\"clic\")"]  # tags dropped
+    run = partial(db.run, con)
+    frame = pd.DataFrame([{"projet_id": "x", "source": "s", "nom": r.nom, "entreprise": "<img src=x>",
+                           "siren": None, "type_entreprise": None, "filiere": None, "mesure": None,
+                           "priorite": None, "commune_code": "58194", "commune_nom": "Nevers",
+                           "departement_code": "58", "epci_siren": None, "epci_nom": None, "ti_id": None,
+                           "ti_nom": None, "lat": 46.99, "lon": 3.16, "placement": "code commune",
+                           "confiance": "haute", "problemes": None, "montant_aide": 10.0,
+                           "montant_investissement": None, "date": None, "description": None,
+                           "fichier": "<b>liste</b>.csv"} for r in parsed.rows])
+    chart = views.projects_chart(run, lambda name, **p: json.loads(run(name, **p).iloc[0, 0]),
+                                 {"territoires": "t.geojson"}, 1, "toutes", frame, None)
+    points = [t for t in chart.figure.data if t.type == "scattergeo" and t.customdata is not None]
+    assert points[0].customdata[0][0] == "&lt;img src=x&gt;"
+    assert "&lt;b&gt;liste&lt;/b&gt;.csv" in chart.source
+    csv_text = chart.csv().decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv_text
