@@ -18,11 +18,12 @@ st.table(tables.sources_table(ui.run("sources")), hide_index=True)
 
 st.subheader("Indicateurs et priorités du programme")
 st.markdown(
-    "Chaque indicateur du Baromètre est rattaché à une des priorités des Territoires d'industrie (table de "
-    "référence relue, `relance/reference/indicateurs_priorites.csv`). Le foncier n'a pas d'indicateur dans le "
-    "Baromètre : il est éclairé par le Fonds friches, publié par région."
+    "Chaque indicateur du Baromètre et chaque mesure des listes de projets est rattaché à une des priorités des "
+    "Territoires d'industrie (tables de référence relues, `relance/reference/indicateurs_priorites.csv` et "
+    "`mesures_priorites.csv`). Le foncier n'a pas d'indicateur dans le Baromètre : il est éclairé par le Fonds "
+    "friches, publié par région, et par les projets des appels « Territoires d'industrie » et relocalisation."
 )
-st.dataframe(tables.priorities_table(ui.run("priorites_indicateurs")), hide_index=True)
+st.dataframe(tables.priorities_table(ui.run("priorites_indicateurs"), ui.run("priorites_mesures")), hide_index=True)
 
 st.subheader("Méthodes de lecture par territoire")
 st.markdown(

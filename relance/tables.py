@@ -53,16 +53,28 @@ def peers_table(peers: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def priorities_table(mapping: pd.DataFrame) -> pd.DataFrame:
-    """The reviewed indicator -> priority mapping."""
-    return pd.DataFrame({
-        "Priorité": mapping["priorite_libelle"],
-        "Indicateur": mapping["libelle_court"],
-        "Libellé du Baromètre": mapping["libelle"],
-        "Identifiant": mapping["id_indicateur"],
-        "Mesure": mapping["mesure"],
-        "Justification": mapping["justification"],
-    })
+def priorities_table(indicators: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """The reviewed mapping to priorities: Baromètre indicators, then project measures."""
+    return pd.concat([
+        pd.DataFrame({
+            "Type": "indicateur du Baromètre",
+            "Priorité": indicators["priorite_libelle"],
+            "Indicateur": indicators["libelle_court"],
+            "Libellé du Baromètre": indicators["libelle"],
+            "Identifiant": indicators["id_indicateur"],
+            "Mesure": indicators["mesure"],
+            "Justification": indicators["justification"],
+        }),
+        pd.DataFrame({
+            "Type": "mesure des projets",
+            "Priorité": measures["priorite_libelle"],
+            "Indicateur": None,
+            "Libellé du Baromètre": None,
+            "Identifiant": None,
+            "Mesure": measures["mesure"],
+            "Justification": measures["justification"],
+        }),
+    ], ignore_index=True)
 
 
 def friches_table(friches: pd.DataFrame) -> pd.DataFrame:

@@ -196,7 +196,8 @@ def test_methodologie_shows_priority_mapping():
     at = start()
     at.switch_page("pages/methodologie.py").run()
     mapping = at.dataframe[0].value
-    assert len(mapping) == 9
+    assert len(mapping) == 9 + 9
+    assert (mapping["Type"] == "mesure des projets").sum() == 9
     row = mapping[mapping["Identifiant"] == "nb-entreprises-industrielles-agricoles"].iloc[0]
     assert row["Priorité"] == "Innover / décarboner"
     assert row["Justification"]
