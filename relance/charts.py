@@ -134,6 +134,16 @@ def _selected_trace(fig, geojson, selected: str, customdata, hover: str) -> None
     ))
 
 
+def _finish_map(fig: go.Figure, geojson, territories: pd.DataFrame, selected: str | None, customdata: list,
+                hover: str, insets: list[dict]) -> None:
+    """Insets, the selected territory's outline and the France frame, common to the maps."""
+    _insets_traces(fig, insets)
+    if selected is not None and selected in set(territories["ti_id"]):
+        position = int(territories.index[territories["ti_id"] == selected][0])
+        _selected_trace(fig, geojson, selected, customdata[position], hover)
+    _france_frame(fig)
+
+
 def _value_text(value, metric: Metric) -> str:
     if metric.unite == "%":
         return fmt.pourcent(value, metric.decimales)
@@ -183,11 +193,7 @@ def territory_map(
         showscale=False, marker={"line": {"color": BORDER_COLOR, "width": 0.5}}, hoverinfo="skip",
         name="Départements",
     ))
-    _insets_traces(fig, insets)
-    if selected is not None and selected in set(territories["ti_id"]):
-        position = int(territories.index[territories["ti_id"] == selected][0])
-        _selected_trace(fig, geojson, selected, customdata[position], hover)
-    _france_frame(fig)
+    _finish_map(fig, geojson, territories, selected, customdata, hover, insets)
     return _layout(fig, title or f"{metric.libelle} des Territoires d'industrie",
                    subtitle or f"{PHASES[phase]}, {len(territories)} territoires",
                    source or source_territoires(phase), height=620)
@@ -232,11 +238,7 @@ def departement_map(
         marker={"line": {"color": "#111", "width": 0.8}}, customdata=customdata, hovertemplate=hover,
         name="Territoires",
     ))
-    _insets_traces(fig, insets)
-    if selected is not None and selected in set(territories["ti_id"]):
-        position = int(territories.index[territories["ti_id"] == selected][0])
-        _selected_trace(fig, territories_geojson, selected, customdata[position], hover)
-    _france_frame(fig)
+    _finish_map(fig, territories_geojson, territories, selected, customdata, hover, insets)
     return _layout(fig, title or f"{metric.libelle} par département",
                    subtitle or f"Territoires d'industrie {PHASES[phase].lower()} en contour",
                    source, height=620)
