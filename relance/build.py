@@ -363,7 +363,10 @@ def _source_rows(tables: dict[str, pd.DataFrame], valeur: pd.DataFrame) -> pd.Da
         "departements": len(tables["departement"]),
         "regions": len(tables["region"]),
         "dep_polygones": len(tables["departement"]),
-        "communes_2018": int(territoire["geometrie_source"].str.startswith("reconstruite").sum()),
+        # commune polygons read to rebuild the territories published as points
+        "communes_2018": int(tables["territoire_membre"].merge(
+            territoire[territoire["geometrie_source"].str.startswith("reconstruite")], on=["phase", "ti_id"])
+            ["kind"].eq("commune").sum()),
         "barometre_dep": int((valeur["maille"] == "departement").sum()),
         "barometre_reg": int((valeur["maille"] == "region").sum()),
         "barometre_nat": int((valeur["maille"] == "national").sum()),
