@@ -36,7 +36,7 @@ case "${1:-run}" in
     raw="${RELANCE_RAW:-../shared/data/raw}"
     if [ ! -d "$raw" ]; then
       echo "Données brutes absentes ($raw) : téléchargement depuis les origines (python -m relance sync)…"
-      .venv/bin/python -m relance sync --raw "$raw"
+      .venv/bin/python -m relance sync --raw "$raw" || echo "Synchronisation incomplète (hors ligne ?)." >&2
     fi
     if ! .venv/bin/python -m relance build; then
       if [ -f "${RELANCE_DB:-data/relance.duckdb}" ]; then

@@ -57,7 +57,9 @@ st.markdown(
     "- Les valeurs sont départementales : un territoire n'est lu qu'à travers ses départements.\n"
     "- Le Fonds friches n'a ni commune, ni EPCI, ni montant d'aide ; l'édition de chaque procédure n'est pas "
     "documentée dans la source.\n"
-    "- La liste des projets industriels de la DGE n'est pas disponible dans les données brutes de cette version."
+    "- La liste complète des projets industriels de la DGE (environ 3 080 projets, sans montant d'aide) n'est pas "
+    "dans les données brutes de cette machine : `python -m relance sync` la récupère sur une machine reliée à "
+    "internet, ou chargez-la sur la page « Projets »."
 )
 info = ui.run("build_info")
 st.caption("Base construite le " + info.set_index("cle").loc["construit_le", "valeur"])

@@ -3,7 +3,9 @@
 import streamlit as st
 
 from relance import fmt, projets, state, ui, views
+from relance.build import BuildError
 from relance.metrics import PHASES
+from relance.sources import SourceError
 
 ui.shared_filters()
 st.title("Projets France Relance")
@@ -35,30 +37,41 @@ with st.expander("Charger une liste de projets", expanded=imports.empty):
         try:
             label, rows, rejects = views.preview(content, upload.name, ui.placement_reference())
         except projets.ImportError_ as exc:
-            st.error(f"Fichier refusé : {exc}")
+            st.error(f"Fichier refusé : {fmt.inert(exc)}")
         else:
-            st.markdown(f"**{upload.name}** : {label}, {len(rows)} projets lisibles, {len(rejects)} lignes "
-                        "rejetées. Rien n'est enregistré avant de cliquer sur « Enregistrer ».")
-            st.dataframe(rows, hide_index=True, key="apercu")
+            st.markdown(f"**{fmt.inert(upload.name)}** : {label}, {len(rows)} projets lisibles, {len(rejects)} "
+                        "lignes rejetées. Rien n'est enregistré avant de cliquer sur « Enregistrer ».")
+            st.dataframe(rows, hide_index=True, key="apercu",
+                         column_config={"Aide (€)": st.column_config.NumberColumn(format="euro")})
             if len(rejects):
                 st.markdown("**Lignes rejetées**")
                 st.dataframe(rejects, hide_index=True, key="rejets")
             if len(rows) and st.button("Enregistrer cette liste", type="primary", key="enregistrer"):
-                with st.spinner("Enregistrement et reconstruction de la base…"):
-                    import_id, new = ui.save_projects(content, upload.name)
-                if new:
-                    st.success(f"Liste enregistrée (import {import_id}).")
-                    st.rerun()
+                try:
+                    with st.spinner("Enregistrement et reconstruction de la base…"):
+                        import_id, new = ui.save_projects(content, upload.name)
+                except (projets.ImportError_, SourceError, BuildError) as exc:
+                    st.error(f"La liste n'a pas été enregistrée, la base précédente reste en service : "
+                             f"{fmt.inert(exc)}")
                 else:
+                    if new:
+                        st.success(f"Liste enregistrée (import {import_id}).")
+                        st.rerun()
                     st.info(f"Cette liste est déjà chargée (import {import_id}) : rien n'est dupliqué.")
     for item in imports.itertuples():
         left, right = st.columns([5, 1])
-        left.markdown(f"`{item.import_id}` · {item.fichier} · {item.source} · importé le {item.importe_le} · "
-                      f"{item.lignes} projets, {item.rejetees} lignes rejetées")
-        if right.button("Supprimer", key=f"supprimer-{item.import_id}"):
-            with st.spinner("Suppression et reconstruction de la base…"):
-                ui.remove_projects(item.import_id)
-            st.rerun()
+        left.markdown(f"`{item.import_id}` · {fmt.inert(item.fichier)} · {item.source} · importé le "
+                      f"{item.importe_le} · {item.lignes} projets, {item.rejetees} lignes rejetées")
+        if item.import_id.startswith("dge-"):
+            right.caption("dans les données brutes")
+        elif right.button("Supprimer", key=f"supprimer-{item.import_id}"):
+            try:
+                with st.spinner("Suppression et reconstruction de la base…"):
+                    ui.remove_projects(item.import_id)
+            except (projets.ImportError_, SourceError, BuildError) as exc:
+                st.error(f"La liste n'a pas été retirée : {fmt.inert(exc)}")
+            else:
+                st.rerun()
 
 all_projects = ui.run("projets", phase=phase)
 if all_projects.empty:
@@ -82,16 +95,16 @@ doubtful = c7.checkbox("Douteux seulement", key="douteux", help="Placement de co
 shown = views.filter_projects(all_projects, text, st.session_state["ti"], priorite, mesures, filieres, tailles, where,
                               doubtful)
 
-m1, m2, m3, m4 = st.columns(4)
-m1.metric("Projets", fmt.nombre(len(shown)))
-m2.metric(f"Dans un territoire ({PHASES[phase].split(' (')[0].lower()})", fmt.nombre(shown["ti_id"].notna().sum()))
-m3.metric("Hors territoire", fmt.nombre(shown["ti_id"].isna().sum()))
-m4.metric("Placements douteux", fmt.nombre(shown["confiance"].isin(views.DOUBTFUL).sum()))
+summary = views.project_summary(shown)
+for column, label in zip(st.columns(4), ["Projets", "Dans un territoire", "Hors territoire", "Placements douteux"],
+                         strict=True):
+    column.metric(label + (f" ({PHASES[phase].split(' (')[0].lower()})" if label == "Dans un territoire" else ""),
+                  summary[label])
 share = ui.run("appel_ti_part", phase=phase).iloc[0]
 if share["nb_projets"]:
     st.caption(f"Appel « Soutien à l'investissement industriel dans les territoires » : "
                f"{fmt.nombre(share['nb_dans_territoire'])} projets sur {fmt.nombre(share['nb_projets'])} "
-               "dans un territoire de la {PHASES[phase].lower()} "
+               f"dans un territoire de la {PHASES[phase].lower()} "
                f"({fmt.pourcent(share['part'])}).")
 
 if shown.empty:
@@ -103,5 +116,5 @@ ui.show_chart(views.projects_chart(ui.run, ui.run_json,
                                    phase, priorite, shown, st.session_state["ti"]), "projets-carte")
 ui.show_chart(views.projects_count_chart(phase, priorite, shown, selected_name), "projets-mesures")
 st.dataframe(views.projects_table(shown), hide_index=True, key="projets-table",
-             column_config={"Aide (€)": st.column_config.NumberColumn(format="%.0f €"),
-                            "Investissement (€)": st.column_config.NumberColumn(format="%.0f €")})
+             column_config={"Aide (€)": st.column_config.NumberColumn(format="euro"),
+                            "Investissement (€)": st.column_config.NumberColumn(format="euro")})

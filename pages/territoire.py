@@ -70,11 +70,10 @@ if ui.run("projet_imports").empty:
             "« Projets » (ou `python -m relance import FICHIER`) pour voir ici les projets du territoire.")
 else:
     own = views.filter_projects(ui.run("projets", phase=phase), ti=ti, priorite=priorite)
-    p1, p2, p3 = st.columns(3)
-    p1.metric("Projets", fmt.nombre(len(own)))
-    p2.metric("Pour 10 000 habitants", fmt.nombre(len(own) / info["population"] * 10000, 2))
-    aid = own["montant_aide"].sum()
-    p3.metric("Aide (listes qui la donnent)", fmt.euros(aid) if aid else "non renseignée")
+    summary = views.project_summary(own, int(info["population"]))
+    for column, label in zip(st.columns(3), ["Projets", "Pour 10 000 habitants", "Aide (listes qui la donnent)"],
+                             strict=True):
+        column.metric(label, summary[label])
     if len(own):
         st.dataframe(views.projects_table(own), hide_index=True, key="projets-territoire")
     st.page_link("pages/projets.py", label="Voir sur la page Projets", icon=":material/factory:",

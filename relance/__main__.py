@@ -123,13 +123,11 @@ def _import(args: argparse.Namespace) -> int:
         projets.remove(projets.imports_dir(db_file), import_id)
         return status
     con = db.connect(db_file)
-    summary = con.execute("""
-        select p.confiance, count(*), count(t.ti_id)
-        from projet p left join projet_territoire t on t.projet_id = p.projet_id and t.phase = 2
-        where p.import_id = ? group by 1 order by 1""", [import_id]).fetchall()
+    summary = db.run(con, "import_resume", import_id=import_id)
     con.close()
-    for confidence, count, inside in summary:
-        print(f"  placement {confidence} : {count} projets, dont {inside} dans un territoire de la phase 2")
+    for row in summary.itertuples():
+        print(f"  placement {row.confiance} : {row.projets} projets, dont {row.dans_territoire} dans un territoire "
+              "de la phase 2")
     return 0
 
 
@@ -139,11 +137,15 @@ def _imports(args: argparse.Namespace) -> int:
     raw, db_file = config.raw_dir(args.raw), config.db_path(args.db)
     folder = projets.imports_dir(db_file)
     if args.remove:
-        if not projets.remove(folder, args.remove):
-            print(f"Import inconnu : {args.remove}", file=sys.stderr)
+        try:
+            moved = projets.set_aside(folder, args.remove)
+        except projets.ImportError_ as exc:
+            print(f"{exc}", file=sys.stderr)
             return 2
-        print(f"Import {args.remove} supprimé ; reconstruction de la base…")
-        return _rebuild(raw, db_file)
+        print(f"Import {args.remove} retiré ; reconstruction de la base…")
+        status = _rebuild(raw, db_file)
+        projets.restore(moved) if status else projets.discard(moved)
+        return status
     items = projets.stored(folder)
     if not items:
         print("Aucune liste de projets importée.")

@@ -411,6 +411,28 @@ def check(tables: dict[str, pd.DataFrame]) -> None:
         raise BuildError("plus de 100 % de la population d'un département dans les territoires d'une phase")
 
 
+KEEP_VERSIONS = 2
+
+
+def _swap_in(complete: Path, db: Path) -> None:
+    """Give the complete file its version name and point `db` (a symbolic link) at it, atomically.
+
+    Each build is its own file (`relance.<horodatage>.duckdb`): a running dashboard keeps reading the
+    version it opened while it opens the new one (DuckDB shares one instance per path within a process,
+    so a file replaced in place would keep showing the old data). Older versions are removed; a process
+    still reading one keeps its open file.
+    """
+    stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S%f")
+    version = db.with_name(f"{db.stem}.{stamp}{db.suffix}")
+    os.replace(complete, version)
+    link = db.with_name(f".{db.name}.{stamp}.lien")
+    link.symlink_to(version.name)
+    os.replace(link, db)
+    versions = sorted(db.parent.glob(f"{db.stem}.[0-9]*{db.suffix}"))
+    for old in versions[:-KEEP_VERSIONS]:
+        old.unlink(missing_ok=True)
+
+
 def write(tables: dict[str, pd.DataFrame], db: Path, raw: Path, seconds: float) -> None:
     """Write a new database next to `db` and swap it in only when complete."""
     db.parent.mkdir(parents=True, exist_ok=True)
@@ -437,7 +459,7 @@ def write(tables: dict[str, pd.DataFrame], db: Path, raw: Path, seconds: float) 
             con.execute("checkpoint")
         finally:
             con.close()
-        os.replace(tmp, db)
+        _swap_in(tmp, db)
     finally:
         if tmp.exists():
             tmp.unlink()

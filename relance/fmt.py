@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 NBSP = "\u00a0"  # thousands separator and space before units, never broken across lines
 PLOTLY_SEPARATORS = "," + NBSP  # decimal comma, non-breaking space for thousands
@@ -58,3 +59,11 @@ def date_longue(value: dt.date) -> str:
 def mois_annee(value: dt.date) -> str:
     """`2022-12-31` -> `décembre 2022`."""
     return f"{MOIS[value.month - 1]} {value.year}"
+
+
+_MARKDOWN = re.compile(r"[\\`*_{}\[\]()#+\-.!|~<>:$&]")
+
+
+def inert(text) -> str:
+    """Text from users (file names, cells, URL values) made inert for Streamlit Markdown: shown, never rendered."""
+    return _MARKDOWN.sub(r"\\\g<0>", str(text))

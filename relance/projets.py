@@ -359,19 +359,21 @@ class Reference:
 
     @classmethod
     def from_database(cls, con, raw: Path | None) -> Reference:
-        communes = con.execute("select code, nom, departement_code, epci_siren from commune").df()
+        from relance import db
+
+        communes = db.run(con, "placement_communes")
         postcodes: dict[str, list[str]] = {}
-        for code, cp in con.execute("select commune_code, code_postal from commune_code_postal").fetchall():
-            postcodes.setdefault(cp, []).append(code)
-        former = dict(con.execute("select ancien_code, commune_code from commune_ancien_code").fetchall())
-        membership = {(p, c): t for p, t, c in con.execute(
-            "select phase, ti_id, commune_code from territoire_commune").fetchall()}
+        for row in db.run(con, "placement_codes_postaux").itertuples():
+            postcodes.setdefault(row.code_postal, []).append(row.commune_code)
+        former_codes = db.run(con, "placement_anciens_codes")
+        former = dict(zip(former_codes["ancien_code"], former_codes["commune_code"], strict=True))
+        membership = {(r.phase, r.commune_code): r.ti_id for r in db.run(con, "placement_territoire_communes")
+                      .itertuples()}
         shapes = {}
         for phase in (1, 2):
-            rows = con.execute("select ti_id, geojson from territoire_geometrie where phase = ? order by ti_id",
-                               [phase]).fetchall()
-            geoms = [shapely.from_geojson(g) for _, g in rows]
-            shapes[phase] = ([t for t, _ in rows], shapely.STRtree(geoms), geoms)
+            rows = db.run(con, "placement_contours", phase=phase)
+            geoms = [shapely.from_geojson(g) for g in rows["geojson"]]
+            shapes[phase] = (list(rows["ti_id"]), shapely.STRtree(geoms), geoms)
         return cls(communes.set_index("code"), postcodes, former, membership, shapes,
                    raw if raw and Path(raw).is_dir() else None)
 
@@ -484,6 +486,9 @@ def place(row: Row, ref: Reference) -> Placement:
         method, confidence = "coordonnées dans le contour du territoire (commune non décidée)", "faible"
     elif commune is None and not method:
         method = "code postal ambigu" if len(by_postcode) > 1 else "aucun indice concordant"
+    if row.ti_id and row.ti_id not in territories.values():
+        placed = ", ".join(t for t in territories.values() if t) or "hors territoire"
+        row.problemes.append(f"territoire déclaré {row.ti_id}, placé : {placed}")
     epci = communes.loc[commune, "epci_siren"] if commune is not None else None
     if commune is not None:
         dep = communes.loc[commune, "departement_code"]
@@ -563,6 +568,32 @@ def remove(folder: Path, import_id: str) -> bool:
     for path in found:
         path.unlink()
     return bool(found)
+
+
+def set_aside(folder: Path, import_id: str) -> list[tuple[Path, Path]]:
+    """Move an import's files out of the way (renamed), so a rebuild leaves it out; see restore/discard."""
+    if not re.fullmatch(r"[0-9a-f]{16}", import_id):
+        raise ImportError_(f"import inconnu : {import_id}")
+    moved = []
+    for path in Path(folder).glob(f"{import_id}.*"):
+        aside = path.with_name(path.name + ".retire")
+        path.rename(aside)
+        moved.append((path, aside))
+    if not moved:
+        raise ImportError_(f"import inconnu : {import_id}")
+    return moved
+
+
+def restore(moved: list[tuple[Path, Path]]) -> None:
+    """Put set-aside files back (the rebuild failed)."""
+    for original, aside in moved:
+        aside.rename(original)
+
+
+def discard(moved: list[tuple[Path, Path]]) -> None:
+    """Delete set-aside files (the rebuild succeeded)."""
+    for _, aside in moved:
+        aside.unlink(missing_ok=True)
 
 
 def official_files(raw: Path) -> list[Path]:

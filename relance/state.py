@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from relance.fmt import inert
+
 MAX_LEN = 64
 _TI_RE = re.compile(r"^ti-\d{4}$")
-_MARKDOWN = re.compile(r"[\\`*_{}\[\]()#+\-.!|~<>:$&]")
 
 
 def _short(raw: str) -> str:
     """A bad value as shown back to the user: trimmed, with Markdown and HTML made inert (shown as text)."""
-    text = raw if len(raw) <= 40 else raw[:40] + "…"
-    return _MARKDOWN.sub(r"\\\g<0>", text)
+    return inert(raw if len(raw) <= 40 else raw[:40] + "…")
 
 
 def parse_phase(raw: str | None, phases: Iterable[int], default: int) -> tuple[int, str | None]:

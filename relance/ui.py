@@ -21,36 +21,38 @@ WRITTEN_KEY = "_url_ecrite"
 
 
 def _db_stamp() -> tuple[str, float]:
-    """The database path and its modification time: a rebuilt file opens a new connection."""
+    """The database file actually read (each build is a new version behind the link) and its mtime."""
     path = config.db_path()
-    return str(path), path.stat().st_mtime if path.exists() else 0.0
+    real = os.path.realpath(path)
+    return real, os.stat(real).st_mtime if os.path.exists(real) else 0.0
 
 
 _CONNECTION_LOCK = threading.Lock()
-_CONNECTION: dict = {"stamp": None, "con": None}
+_CONNECTIONS: dict[tuple[str, float], object] = {}
+KEEP_CONNECTIONS = 2
 
 
 def _connection(path: str, mtime: float):
-    """The process's read-only connection to the current database file.
+    """One read-only connection per database version, shared by the sessions of this process.
 
-    DuckDB shares one database instance per path within a process: while a connection to the replaced
-    file stays open, connecting again would give the old data. So when the file changes (a rebuild),
-    the old connection is closed before the new one is opened.
+    A rebuild is a new file: sessions still running a query on the previous version finish it there,
+    new queries open the new one. Versions older than the last two are closed.
     """
     with _CONNECTION_LOCK:
-        if _CONNECTION["stamp"] != (path, mtime):
-            if _CONNECTION["con"] is not None:
-                _CONNECTION["con"].close()
-            _CONNECTION["con"] = db.connect(path)
-            _CONNECTION["stamp"] = (path, mtime)
-        return _CONNECTION["con"]
+        con = _CONNECTIONS.get((path, mtime))
+        if con is None:
+            con = db.connect(path)
+            _CONNECTIONS[(path, mtime)] = con
+            for stale in list(_CONNECTIONS)[:-KEEP_CONNECTIONS]:
+                _CONNECTIONS.pop(stale).close()
+        return con
 
 
 def _run_with_retry(path: str, mtime: float, name: str, params: dict):
     try:
         return db.run(_connection(path, mtime), name, **params)
-    except duckdb.ConnectionException:
-        # The database was rebuilt while this query ran: the next stamp opens the new file.
+    except duckdb.Error:
+        # The version this query started on was retired by a rebuild: run it on the current one.
         path, mtime = _db_stamp()
         return db.run(_connection(path, mtime), name, **params)
 
@@ -266,7 +268,7 @@ def fiche_buttons(phase: int, ti: str, priorite: str, indicator_id: str | None) 
 def _reference(path: str, mtime: float):
     from relance import projets
 
-    return projets.Reference.from_database(_connection(path, mtime).cursor(), config.raw_dir())
+    return projets.Reference.from_database(_connection(path, mtime), config.raw_dir())
 
 
 def placement_reference():
@@ -274,30 +276,48 @@ def placement_reference():
     return _reference(*_db_stamp())
 
 
+_REBUILD_LOCK = threading.Lock()
+
+
 def save_projects(content: bytes, name: str) -> tuple[str, bool]:
-    """Keep an uploaded list and rebuild the database with it (the previous one serves until the swap)."""
+    """Keep an uploaded list and rebuild the database with it; on failure nothing is kept.
+
+    One rebuild at a time in this process, so that two sessions saving at once cannot drop each other's
+    list. Raises SourceError, BuildError or ImportError_ with a French message.
+    """
     import datetime as dt
 
     from relance import build, projets
 
     parsed = projets.parse(content, name)
     folder = projets.imports_dir(config.db_path())
-    import_id, new = projets.store(parsed, content, folder, dt.date.today().isoformat())
-    if new:
-        try:
-            build.build(config.raw_dir(), config.db_path())
-        except Exception:
-            projets.remove(folder, import_id)
-            raise
+    with _REBUILD_LOCK:
+        import_id, new = projets.store(parsed, content, folder, dt.date.today().isoformat())
+        if new:
+            try:
+                build.build(config.raw_dir(), config.db_path())
+            except Exception:
+                projets.remove(folder, import_id)
+                raise
     return import_id, new
 
 
 def remove_projects(import_id: str) -> None:
-    """Forget an imported list and rebuild the database without it."""
+    """Forget an imported list and rebuild without it; on failure the list stays (file and database agree)."""
     from relance import build, projets
 
-    projets.remove(projets.imports_dir(config.db_path()), import_id)
-    build.build(config.raw_dir(), config.db_path())
+    folder = projets.imports_dir(config.db_path())
+    with _REBUILD_LOCK:
+        kept = projets.set_aside(folder, import_id)
+        try:
+            build.build(config.raw_dir(), config.db_path())
+        except Exception:
+            projets.restore(kept)
+            raise
+        projets.discard(kept)
+
+
+PREVIOUS_PHASE_KEY = "_phase_precedente"
 
 
 def _phase_changed() -> None:
@@ -313,6 +333,10 @@ def shared_filters() -> None:
 
     require_navigation()
     url_state("phase", lambda raw: state.parse_phase(raw, PHASES, DEFAULT_PHASE))
+    previous = st.session_state.get(PREVIOUS_PHASE_KEY)
+    if previous is not None and previous != st.session_state["phase"]:
+        _phase_changed()  # also when the phase changed in the address, not only with the radio button
+    st.session_state[PREVIOUS_PHASE_KEY] = st.session_state["phase"]
     url_state("priorite", lambda raw: state.parse_choice(raw, PRIORITIES, ALL_PRIORITIES, "Priorité"))
     with st.sidebar:
         st.markdown("### Relance & Territoires")

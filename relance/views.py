@@ -473,3 +473,18 @@ def preview(content: bytes, name: str, ref) -> tuple[str, pd.DataFrame, pd.DataF
     rejects = pd.DataFrame(parsed.rejects, columns=["Ligne", "Motif du rejet"])
     label = "liste officielle DGE" if parsed.format == "dge" else "liste de l'équipe"
     return label, pd.DataFrame(rows), rejects
+
+
+def project_summary(projects: pd.DataFrame, population: int | None = None) -> dict[str, str]:
+    """Key figures of a set of projects, formatted for the page."""
+    aid = projects["montant_aide"].sum()
+    out = {
+        "Projets": fmt.nombre(len(projects)),
+        "Dans un territoire": fmt.nombre(projects["ti_id"].notna().sum()),
+        "Hors territoire": fmt.nombre(projects["ti_id"].isna().sum()),
+        "Placements douteux": fmt.nombre(projects["confiance"].isin(DOUBTFUL).sum()),
+        "Aide (listes qui la donnent)": fmt.euros(aid) if aid else "non renseignée",
+    }
+    if population:
+        out["Pour 10 000 habitants"] = fmt.nombre(len(projects) / population * 10000, 2)
+    return out

@@ -321,7 +321,7 @@ def test_projects_upload_preview_then_save(raw_dir, tmp_path, monkeypatch):
     assert list(rejects["Motif du rejet"]) == ["montant illisible : 'douze euros'", "aucune localisation lisible"]
     at.button(key="enregistrer").click().run()
     assert not at.exception
-    assert any("liste_equipe.csv" in m.value and "5 projets" in m.value for m in at.markdown)
+    assert any("60100043ffaeee9b" in m.value and "5 projets" in m.value for m in at.markdown)
     from relance import db
 
     con = db.connect(fresh)
@@ -351,3 +351,31 @@ def test_no_project_list_said_plainly(raw_dir, tmp_path, monkeypatch):
     assert any("Aucune liste de projets n'est chargée" in i.value for i in at.info)
     at = open_page("pages/territoire.py", phase="1", ti="ti-2706")
     assert any("Aucune liste de projets n'est chargée" in i.value for i in at.info)
+
+
+def test_phase_changed_in_the_address_clears_the_territory():
+    at = start(phase="1", ti="ti-9303")
+    assert any(h.value == "Carros" for h in at.subheader)
+    at.query_params["phase"] = "2"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="ti").value is None
+    assert not at.subheader  # ti-9303 is another territory in phase 2: never shown silently
+    assert len(choropleth(map_figure(at))["locations"]) == 183
+
+
+def test_failed_save_keeps_nothing_and_says_why(raw_dir, tmp_path, monkeypatch):
+    from relance import build, projets
+
+    fresh = tmp_path / "base.duckdb"
+    build.build(raw_dir, fresh)
+    monkeypatch.setenv("RELANCE_DB", str(fresh))
+    monkeypatch.setenv("RELANCE_RAW", str(tmp_path / "absent"))
+    at = open_page("pages/projets.py", phase="1")
+    content = (Path(__file__).parent / "fixtures" / "liste_equipe.csv").read_bytes()
+    at.file_uploader(key="depot").set_value(("[clic](https://x).csv", content, "text/csv")).run()
+    assert any("\\[clic\\]\\(https\\:" in m.value for m in at.markdown)  # the file name is shown, not rendered
+    at.button(key="enregistrer").click().run()
+    assert not at.exception
+    assert any("n'a pas été enregistrée" in e.value and "introuvable" in e.value for e in at.error)
+    assert projets.stored(projets.imports_dir(fresh)) == []

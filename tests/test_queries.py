@@ -10,7 +10,7 @@ from relance import db
 
 SAMPLE = {"phase": 1, "ti": "ti-2706", "couche": "departements", "priorite": None,
           "indicateur": "nb-entreprises-industrielles-agricoles", "date": dt.date(2022, 12, 31),
-          "tis": ["ti-2706", "ti-9301"]}
+          "tis": ["ti-2706", "ti-9301"], "import_id": "60100043ffaeee9b"}
 
 
 @pytest.mark.parametrize("query", db.all_queries(), ids=lambda q: q.name)
