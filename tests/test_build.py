@@ -115,18 +115,23 @@ def test_barometre_long_form(con):
     assert total == 9640
 
 
-def test_build_is_idempotent(raw_dir, built_db, tmp_path):
-    again = tmp_path / "again.duckdb"
-    build.build(raw_dir, again)
+def test_build_is_idempotent(raw_dir, tmp_path):
     import duckdb
 
-    for path in (built_db, again):
+    first, second = tmp_path / "a" / "relance.duckdb", tmp_path / "b" / "relance.duckdb"
+    build.build(raw_dir, first)
+    build.build(raw_dir, second)
+    build.build(raw_dir, second)  # rebuilding in place gives the same content too
+    snapshots = []
+    for path in (first, second):
         con = duckdb.connect(str(path), read_only=True)
-        rows = con.execute("select phase, ti_id, population, nb_communes from territoire order by all").fetchall()
+        tables = [r[0] for r in con.execute("select table_name from information_schema.tables "
+                                            "where table_name <> 'build_info' order by 1").fetchall()]
+        snapshots.append({t: con.execute(f"select count(*), hash(list(t order by all)) from {t} as t").fetchone()  # noqa: S608
+                          for t in tables})
         con.close()
-        if path == built_db:
-            first = rows
-    assert rows == first
+    assert snapshots[0] == snapshots[1]
+    assert len(list((tmp_path / "b").glob("relance.*.duckdb"))) == 2  # the current and the previous version
 
 
 def _sha(path):
