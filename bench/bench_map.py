@@ -87,6 +87,10 @@ def chart_builders(con) -> None:
                                                                 views.indicators(run, "toutes"), None)[0].figure,
         "friches_chart": lambda: views.friches_chart(run).figure,
         "locator_map": lambda: charts.locator_map("d.geojson", ["01"], "t.geojson", "ti-2706", "Nevers", []),
+        "projects_map": lambda: views.projects_chart(run, load, {"territoires": "t.geojson"}, 1, "toutes",
+                                                     run("projets", phase=1), None).figure,
+        "projects_count_chart": lambda: views.projects_count_chart(1, "toutes", run("projets", phase=1),
+                                                                   None).figure,
     }
     print("\nConstructeurs de graphiques (requêtes comprises, 10 exécutions) :")
     for name, builder in builders.items():
