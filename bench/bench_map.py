@@ -5,6 +5,7 @@ Run: .venv/bin/python bench/bench_map.py   (prints; asserts nothing)
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 import tempfile
@@ -16,7 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import machine, p95, stats_ms, timings
 from relance import build, config, db
 
-SAMPLE = {"phase": 1, "ti": "ti-2706", "couche": "departements"}
+SAMPLE = {"phase": 1, "ti": "ti-2706", "couche": "departements", "priorite": None,
+          "indicateur": "nb-entreprises-industrielles-agricoles", "date": dt.date(2022, 12, 31),
+          "tis": ["ti-2706", "ti-9301"], "import_id": "0000000000000000"}
 
 NAIVE_PAGE = '''
 import json, plotly.graph_objects as go, streamlit as st
