@@ -48,7 +48,7 @@ def wrap(text: str, width: int) -> str:
 
 
 def _layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int, width: int = 80, left: int = 10,
-            right: int = 10, bottom: int = 135) -> go.Figure:
+            right: int = 10, bottom: int = 135, extra_top: int = 0) -> go.Figure:
     """Title, subtitle and source drawn inside the figure, so an exported image stands alone.
 
     `width` is the line length (characters) of the title; the source wraps at 1.5 times that and sits at
@@ -57,7 +57,7 @@ def _layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
     title = wrap(title, width).replace("<br>", "</b><br><b>")
     subtitle = wrap(subtitle, int(width * 1.25))
     source = wrap(source, int(width * 1.5))
-    top = 72 + 20 * (title.count("<br>") + subtitle.count("<br>"))
+    top = 72 + 20 * (title.count("<br>") + subtitle.count("<br>")) + extra_top
     fig.update_layout(
         title={"text": f"<b>{title}</b><br><span style='font-size:13px'>{subtitle}</span>", "x": 0.01,
                "xanchor": "left", "yanchor": "top"},
@@ -78,7 +78,12 @@ def fit_size(fig: go.Figure, width: int | None, height: int) -> go.Figure:
     margin = fig.layout.margin
     plot_height = height - margin.t - margin.b
     fig.update_layout(height=height, width=width)
-    fig.update_layout(title_y=1 - 16 / height)
+    fig.update_layout(title_y=1 - 22 / height)
+    for trace in fig.data:
+        colorbar = getattr(trace, "colorbar", None)
+        if colorbar is not None and colorbar.orientation == "h" and getattr(trace, "showscale", None) is not False:
+            # A horizontal colour bar under the map, above the source line, at any size.
+            colorbar.update(yref="container", y=(margin.b - 8) / height, yanchor="top")
     legend = fig.layout.legend
     if legend.orientation == "h" and (legend.y is None or legend.y < 0 or legend.yref == "container"):
         # A legend under the plot: just below the x-axis labels, above the source line, at any size.
@@ -116,7 +121,7 @@ def _france_frame(fig: go.Figure) -> None:
 
 
 def _colorbar(metric: Metric) -> dict:
-    return {"title": {"text": wrap(metric.titre_legende, 70), "side": "top"}, "orientation": "h",
+    return {"title": {"text": wrap(metric.titre_legende, 90), "side": "top"}, "orientation": "h",
             "thickness": 12, "len": 0.6, "x": 0.5, "xanchor": "center", "y": -0.02, "yanchor": "top",
             "tickformat": ",.0f" if metric.decimales == 0 else f",.{metric.decimales}f"}
 
@@ -196,7 +201,7 @@ def territory_map(
     _finish_map(fig, geojson, territories, selected, customdata, hover, insets)
     return _layout(fig, title or f"{metric.libelle} des Territoires d'industrie",
                    subtitle or f"{PHASES[phase]}, {len(territories)} territoires",
-                   source or source_territoires(phase), height=620)
+                   source or source_territoires(phase), height=680, bottom=190)
 
 
 def departement_map(
@@ -241,7 +246,7 @@ def departement_map(
     _finish_map(fig, territories_geojson, territories, selected, customdata, hover, insets)
     return _layout(fig, title or f"{metric.libelle} par département",
                    subtitle or f"Territoires d'industrie {PHASES[phase].lower()} en contour",
-                   source, height=620)
+                   source, height=680, bottom=190)
 
 
 def series_chart(series: pd.DataFrame, libelle: str, unite: str, territory: str, source: str,
@@ -290,7 +295,7 @@ def comparison_chart(data: pd.DataFrame, libelle: str, unite: str, source: str, 
         "yaxis": axis, "yaxis2": {**axis, "anchor": "x2"},
         "legend": {"orientation": "h", "y": -0.2, "x": 0},
     })
-    _layout(fig, libelle, subtitle, source, height=460, left=50, right=20, bottom=140)
+    _layout(fig, libelle, subtitle, source, height=480, left=50, right=20, bottom=140, extra_top=28)
     for x, text in ((0.225, "Pour 10\u00a0000 habitants"), (0.775, f"Valeur estimée ({unite}) — estimation")):
         fig.add_annotation(text=text, x=x, y=1.02, xref="paper", yref="paper", xanchor="center", yanchor="bottom",
                            showarrow=False, font={"size": 14})

@@ -20,7 +20,7 @@ class Metric:
     @property
     def titre_legende(self) -> str:
         text = self.legende or f"{self.libelle} ({self.unite})"
-        return f"{text}<br>estimation" if self.estimation else text
+        return f"{text} — estimation" if self.estimation else text
 
 
 METRICS: dict[str, Metric] = {
