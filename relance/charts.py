@@ -82,8 +82,8 @@ def fit_size(fig: go.Figure, width: int | None, height: int) -> go.Figure:
     for trace in fig.data:
         colorbar = getattr(trace, "colorbar", None)
         if colorbar is not None and colorbar.orientation == "h" and getattr(trace, "showscale", None) is not False:
-            # A horizontal colour bar under the map, above the source line, at any size.
-            colorbar.update(yref="container", y=(margin.b - 8) / height, yanchor="top")
+            # A horizontal colour bar just under the map (its title above the bar), above the source line.
+            colorbar.update(yref="paper", y=-12 / plot_height, yanchor="top")
     legend = fig.layout.legend
     if legend.orientation == "h" and (legend.y is None or legend.y < 0 or legend.yref == "container"):
         # A legend under the plot: just below the x-axis labels, above the source line, at any size.

@@ -215,8 +215,9 @@ def export_buttons(chart, key: str) -> None:
         images = True
     except export.ExportError:
         images = False
-    columns = st.columns([1, 1, 1, 1, 1, 2], gap="small")
-    for column, (fmt, label, mime) in zip(columns, EXPORT_FORMATS, strict=False):
+    row = st.container(horizontal=True, gap="small")
+    for fmt, label, mime in EXPORT_FORMATS:
+        column = row
         if fmt in ("png", "svg", "pdf"):
             if not images:
                 column.button(label, key=f"{key}-{fmt}", disabled=True,
