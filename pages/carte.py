@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from relance import charts, fmt, state, tables, ui, views
+from relance import charts, state, tables, ui, views
 from relance.metrics import DEFAULT_METRIC, DEFAULT_MODE, METRIC_CHOICES, METRICS, MODES, PHASES, RELANCE
 
 ui.shared_filters()
@@ -10,9 +10,8 @@ st.title("Carte des Territoires d'industrie")
 ui.database_ready()
 
 phase, priorite = st.session_state["phase"], st.session_state["priorite"]
-territories = ui.run("territoires", phase=phase)
-known = list(territories["ti_id"])
-names = dict(zip(territories["ti_id"], territories["nom"], strict=True))
+names = views.territory_names(ui.run, phase)
+known = list(names)
 ui.url_state("metrique", lambda raw: state.parse_choice(raw, METRIC_CHOICES, DEFAULT_METRIC, "Indicateur de carte"))
 ui.url_state("mode", lambda raw: state.parse_choice(raw, MODES, DEFAULT_MODE, "Mode de carte"))
 ui.url_state("ti", lambda raw: state.parse_territory(raw, known, phase))
@@ -63,10 +62,8 @@ with col_panel:
         st.page_link("pages/territoire.py", label="Ouvrir la fiche du territoire", icon=":material/open_in_new:",
                      query_params={"phase": phase, "ti": ti, "priorite": priorite,
                                    **({"indicateur": indicator.id} if indicator else {})})
-        c1, c2, c3 = st.columns([4, 4, 3])
-        c1.metric("Population", fmt.nombre(info["population"]))
-        c2.metric("Intercommunalités", fmt.nombre(info["nb_intercommunalites"]))
-        c3.metric("Communes", fmt.nombre(info["nb_communes"]))
+        for column, (label, value) in zip(st.columns([4, 4, 3]), views.key_figures(info).items(), strict=True):
+            column.metric(label, value)
         st.markdown("**Départements**")
         st.table(tables.departements_table(ui.run("territoire_departements", phase=phase, ti=ti)), hide_index=True)
         st.markdown(f"**Membres ({info['nb_membres']})**")

@@ -10,8 +10,7 @@ st.title("Comparer des territoires")
 ui.database_ready()
 
 phase, priorite = st.session_state["phase"], st.session_state["priorite"]
-territories = ui.run("territoires", phase=phase)
-names = dict(zip(territories["ti_id"], territories["nom"], strict=True))
+names = views.territory_names(ui.run, phase)
 ui.url_state("comparer", lambda raw: state.parse_territories(raw, list(names), phase), serialize=",".join)
 ui.show_url_messages()
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from relance import fmt, tables, ui, views
+from relance import tables, ui, views
 from relance.metrics import PHASES
 
 ui.shared_filters()
@@ -31,11 +31,8 @@ if indicator is not None:
         ui.show_chart(terciles, "terciles")
     with right:
         ui.show_chart(scatter, "nuage")
-    rates = terciles.data["Pour 10 000 habitants"]
-    st.caption(f"Tiers le plus couvert : {fmt.nombre(rates.iloc[-1], 2)} pour 10 000 habitants, contre "
-               f"{fmt.nombre(rates.iloc[0], 2)} dans le tiers le moins couvert "
-               f"({fmt.date_longue(indicator.derniere_date)}). "
-               "L'indicateur détaillé se choisit dans la barre latérale.")
+    st.caption(views.terciles_sentence(terciles, indicator) + " L'indicateur détaillé se choisit dans la barre "
+               "latérale.")
 
 if priorite in ("toutes", "foncier"):
     st.header("Foncier : Fonds friches, par région")

@@ -13,8 +13,7 @@ ui.database_ready()
 
 phase, priorite = st.session_state["phase"], st.session_state["priorite"]
 imports = ui.run("projet_imports")
-territories = ui.run("territoires", phase=phase)
-names = dict(zip(territories["ti_id"], territories["nom"], strict=True))
+names = views.territory_names(ui.run, phase)
 ui.url_state("ti", lambda raw: state.parse_territory(raw, list(names), phase))
 ui.show_url_messages()
 

@@ -9,8 +9,7 @@ ui.shared_filters()
 ui.database_ready()
 
 phase, priorite = st.session_state["phase"], st.session_state["priorite"]
-territories = ui.run("territoires", phase=phase)
-names = dict(zip(territories["ti_id"], territories["nom"], strict=True))
+names = views.territory_names(ui.run, phase)
 ui.url_state("ti", lambda raw: state.parse_territory(raw, list(names), phase))
 ui.show_url_messages()
 
@@ -30,21 +29,12 @@ ui.fiche_buttons(phase, ti, priorite, st.session_state.get("indicateur"))
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Population", fmt.nombre(info["population"]))
-    c2.metric("Intercommunalités", fmt.nombre(info["nb_intercommunalites"]))
-    c3.metric("Communes", fmt.nombre(info["nb_communes"]))
-    share = fiche.industry["part_industrie"]
-    c4.metric("Part de l'industrie dans l'emploi", fmt.pourcent(share),
-              help="INSEE RP 2022 par EPCI membre, moyenne pondérée par l'emploi salarié privé (URSSAF 2022).")
-    if share == share:  # not NaN
-        st.caption(f"Industrie : {int(fiche.industry['rang'])}e territoire sur {int(fiche.industry['nb_territoires'])} "
-                   f"de la phase par la part de l'industrie dans l'emploi ({fiche.industry['membres_couverts']} "
-                   f"membres sur {fiche.industry['membres']} couverts). Calcul : part de l'industrie de chaque EPCI "
-                   "membre pondérée par son emploi salarié privé.")
-    else:
-        st.caption("Part de l'industrie non disponible : la source (INSEE RP 2022 par EPCI) couvre la métropole "
-                   "seulement.")
+    columns = st.columns(4)
+    for column, (label, value) in zip(columns, views.key_figures(info).items(), strict=False):
+        column.metric(label, value)
+    columns[3].metric("Part de l'industrie dans l'emploi", fmt.pourcent(fiche.industry["part_industrie"]),
+                      help="INSEE RP 2022 par EPCI membre, moyenne pondérée par l'emploi salarié privé (URSSAF 2022).")
+    st.caption(views.industry_sentence(fiche.industry))
 with right:
     st.plotly_chart(charts.locator_map(
         ui.layer_url("carte_fond", couche="departements"), list(ui.run("departements")["code"]),

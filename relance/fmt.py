@@ -56,11 +56,6 @@ def date_longue(value: dt.date) -> str:
     return f"{day} {MOIS[value.month - 1]} {value.year}"
 
 
-def mois_annee(value: dt.date) -> str:
-    """`2022-12-31` -> `décembre 2022`."""
-    return f"{MOIS[value.month - 1]} {value.year}"
-
-
 _MARKDOWN = re.compile(r"[\\`*_{}\[\]()#+\-.!|~<>:$&]")
 
 

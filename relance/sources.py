@@ -491,11 +491,6 @@ def read_barometre(raw: Path, departements: set[str], regions: set[str]) -> pd.D
     return out
 
 
-def geometry_is_areal(geom) -> bool:
-    """True when the geometry has a polygonal part with an area."""
-    return shapely.area(geom) > 0
-
-
 INDUSTRY_YEAR = 2022  # census share (RP 2022) and URSSAF jobs of the same year
 
 

@@ -49,6 +49,37 @@ class Indicator:
         return self.unite.split(" depuis ")[0].lower()
 
 
+def territory_names(run: Runner, phase: int) -> dict[str, str]:
+    """Territory id -> name for one phase, in list order (by name)."""
+    territories = run("territoires", phase=phase)
+    return dict(zip(territories["ti_id"], territories["nom"], strict=True))
+
+
+def key_figures(info: pd.Series) -> dict[str, str]:
+    """A territory's size, formatted: population, intercommunalités, communes."""
+    return {"Population": fmt.nombre(info["population"]),
+            "Intercommunalités": fmt.nombre(info["nb_intercommunalites"]),
+            "Communes": fmt.nombre(info["nb_communes"])}
+
+
+def industry_sentence(industry: pd.Series) -> str:
+    """How a territory's industrial share reads: rank, coverage and method, or why it is unavailable."""
+    if pd.isna(industry["part_industrie"]):
+        return ("Part de l'industrie non disponible : la source (INSEE RP 2022 par EPCI) couvre la métropole "
+                "seulement.")
+    return (f"Industrie : {int(industry['rang'])}e territoire sur {int(industry['nb_territoires'])} de la phase par "
+            f"la part de l'industrie dans l'emploi ({industry['membres_couverts']} membres sur {industry['membres']} "
+            "couverts). Calcul : part de l'industrie de chaque EPCI membre pondérée par son emploi salarié privé.")
+
+
+def terciles_sentence(chart: export.Chart, indicator: Indicator) -> str:
+    """The reading of the terciles chart in one French sentence."""
+    rates = chart.data["Pour 10 000 habitants"]
+    return (f"Tiers le plus couvert : {fmt.nombre(rates.iloc[-1], 2)} pour 10 000 habitants, contre "
+            f"{fmt.nombre(rates.iloc[0], 2)} dans le tiers le moins couvert "
+            f"({fmt.date_longue(indicator.derniere_date)}).")
+
+
 def indicators(run: Runner, priorite: str) -> list[Indicator]:
     """Indicators of a priority (all priorities for `toutes`), the main France Relance one first."""
     frame = run("indicateurs", priorite=None if priorite == ALL_PRIORITIES else priorite)

@@ -102,3 +102,11 @@ def test_fonds_friches_counts(con):
     rows = dict(((r[0]), (r[1], r[2])) for r in con.execute(
         "select num_demarche, count(*), count(*) filter (where laureat) from fonds_friches group by 1").fetchall())
     assert rows == {"36961": (1129, 495), "46904": (1186, 499), "54008": (695, 191), "68862": (1436, 451)}
+
+
+def test_industry_sentence_rank_or_unavailable(con):
+    run = partial(db.run, con)
+    nevers = views.profile(run, 1, "ti-2706").industry
+    assert views.industry_sentence(nevers).startswith("Industrie : 93e territoire sur 141 de la phase")
+    guadeloupe = views.profile(run, 1, "ti-0101").industry
+    assert views.industry_sentence(guadeloupe).startswith("Part de l'industrie non disponible")
