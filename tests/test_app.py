@@ -283,31 +283,47 @@ def test_territories_vs_rest_of_france_page():
     assert friches["Candidatures"].str.replace("\u00a0", "").astype(int).sum() == 4446
 
 
-def test_projects_page_filters():
+def dge_rows_kept(raw_dir) -> int:
+    """DGE laureates with a company name (the importer rejects the others), counted from the raw file."""
+    import csv
+
+    path = raw_dir / "dge-plan-de-relance" / "plan-de-relance.csv"
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return sum(1 for r in csv.DictReader(handle, delimiter=";") if r["entreprise"].strip())
+
+
+def test_projects_page_filters(raw_dir):
     at = open_page("pages/projets.py", phase="1")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Projets"] == "10"
-    assert metrics["Placements douteux"] == "2"
-    at.text_input(key="recherche").set_value("Nevers").run()
-    assert {m.label: m.value for m in at.metric}["Projets"] == "2"
+    # The whole DGE list (loaded by default) and the two sample lists of the test database (10 projects).
+    assert metrics["Projets"] == f"{dge_rows_kept(raw_dir) + 10:,}".replace(",", "\u00a0")
+    at.text_input(key="recherche").set_value("Forges de Nevers").run()
+    assert {m.label: m.value for m in at.metric}["Projets"] == "1"
     table = at.dataframe[0].value
-    assert set(table["Entreprise"]) == {"Forges de Nevers", "Société Z"}
+    assert set(table["Entreprise"]) == {"Forges de Nevers"}
     assert set(table["Territoire"]) == {"Nevers Val de Loire"}
-    at.text_input(key="recherche").set_value("").run()
+    at.text_input(key="recherche").set_value("PARIS CHIMIE").run()
     at.radio(key="ou").set_value("hors").run()
     table = at.dataframe[0].value
-    assert "PARIS CHIMIE" in set(table["Entreprise"])
+    assert set(table["Entreprise"]) == {"PARIS CHIMIE"}
     assert (table["Territoire"] == "hors territoire").all()
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert figure["layout"]["title"]["text"].startswith("<b>Projets France Relance</b>")
 
 
-def test_projects_upload_preview_then_save(raw_dir, tmp_path, monkeypatch):
+def raw_without_dge(raw_copy):
+    """The real raw directory without the DGE list: the build has no project list."""
+    return raw_copy("dge-plan-de-relance", None)  # the folder is left out of the mirror
+
+
+def test_projects_upload_preview_then_save(raw_copy, tmp_path, monkeypatch):
     from relance import build
 
+    raw = raw_without_dge(raw_copy)
     fresh = tmp_path / "sans-projets.duckdb"
-    build.build(raw_dir, fresh)
+    build.build(raw, fresh)
     monkeypatch.setenv("RELANCE_DB", str(fresh))
+    monkeypatch.setenv("RELANCE_RAW", str(raw))
     at = open_page("pages/projets.py", phase="2")
     assert any("Aucune liste de projets n'est chargée" in i.value for i in at.info)
     content = (Path(__file__).parent / "fixtures" / "liste_equipe.csv").read_bytes()
@@ -329,23 +345,27 @@ def test_projects_upload_preview_then_save(raw_dir, tmp_path, monkeypatch):
     con.close()
 
 
-def test_map_and_profile_count_projects():
+def test_map_and_profile_count_projects(con):
+    placed = con.execute("select count(*) from projet_territoire where phase = 1 and ti_id = 'ti-2706'").fetchone()[0]
+    samples = con.execute("select count(*) from projet_territoire join projet using (projet_id) where phase = 1 "
+                          "and ti_id = 'ti-2706' and source = 'liste de l''équipe'").fetchone()[0]
+    assert samples == 2 and placed > samples  # the two sample projects and the DGE laureates of Nevers
     at = start(metrique="projets_10000", phase="1")
     trace = choropleth(map_figure(at))
     nevers = trace["locations"].index("ti-2706")
-    assert values(trace["z"])[nevers] == pytest.approx(2 / 138181 * 10000)
-    assert "Projets : 2" in trace["customdata"][nevers][5]
+    assert values(trace["z"])[nevers] == pytest.approx(placed / 138181 * 10000)
+    assert f"Projets : {placed}" in trace["customdata"][nevers][5]
     at = open_page("pages/territoire.py", phase="1", ti="ti-2706")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Projets"] == "2"
+    assert metrics["Projets"] == str(placed)
     assert metrics["Aide (listes qui la donnent)"] == "1,2\u00a0k€"
 
 
-def test_no_project_list_said_plainly(raw_dir, tmp_path, monkeypatch):
+def test_no_project_list_said_plainly(raw_copy, tmp_path, monkeypatch):
     from relance import build
 
     fresh = tmp_path / "sans-projets.duckdb"
-    build.build(raw_dir, fresh)
+    build.build(raw_without_dge(raw_copy), fresh)
     monkeypatch.setenv("RELANCE_DB", str(fresh))
     at = start(metrique="nb_projets")
     assert any("Aucune liste de projets n'est chargée" in i.value for i in at.info)

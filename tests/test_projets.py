@@ -132,20 +132,22 @@ def test_import_command_stores_once_and_rebuilds(raw_dir, tmp_path, capsys):
     assert "ligne 6 rejetée : montant illisible : 'douze euros'" in out
     assert main(["import", str(sample), "--db", str(db_file), "--raw", str(raw_dir)]) == 0
     assert "Déjà importé" in capsys.readouterr().out
+    import_id = projets.stored(projets.imports_dir(db_file))[0]["import_id"]
     con = db.connect(db_file)
-    assert con.execute("select count(*) from projet").fetchone()[0] == 5
-    assert con.execute("select count(*) from projet_rejet").fetchone()[0] == 2
+    assert con.execute("select count(*) from projet where import_id = ?", [import_id]).fetchone()[0] == 5
+    assert con.execute("select count(*) from projet_rejet where import_id = ?", [import_id]).fetchone()[0] == 2
     row = con.execute("select commune_code, epci_siren, placement, confiance, montant_aide from projet "
-                      "where ligne = 2").fetchone()
+                      "where import_id = ? and ligne = 2", [import_id]).fetchone()
     assert row == ("58194", "245804406", "code commune", "haute", 1200.5)
     territories = con.execute("select phase, ti_id from projet_territoire p join projet q using (projet_id) "
-                              "where q.ligne = 2 order by phase").fetchall()
+                              "where q.import_id = ? and q.ligne = 2 order by phase", [import_id]).fetchall()
     assert territories == [(1, "ti-2706"), (2, "ti-2707")]
+    dge = con.execute("select count(*) from projet where import_id <> ?", [import_id]).fetchone()[0]
     con.close()
-    import_id = projets.stored(projets.imports_dir(db_file))[0]["import_id"]
     assert main(["imports", "--remove", import_id, "--db", str(db_file), "--raw", str(raw_dir)]) == 0
     con = db.connect(db_file)
-    assert con.execute("select count(*) from projet").fetchone()[0] == 0
+    assert con.execute("select count(*) from projet where import_id = ?", [import_id]).fetchone()[0] == 0
+    assert con.execute("select count(*) from projet").fetchone()[0] == dge  # the DGE list stays
     con.close()
 
 
