@@ -1,30 +1,17 @@
-"""Relance & Territoires: page configuration and navigation.
-
-The filters shared by every page (phase, priority, indicator) are drawn by `ui.shared_filters()` at the top
-of each page: Streamlit's AppTest loses sidebar widgets created here, before `page.run()`, on every rerun
-after the first, while the browser keeps them; drawn from the page, both behave the same.
-"""
+"""Relance & Territoires: the entry. It draws the filters every page shares (phase, priorité, indicateur), binds
+them to the address, and hands the page one frozen value. The Streamlit quirks of this layout are explained, and
+handled, in relance/app.py."""
 
 import streamlit as st
 
-from relance import ui
+from relance import app, ui
 from relance.config import REPO_ROOT
 
 st.set_page_config(page_title="Relance & Territoires", page_icon=str(REPO_ROOT / "assets" / "favicon.png"),
                    layout="wide")
-
-
-pages = [
-    st.Page("pages/carte.py", title="Carte", icon=":material/map:", url_path="carte", default=True),
-    st.Page("pages/territoire.py", title="Fiche territoire", icon=":material/location_city:", url_path="territoire"),
-    st.Page("pages/projets.py", title="Projets", icon=":material/factory:", url_path="projets"),
-    st.Page("pages/comparer.py", title="Comparer", icon=":material/compare_arrows:", url_path="comparer"),
-    st.Page("pages/france.py", title="Territoires et reste de la France", icon=":material/bar_chart:",
-            url_path="france"),
-    st.Page("pages/methodologie.py", title="Méthodologie & sources", icon=":material/menu_book:",
-            url_path="methodologie"),
-]
-page = st.navigation(pages)
-
-st.session_state[ui.DASHBOARD_RAN] = True
+if not ui.database_ready():
+    st.stop()
+filtres = app.shared_filters()
+page = st.navigation(app.pages())
+app.hand_over(filtres)
 page.run()

@@ -5,35 +5,32 @@ Run: .venv/bin/python bench/bench_export.py   (prints; asserts nothing)
 
 from __future__ import annotations
 
-import json
 import sys
 import time
-from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import machine, stats_ms
-from relance import db, export, fiche, views
+from relance import db, export
+from relance.filtres import Filtres
+from relance.views import carte, common, territoire
 
 
 def main() -> None:
     print(f"Machine : {machine()}")
     print(f"Chromium : {export.chromium()}")
     con = db.connect()
-    run = partial(db.run, con)
-
-    def load(name, **params):
-        return json.loads(run(name, **params).iloc[0, 0])
-
-    indicator = next(i for i in views.indicators(run, "toutes") if i.id == "nb-entreprises-industrielles-agricoles")
+    reader = db.reader(con)
+    run = reader.run
+    indicator = next(i for i in common.indicateurs(run, "toutes") if i.id == "nb-entreprises-industrielles-agricoles")
+    filtres = Filtres(1, "toutes", "Toutes les priorités", indicator)
     start = time.perf_counter()
-    export.figure_bytes(views.series_chart(run, 1, "toutes", "ti-2706", "Nevers", indicator).figure, "png")
+    export.figure_bytes(territoire.series_chart(run, filtres, "ti-2706", "Nevers", indicator).figure, "png")
     print(f"Premier export du processus (démarrage de Chromium compris) : {time.perf_counter() - start:.1f} s")
     charts = {
-        "carte (149 territoires, géométrie incluse)": views.map_chart(
-            run, load, {"departements": "", "territoires": ""}, 1, "toutes", "relance", indicator, "taux", "ti-2706"),
-        "série mensuelle": views.series_chart(run, 1, "toutes", "ti-2706", "Nevers Val de Loire", indicator),
+        "carte (149 territoires, géométrie incluse)": carte.carte(reader, filtres, "relance", "taux", "ti-2706").chart,
+        "série mensuelle": territoire.series_chart(run, filtres, "ti-2706", "Nevers Val de Loire", indicator),
     }
     for label, chart in charts.items():
         for fmt in ("png", "svg", "pdf"):
@@ -52,7 +49,7 @@ def main() -> None:
             print(f"  {label:<44} {fmt.upper():<4} {stats_ms(times)}   {size / 1000:7.0f} Ko")
     for ti in ("ti-2706", "ti-9301"):
         t = time.perf_counter()
-        result = fiche.build(run, load, 1, ti)
+        result = territoire.fiche(reader, filtres, ti)
         print(f"Fiche territoire {ti} : {result.pages} pages, PDF {len(result.pdf) / 1000:.0f} Ko, "
               f"ZIP {len(result.zip) / 1000:.0f} Ko, en {time.perf_counter() - t:.1f} s (cible < 10 s)")
 

@@ -42,10 +42,8 @@ st.plotly_chart(fig)
 
 def apptest_reruns(script: Path, change, repeat: int) -> list[float]:
     """Seconds per rerun of a Streamlit script after a widget change (server side, AppTest)."""
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
-    PagesManager.uses_pages_directory = False
     at = AppTest.from_file(str(script), default_timeout=120)
     at.run()
     out = []
@@ -61,39 +59,32 @@ def apptest_reruns(script: Path, change, repeat: int) -> list[float]:
 
 def chart_builders(con) -> None:
     """Time every chart builder on real data (figure construction only)."""
-    import datetime as dt
-    from functools import partial
+    from relance import charts
+    from relance.filtres import Filtres
+    from relance.views import carte, common, comparer, france, projets, territoire
 
-    from relance import charts, views
-
-    run = partial(db.run, con)
-
-    def load(name, **params):
-        return json.loads(run(name, **params).iloc[0, 0])
-
-    indicator = next(i for i in views.indicators(run, "toutes") if i.id == "nb-entreprises-industrielles-agricoles")
+    page = db.Reader(db.runner(con), db.reader(con).load, lambda name, **params: f"{name}.geojson")
+    run = page.run
+    indicator = next(i for i in common.indicateurs(run, "toutes") if i.id == "nb-entreprises-industrielles-agricoles")
+    filtres = Filtres(1, "toutes", "Toutes les priorités", indicator)
     end = dt.date(2022, 12, 31)
-    urls = {"departements": "d.geojson", "territoires": "t.geojson"}
     builders = {
-        "territory_map (taux)": lambda: views.map_chart(run, load, urls, 1, "toutes", "relance", indicator, "taux",
-                                                        "ti-2706").figure,
-        "departement_map": lambda: views.map_chart(run, load, urls, 1, "toutes", "relance", indicator,
-                                                   "departement", None).figure,
-        "series_chart": lambda: views.series_chart(run, 1, "toutes", "ti-2706", "Nevers", indicator).figure,
-        "comparison_chart": lambda: views.comparison_chart(run, 1, "toutes", ["ti-2706", "ti-9301"],
-                                                           {"ti-2706": "A", "ti-9301": "B"}, indicator).figure,
+        "territory_map (taux)": lambda: carte.carte(page, filtres, "relance", "taux", "ti-2706").chart.figure,
+        "departement_map": lambda: carte.carte(page, filtres, "relance", "departement", None).chart.figure,
+        "series_chart": lambda: territoire.series_chart(run, filtres, "ti-2706", "Nevers", indicator).figure,
+        "comparison_chart": lambda: comparer.comparison_chart(run, filtres, ["ti-2706", "ti-9301"],
+                                                              {"ti-2706": "A", "ti-9301": "B"}, indicator).figure,
         "terciles_chart": lambda: charts.terciles_chart(
             run("territoires_vs_france", phase=1, indicateur=indicator.id, date=end), "x", "u", 1, "s"),
         "coverage_scatter": lambda: charts.coverage_scatter(
             run("departements_couverture", phase=1, indicateur=indicator.id, date=end), "x", "u", 1, "s"),
-        "coverage_summary_chart": lambda: views.coverage_charts(run, 1, "toutes",
-                                                                views.indicators(run, "toutes"), None)[0].figure,
-        "friches_chart": lambda: views.friches_chart(run).figure,
+        "coverage_summary_chart": lambda: france.summary_chart(run, filtres,
+                                                               common.indicateurs(run, "toutes")).figure,
+        "friches_chart": lambda: france.friches_chart(run).figure,
         "locator_map": lambda: charts.locator_map("d.geojson", ["01"], "t.geojson", "ti-2706", "Nevers", []),
-        "projects_map": lambda: views.projects_chart(run, load, {"territoires": "t.geojson"}, 1, "toutes",
-                                                     run("projets", phase=1), None).figure,
-        "projects_count_chart": lambda: views.projects_count_chart(1, "toutes", run("projets", phase=1),
-                                                                   None).figure,
+        "projects_map": lambda: projets.projects_chart(page, filtres, run("projets", phase=1), None).figure,
+        "projects_count_chart": lambda: projets.projects_count_chart(run, filtres, run("projets", phase=1),
+                                                                     None).figure,
     }
     print("\nConstructeurs de graphiques (requêtes comprises, 10 exécutions) :")
     for name, builder in builders.items():
@@ -135,9 +126,9 @@ def main() -> None:
         import plotly.io as pio
 
         from relance import charts
-        from relance.metrics import METRICS
+        from relance.metriques import METRIQUES as METRICS
 
-        territories = db.run(con, "territoires", phase=2)
+        territories = db.run(con, "territoires", phase=2, ti=None)
         codes = list(db.run(con, "departements")["code"])
         insets = json.loads(db.run(con, "carte_fond", couche="encarts").iloc[0, 0])
         by_url = charts.territory_map("app/static/carte/t.geojson", territories, METRICS["population"], 2,
@@ -176,7 +167,7 @@ def main() -> None:
         import os
 
         os.environ["RELANCE_DB"] = str(db_path)
-        app = config.REPO_ROOT / "dashboard.py"
+        from relance.app import TEST_ENTRY as app  # dashboard.py, as the tests drive it
         print("\nPage Carte, changement de filtre, côté serveur (AppTest, 20 changements chacun) :")
         metrics = ["nb_communes", "population", "nb_intercommunalites"]
         ours_metric = apptest_reruns(app, lambda at, i: at.selectbox(key="metrique").set_value(

@@ -5,7 +5,6 @@ Run: .venv/bin/python bench/bench_pages.py   (prints; asserts nothing; builds a 
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 import time
@@ -20,40 +19,42 @@ REPEAT = 10
 
 # (page, initial query string, label, change(at, i))
 SCENARIOS = [
-    ("pages/carte.py", {}, "Carte : phase", lambda at, i: at.radio(key="phase").set_value(1 + i % 2)),
-    ("pages/carte.py", {}, "Carte : lecture (taux / estimation / départements)",
+    ("carte", {}, "Carte : phase", lambda at, i: at.radio(key="phase").set_value(1 + i % 2)),
+    ("carte", {}, "Carte : lecture (taux / estimation / départements)",
      lambda at, i: at.radio(key="mode").set_value(["taux", "estimation", "departement"][i % 3])),
-    ("pages/carte.py", {}, "Carte : priorité",
+    ("carte", {}, "Carte : priorité",
      lambda at, i: at.selectbox(key="priorite").set_value(["competences", "innover", "toutes"][i % 3])),
-    ("pages/carte.py", {}, "Carte : indicateur",
+    ("carte", {}, "Carte : indicateur",
      lambda at, i: at.selectbox(key="indicateur").set_value(
          ["nb-entreprises-cheaque-numerique", "nb-entreprises-industrielles-agricoles"][i % 2])),
-    ("pages/carte.py", {}, "Carte : indicateur coloré",
+    ("carte", {}, "Carte : indicateur coloré",
      lambda at, i: at.selectbox(key="metrique").set_value(["population", "part_industrie", "relance"][i % 3])),
-    ("pages/carte.py", {}, "Carte : territoire",
+    ("carte", {}, "Carte : territoire",
      lambda at, i: at.selectbox(key="ti").set_value(["ti-2706", "ti-9301", "ti-8416", "ti-1104"][i % 4])),
-    ("pages/territoire.py", {"ti": "ti-2706"}, "Fiche : territoire",
+    ("territoire", {"ti": "ti-2706"}, "Fiche : territoire",
      lambda at, i: at.selectbox(key="ti").set_value(["ti-9301", "ti-2706", "ti-8416"][i % 3])),
-    ("pages/territoire.py", {"ti": "ti-2706"}, "Fiche : indicateur",
+    ("territoire", {"ti": "ti-2706"}, "Fiche : indicateur",
      lambda at, i: at.selectbox(key="indicateur").set_value(
          ["nb-entreprises-cheaque-numerique", "nb-entreprises-industrielles-agricoles"][i % 2])),
-    ("pages/comparer.py", {"comparer": "ti-2706,ti-9301"}, "Comparer : territoires",
+    ("comparer", {"comparer": "ti-2706,ti-9301"}, "Comparer : territoires",
      lambda at, i: at.multiselect(key="comparer").set_value(
          [["ti-2706", "ti-9301", "ti-8416"], ["ti-2706", "ti-9301"]][i % 2])),
-    ("pages/comparer.py", {"comparer": "ti-2706,ti-9301"}, "Comparer : priorité",
+    ("comparer", {"comparer": "ti-2706,ti-9301"}, "Comparer : priorité",
      lambda at, i: at.selectbox(key="priorite").set_value(["innover", "competences"][i % 2])),
-    ("pages/france.py", {}, "Reste de la France : phase", lambda at, i: at.radio(key="phase").set_value(1 + i % 2)),
-    ("pages/france.py", {}, "Reste de la France : priorité",
+    ("france", {}, "Reste de la France : phase", lambda at, i: at.radio(key="phase").set_value(1 + i % 2)),
+    ("france", {}, "Reste de la France : priorité",
      lambda at, i: at.selectbox(key="priorite").set_value(["innover", "competences", "foncier"][i % 3])),
-    ("pages/methodologie.py", {}, "Méthodologie : phase", lambda at, i: at.radio(key="phase").set_value(1 + i % 2)),
+    ("methodologie", {}, "Méthodologie : phase", lambda at, i: at.radio(key="phase").set_value(1 + i % 2)),
 ]
 
 
 def main() -> None:
-    from streamlit.runtime.pages_manager import PagesManager
+    import os.path
+
     from streamlit.testing.v1 import AppTest
 
-    PagesManager.uses_pages_directory = False
+    from relance.app import PAGE, TEST_ENTRY  # the entry the tests drive (relance/app.py, quirk 2)
+
     print(f"Machine : {machine()}")
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "bench.duckdb"
@@ -62,9 +63,9 @@ def main() -> None:
         print(f"Rerun côté serveur après un changement de widget (AppTest, {REPEAT} changements, premier écarté) :")
         worst = ("", 0.0)
         for page, query, label, change in SCENARIOS:
-            at = AppTest.from_file(str(config.REPO_ROOT / "dashboard.py"), default_timeout=120)
+            at = AppTest.from_file(str(TEST_ENTRY), default_timeout=120)
             at.run()
-            at.switch_page(page)
+            at.switch_page(os.path.relpath(PAGE[page], TEST_ENTRY.parent))
             for key, value in query.items():
                 at.query_params[key] = value
             at.run()

@@ -2,32 +2,22 @@
 
 import streamlit as st
 
-from relance import state, ui, views
-from relance.metrics import PHASES
+from relance import app, ui
+from relance.filtres import COMPARE_LIMIT, parse_territories
+from relance.views import common, comparer
 
-ui.shared_filters()
+filtres = app.filtres()
 st.title("Comparer des territoires")
-ui.database_ready()
-
-phase, priorite = st.session_state["phase"], st.session_state["priorite"]
-names = views.territory_names(ui.run, phase)
-ui.url_state("comparer", lambda raw: state.parse_territories(raw, list(names), phase), serialize=",".join)
+labels = common.territory_labels(ui.run, filtres.phase)
+ui.url_state("comparer", lambda raw: parse_territories(raw, labels, filtres.phase), serialize=",".join)
 ui.show_url_messages()
 
-st.multiselect("Territoires à comparer (2 à 6)", options=list(names), format_func=lambda t: f"{names[t]} ({t})",
-               key="comparer", max_selections=6, placeholder="Choisissez des territoires…")
-chosen = st.session_state["comparer"]
-if len(chosen) < 2:
-    st.info(f"Choisissez au moins deux territoires de la {PHASES[phase].lower()}.")
+st.multiselect(f"Territoires à comparer (2 à {COMPARE_LIMIT})", options=list(labels), format_func=labels.get,
+               key="comparer", max_selections=COMPARE_LIMIT, placeholder="Choisissez des territoires…")
+view = comparer.comparaison(ui.run, filtres, st.session_state["comparer"])
+if view.message:
+    st.info(view.message)
     st.stop()
-
-items = views.indicators(ui.run, priorite)
-if not items:
-    st.info("Aucun indicateur du Baromètre pour cette priorité.")
-    st.stop()
-st.caption("À gauche, le taux pour 10 000 habitants des départements de chaque territoire (moyenne pondérée par "
-           "la population) ; à droite, l'estimation pour le territoire (valeur de chaque département × part de sa "
-           "population dans le territoire). Mêmes échelles pour tous les territoires.")
-for indicator in items:
-    ui.show_chart(views.comparison_chart(ui.run, phase, priorite, chosen, names, indicator),
-                  f"comparaison-{indicator.id}")
+st.caption(view.lecture)
+for chart in view.charts:
+    ui.show_chart(chart, f"comparaison-{chart.what}")

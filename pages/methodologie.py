@@ -2,19 +2,21 @@
 
 import streamlit as st
 
-from relance import tables, ui
-from relance.metrics import METHOD_DEPARTEMENT, METHOD_ESTIMATE, METHOD_RATE, METRICS
+from relance import app, ui
+from relance.metriques import METHOD_DEPARTEMENT, METHOD_ESTIMATE, METHOD_RATE, METRIQUES
+from relance.views import methodologie
 
-ui.shared_filters()
+app.filtres()
 st.title("Méthodologie & sources")
-ui.database_ready()
+ui.show_url_messages()
+view = methodologie.methodologie(ui.run)
 
 st.markdown(
     "Toutes les données viennent de fichiers ouverts, chargés sans modification dans une base DuckDB. "
     "Les nombres de lignes ci-dessous sont lus dans la base, pas saisis à la main."
 )
 st.subheader("Sources")
-st.table(tables.sources_table(ui.run("sources")), hide_index=True)
+st.table(view.sources, hide_index=True)
 
 st.subheader("Indicateurs et priorités du programme")
 st.markdown(
@@ -23,7 +25,7 @@ st.markdown(
     "`mesures_priorites.csv`). Le foncier n'a pas d'indicateur dans le Baromètre : il est éclairé par le Fonds "
     "friches, publié par région, et par les projets des appels « Territoires d'industrie » et relocalisation."
 )
-st.dataframe(tables.priorities_table(ui.run("priorites_indicateurs"), ui.run("priorites_mesures")), hide_index=True)
+st.dataframe(view.priorites, hide_index=True)
 
 st.subheader("Méthodes de lecture par territoire")
 st.markdown(
@@ -33,7 +35,7 @@ st.markdown(
     "territoires d'un département ne dépasse jamais la valeur du département.\n"
     f"- **Valeur des départements.** {METHOD_DEPARTEMENT} Exemple : au 31 décembre 2022, 8 972 entreprises "
     "industrielles aidées au niveau national, 9 640 en additionnant les départements.\n"
-    f"- **Part de l'industrie.** {METRICS['part_industrie'].methode} La part d'un membre commune est celle de son "
+    f"- **Part de l'industrie.** {METRIQUES['part_industrie'].methode} La part d'un membre commune est celle de son "
     "EPCI. Source tierce (dépôt PTOD, calcul d'après l'INSEE) ; les zones d'emploi ne sont pas utilisées car elles "
     "ne coïncident pas avec les territoires.\n"
     "- **Populations.** Populations légales INSEE des communes du paquet `@etalab/decoupage-administratif` 6.0.0 "
@@ -57,9 +59,7 @@ st.markdown(
     "- Les valeurs sont départementales : un territoire n'est lu qu'à travers ses départements.\n"
     "- Le Fonds friches n'a ni commune, ni EPCI, ni montant d'aide ; l'édition de chaque procédure n'est pas "
     "documentée dans la source.\n"
-    "- La liste complète des projets industriels de la DGE (environ 3 080 projets, sans montant d'aide) n'est pas "
-    "dans les données brutes de cette machine : `python -m relance sync` la récupère sur une machine reliée à "
-    "internet, ou chargez-la sur la page « Projets »."
+    "- La liste des projets industriels de la DGE ne publie aucun montant d'aide ; le nom de commune qu'elle donne "
+    "désigne souvent un autre lieu que le projet (le placement s'appuie sur les coordonnées et le code postal)."
 )
-info = ui.run("build_info")
-st.caption("Base construite le " + info.set_index("cle").loc["construit_le", "valeur"])
+st.caption(view.construite_le)

@@ -2,118 +2,95 @@
 
 import streamlit as st
 
-from relance import fmt, projets, state, ui, views
-from relance.build import BuildError
-from relance.metrics import PHASES
-from relance.sources import SourceError
+from relance import app, ui
+from relance.errors import ListeError
+from relance.filtres import PHASES, parse_territory
+from relance.fmt import escape_markdown
+from relance.listes import MAX_UPLOAD_BYTES
+from relance.views import common, projets
 
-ui.shared_filters()
+filtres = app.filtres()
 st.title("Projets France Relance")
-ui.database_ready()
-
-phase, priorite = st.session_state["phase"], st.session_state["priorite"]
-imports = ui.run("projet_imports")
-names = views.territory_names(ui.run, phase)
-ui.url_state("ti", lambda raw: state.parse_territory(raw, list(names), phase))
+labels = common.territory_labels(ui.run, filtres.phase)
+ui.url_state("ti", lambda raw: parse_territory(raw, labels, filtres.phase, "Tous les territoires sont affichés."))
 ui.show_url_messages()
+loaded = projets.loaded_lists(ui.run)
+if not loaded:
+    st.info(projets.NO_LIST)
 
-if imports.empty:
-    st.info(
-        "Aucune liste de projets n'est chargée. Pour en charger une : déposez un fichier ci-dessous (liste DGE "
-        "« Plan de relance – projets industriels » ou liste de l'équipe en CSV/XLSX), ou lancez "
-        "`python -m relance import FICHIER`, ou placez la liste DGE dans le dossier `dge-plan-de-relance/` des "
-        "données brutes puis reconstruisez la base."
-    )
-
-with st.expander("Charger une liste de projets", expanded=imports.empty):
-    st.caption("Colonnes d'une liste de l'équipe : un nom de projet et une localisation (code INSEE, ou commune et "
-               "code postal, ou latitude et longitude) ; en option : entreprise, montant de l'aide, investissement "
-               "(« 1 200,50 € » est lu), mesure, priorité, date, identifiant de territoire.")
+with st.expander("Charger une liste de projets", expanded=not loaded):
+    st.caption(projets.STAFF_COLUMNS)
     upload = st.file_uploader("Fichier CSV ou XLSX", type=["csv", "xlsx"], key="depot",
-                              max_upload_size=projets.MAX_UPLOAD_BYTES // (1024 * 1024))
+                              max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024))
     if upload is not None:
         content = upload.getvalue()
         try:
-            label, rows, rejects = views.preview(content, upload.name, ui.placement_reference())
-        except projets.ImportError_ as exc:
-            st.error(f"Fichier refusé : {fmt.inert(exc)}")
+            preview = projets.preview(ui.run, content, upload.name, ui.placement_reference())
+        except ListeError as exc:
+            st.error(f"Fichier refusé : {escape_markdown(exc)}")
         else:
-            st.markdown(f"**{fmt.inert(upload.name)}** : {label}, {len(rows)} projets lisibles, {len(rejects)} "
-                        "lignes rejetées. Rien n'est enregistré avant de cliquer sur « Enregistrer ».")
-            st.dataframe(rows, hide_index=True, key="apercu",
+            st.markdown(preview.resume)
+            st.dataframe(preview.lignes, hide_index=True, key="apercu",
                          column_config={"Aide (€)": st.column_config.NumberColumn(format="euro")})
-            if len(rejects):
+            if len(preview.rejets):
                 st.markdown("**Lignes rejetées**")
-                st.dataframe(rejects, hide_index=True, key="rejets")
-            if len(rows) and st.button("Enregistrer cette liste", type="primary", key="enregistrer"):
+                st.dataframe(preview.rejets, hide_index=True, key="rejets")
+            if preview.enregistrable and st.button("Enregistrer cette liste", type="primary", key="enregistrer"):
                 try:
                     with st.spinner("Enregistrement et reconstruction de la base…"):
-                        import_id, new = ui.save_projects(content, upload.name)
-                except (projets.ImportError_, SourceError, BuildError) as exc:
+                        import_id, new = ui.save_list(content, upload.name)
+                except ui.CommandFailed as exc:
                     st.error(f"La liste n'a pas été enregistrée, la base précédente reste en service : "
-                             f"{fmt.inert(exc)}")
+                             f"{escape_markdown(exc)}")
                 else:
                     if new:
                         st.success(f"Liste enregistrée (import {import_id}).")
                         st.rerun()
                     st.info(f"Cette liste est déjà chargée (import {import_id}) : rien n'est dupliqué.")
-    for item in imports.itertuples():
+    for item in loaded:
         left, right = st.columns([5, 1])
-        left.markdown(f"`{item.import_id}` · {fmt.inert(item.fichier)} · {item.source} · importé le "
-                      f"{item.importe_le} · {item.lignes} projets, {item.rejetees} lignes rejetées")
-        if item.import_id.startswith("dge-"):
+        left.markdown(item.texte)
+        if not item.amovible:
             right.caption("dans les données brutes")
         elif right.button("Supprimer", key=f"supprimer-{item.import_id}"):
             try:
                 with st.spinner("Suppression et reconstruction de la base…"):
-                    ui.remove_projects(item.import_id)
-            except (projets.ImportError_, SourceError, BuildError) as exc:
-                st.error(f"La liste n'a pas été retirée : {fmt.inert(exc)}")
+                    ui.remove_list(item.import_id)
+            except ui.CommandFailed as exc:
+                st.error(f"La liste n'a pas été retirée : {escape_markdown(exc)}")
             else:
                 st.rerun()
 
-all_projects = ui.run("projets", phase=phase)
-if all_projects.empty:
+found = projets.catalogue(ui.run, filtres.phase)
+if found.projets.empty:
     st.stop()
 
 st.subheader("Explorer")
 c1, c2, c3 = st.columns([2, 2, 1])
 text = c1.text_input("Recherche (entreprise, projet, commune)", key="recherche")
-c2.selectbox("Territoire", options=list(names), format_func=lambda t: f"{names[t]} ({t})", key="ti", index=None,
-             placeholder=f"Tous les territoires de la {PHASES[phase].lower()}")
-where = c3.radio("Localisation", ["tous", "dans", "hors"], key="ou",
-                 format_func={"tous": "Tous", "dans": "Dans un territoire", "hors": "Hors territoire"}.get)
+c2.selectbox("Territoire", options=list(labels), format_func=labels.get, key="ti", index=None,
+             placeholder=f"Tous les territoires de la {PHASES[filtres.phase].lower()}")
+where = c3.radio("Localisation", list(projets.WHERE), key="ou", format_func=projets.WHERE.get)
 c4, c5, c6, c7 = st.columns([3, 2, 2, 2])
-mesures = c4.multiselect("Mesure", sorted(all_projects["mesure"].dropna().unique()), key="mesures",
-                         placeholder="Toutes")
-filieres = c5.multiselect("Filière", sorted(all_projects["filiere"].dropna().unique()), key="filieres",
-                          placeholder="Toutes")
-tailles = c6.multiselect("Taille d'entreprise", sorted(all_projects["type_entreprise"].dropna().unique()),
-                         key="tailles", placeholder="Toutes")
+mesures = c4.multiselect("Mesure", found.mesures, key="mesures", placeholder="Toutes")
+filieres = c5.multiselect("Filière", found.filieres, key="filieres", placeholder="Toutes")
+tailles = c6.multiselect("Taille d'entreprise", found.tailles, key="tailles", placeholder="Toutes")
 doubtful = c7.checkbox("Douteux seulement", key="douteux", help="Placement de confiance faible, ou projet non placé.")
-shown = views.filter_projects(all_projects, text, st.session_state["ti"], priorite, mesures, filieres, tailles, where,
-                              doubtful)
+shown = projets.filter_projects(found.projets, text, st.session_state["ti"], filtres.priorite_filtre, mesures,
+                                filieres, tailles, where, doubtful)
 
-summary = views.project_summary(shown)
-for column, label in zip(st.columns(4), ["Projets", "Dans un territoire", "Hors territoire", "Placements douteux"],
-                         strict=True):
-    column.metric(label + (f" ({PHASES[phase].split(' (')[0].lower()})" if label == "Dans un territoire" else ""),
-                  summary[label])
-share = ui.run("appel_ti_part", phase=phase).iloc[0]
-if share["nb_projets"]:
-    st.caption(f"Appel « Soutien à l'investissement industriel dans les territoires » : "
-               f"{fmt.nombre(share['nb_dans_territoire'])} projets sur {fmt.nombre(share['nb_projets'])} "
-               f"dans un territoire de la {PHASES[phase].lower()} "
-               f"({fmt.pourcent(share['part'])}).")
+for column, (label, value) in zip(st.columns(4), projets.summary(shown, filtres.phase).items(), strict=True):
+    column.metric(label, value)
+sentence = projets.ti_call_sentence(ui.run, filtres.phase)
+if sentence:
+    st.caption(sentence)
 
 if shown.empty:
     st.info("Aucun projet ne correspond à ces filtres.")
     st.stop()
-selected_name = names.get(st.session_state["ti"]) if st.session_state["ti"] else None
-ui.show_chart(views.projects_chart(ui.run, ui.run_json,
-                                   {"territoires": ui.layer_url("carte_territoires", phase=phase)},
-                                   phase, priorite, shown, st.session_state["ti"]), "projets-carte")
-ui.show_chart(views.projects_count_chart(phase, priorite, shown, selected_name), "projets-mesures")
-st.dataframe(views.projects_table(shown), hide_index=True, key="projets-table",
+selected = st.session_state["ti"]
+ui.show_chart(projets.projects_chart(ui.READER, filtres, shown, selected), "projets-carte")
+ui.show_chart(projets.projects_count_chart(ui.run, filtres, shown, labels.get(selected)), "projets-mesures")
+st.dataframe(projets.projects_table(ui.run, shown), hide_index=True, key="projets-table",
              column_config={"Aide (€)": st.column_config.NumberColumn(format="euro"),
                             "Investissement (€)": st.column_config.NumberColumn(format="euro")})

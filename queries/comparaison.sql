@@ -1,33 +1,18 @@
--- Several territories of one phase side by side for one indicator over time: rate per 10,000 and estimate.
--- From January 2020 (France Relance period).
+-- Several territories of one phase side by side for one indicator over time (view territoire_indicateur:
+-- rate per 10,000 and estimate), from January 2020 (France Relance period).
 -- params: $phase INTEGER, $tis VARCHAR[], $indicateur VARCHAR
 -- columns: ti_id, nom, date, taux_10000, estimation
-with choisis as (
-    select ti_id, nom from territoire where phase = $phase and list_contains($tis, ti_id)
-),
-
-parts as (
-    select td.ti_id, td.departement_code, td.part_territoire, td.part_departement, d.population
-    from territoire_departement as td
-    inner join departement as d on d.code = td.departement_code
-    inner join choisis as c on c.ti_id = td.ti_id
-    where td.phase = $phase
+with valeurs as (
+    select *
+    from territoire_indicateur
+    where phase = $phase and list_contains($tis, ti_id) and id_indicateur = $indicateur
+        and date >= date '2020-01-01' and complet
 ),
 
 final as (
-    select
-        p.ti_id,
-        c.nom,
-        v.date,
-        sum(v.valeur / p.population * 10000 * p.part_territoire) as taux_10000,
-        sum(v.valeur * p.part_departement) as estimation
-    from parts as p
-    inner join choisis as c on c.ti_id = p.ti_id
-    inner join indicateur_valeur as v
-        on v.code = p.departement_code and v.id_indicateur = $indicateur and v.maille = 'departement'
-        and v.date >= date '2020-01-01'
-    group by p.ti_id, c.nom, v.date
-    having count(*) = (select count(*) from parts as q where q.ti_id = p.ti_id)
+    select v.ti_id, t.nom, v.date, v.taux_10000, v.estimation
+    from valeurs as v
+    inner join territoire as t on t.phase = v.phase and t.ti_id = v.ti_id
 )
 
 select * from final

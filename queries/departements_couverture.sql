@@ -2,10 +2,7 @@
 -- params: $phase INTEGER, $indicateur VARCHAR, $date DATE
 -- columns: code, nom, population, part_ti, valeur, taux_10000
 with part as (
-    select d.code, d.nom, d.population, coalesce(sum(td.part_departement), 0) as part_ti
-    from departement as d
-    left join territoire_departement as td on td.departement_code = d.code and td.phase = $phase
-    group by d.code, d.nom, d.population
+    select code, nom, population, part_ti from departement_couverture where phase = $phase
 ),
 
 final as (

@@ -1,5 +1,5 @@
 -- Baromètre indicators of a priority (NULL = every priority) that are published for (nearly) every département,
--- with the last date at which they are; the 'hors' priority is left out. An indicator published by région only
+-- with the last date at which they are; indicators outside the programme's priorities are left out. An indicator published by région only
 -- (the PIC training entries: départements of the DROM only) cannot be read by territory and is not offered.
 -- params: $priorite VARCHAR
 -- columns: id_indicateur, libelle, libelle_court, mesure, unite, priorite, priorite_libelle, premiere_date, derniere_date
@@ -32,7 +32,7 @@ final as (
     from indicateur as i
     inner join priorite as p on p.priorite = i.priorite
     inner join dates as d on d.id_indicateur = i.id_indicateur
-    where i.priorite <> 'hors' and ($priorite is null or i.priorite = $priorite)
+    where p.programme and ($priorite is null or i.priorite = $priorite)
 )
 
 select * from final

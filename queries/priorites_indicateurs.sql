@@ -12,4 +12,4 @@ select
     i.justification
 from indicateur as i
 inner join priorite as p on p.priorite = i.priorite
-order by i.priorite = 'hors', i.priorite, i.id_indicateur
+order by not p.programme, i.priorite, i.id_indicateur

@@ -7,25 +7,11 @@ with territoire_choisi as (
     select phase, ti_id, region_code from territoire where phase = $phase and ti_id = $ti
 ),
 
-parts as (
-    select td.departement_code, td.part_territoire, td.part_departement, d.population
-    from territoire_departement as td
-    inner join departement as d on d.code = td.departement_code
-    where td.phase = $phase and td.ti_id = $ti
-),
-
 dep as (
-    select
-        v.date,
-        sum(v.valeur / p.population * 10000 * p.part_territoire) as taux_territoire,
-        sum(v.valeur * p.part_departement) as estimation_territoire,
-        count(*) as nb
-    from indicateur_valeur as v
-    inner join parts as p on p.departement_code = v.code
-    -- France Relance period: from January 2020 on
-    where v.id_indicateur = $indicateur and v.maille = 'departement' and v.date >= date '2020-01-01'
-    group by v.date
-    having count(*) = (select count(*) from parts)
+    -- the territory read through its départements (view territoire_indicateur), France Relance period only
+    select date, taux_10000 as taux_territoire, estimation as estimation_territoire
+    from territoire_indicateur
+    where phase = $phase and ti_id = $ti and id_indicateur = $indicateur and date >= date '2020-01-01' and complet
 ),
 
 population_region as (

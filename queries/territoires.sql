@@ -1,8 +1,9 @@
--- Territories of one phase with their identity and size, for the map and the territory list.
--- params: $phase INTEGER
+-- Territories of one phase with their identity and size, for the map and the territory list; one territory
+-- when $ti is given (no row if the id is unknown in that phase).
+-- params: $phase INTEGER, $ti VARCHAR (NULL = every territory)
 -- columns: ti_id, nom, region_code, region_nom, departements, departements_noms, population, nb_membres, nb_intercommunalites, nb_communes, geometrie_source
 with territoires as (
-    select * from territoire where phase = $phase
+    select * from territoire where phase = $phase and ($ti is null or ti_id = $ti)
 ),
 
 noms_departements as (
@@ -12,7 +13,7 @@ noms_departements as (
         string_agg(d.nom || ' (' || d.code || ')', ', ' order by td.population desc) as departements_noms
     from territoire_departement as td
     inner join departement as d on d.code = td.departement_code
-    where td.phase = $phase
+    where td.phase = $phase and ($ti is null or td.ti_id = $ti)
     group by td.ti_id
 ),
 

@@ -3,10 +3,7 @@
 -- params: $phase INTEGER, $indicateur VARCHAR, $date DATE
 -- columns: groupe, libelle_groupe, nb_departements, part_min, part_max, population, valeur, taux_10000
 with part as (
-    select d.code, d.population, coalesce(sum(td.part_departement), 0) as part_ti
-    from departement as d
-    left join territoire_departement as td on td.departement_code = d.code and td.phase = $phase
-    group by d.code, d.population
+    select code, population, part_ti from departement_couverture where phase = $phase
 ),
 
 valeurs as (

@@ -1,8 +1,9 @@
-"""Command line: `python -m relance build|fiche|serve` (see `python -m relance --help`)."""
+"""Command line: `python -m relance build|import|imports|fiche|sync|serve` (see `python -m relance --help`)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -10,9 +11,15 @@ from pathlib import Path
 from relance import config
 
 
+def _say(args: argparse.Namespace, outcome: dict) -> None:
+    """With --json, the outcome on one line of standard output (the dashboard reads it)."""
+    if getattr(args, "json", False):
+        print(json.dumps(outcome, ensure_ascii=False))
+
+
 def _build(args: argparse.Namespace) -> int:
-    from relance.build import BuildError, build
-    from relance.sources import SourceError
+    from relance.build import build
+    from relance.errors import BuildError, SourceError
 
     raw, db = config.raw_dir(args.raw), config.db_path(args.db)
     print(f"Données brutes : {raw}")
@@ -32,40 +39,38 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _fiche(args: argparse.Namespace) -> int:
-    import json
-    from functools import partial
-
-    from relance import db, fiche, state
+    from relance import db, filtres
+    from relance.errors import DatabaseMissing
     from relance.export import ExportError
-    from relance.metrics import PHASES, PRIORITIES
+    from relance.views import common, territoire
 
-    phase, message = state.parse_phase(str(args.phase), PHASES, 0)
+    phase, message = filtres.parse_phase(str(args.phase), filtres.PHASES, 0)
     if message:
         print(f"Phase inconnue : {args.phase} (1 ou 2).", file=sys.stderr)
         return 2
-    if args.priorite not in PRIORITIES:
-        print(f"Priorité inconnue : {args.priorite} ({', '.join(PRIORITIES)}).", file=sys.stderr)
-        return 2
     try:
         con = db.connect(args.db)
-    except db.DatabaseMissing as exc:
+    except DatabaseMissing as exc:
         print(f"{exc}", file=sys.stderr)
         return 1
-    run = partial(db.run, con)
-    territories = set(run("territoires", phase=phase)["ti_id"])
-    ti, message = state.parse_territory(args.ti_id, territories, phase)
+    reader = db.reader(con)
+    choices = common.priority_choices(reader.run)
+    if args.priorite not in choices:
+        print(f"Priorité inconnue : {args.priorite} ({', '.join(choices)}).", file=sys.stderr)
+        return 2
+    ti, message = filtres.parse_territory(args.ti_id, common.territory_names(reader.run, phase), phase)
     if ti is None:
         print(message or f"Territoire manquant : {args.ti_id!r}", file=sys.stderr)
         return 2
-
-    def load(name: str, **params):
-        return json.loads(run(name, **params).iloc[0, 0])
-
+    items = common.indicateurs(reader.run, args.priorite)
+    wanted = args.indicateur or filtres.DEFAULT_INDICATOR
+    indicator = next((i for i in items if i.id == wanted), items[0] if items else None)
+    chosen = filtres.Filtres(phase, args.priorite, choices[args.priorite], indicator)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     try:
-        result = fiche.build(run, load, phase, ti, priorite=args.priorite, indicator_id=args.indicateur)
+        result = territoire.fiche(reader, chosen, ti)
     except ExportError as exc:
         print(f"Échec de la fiche : {exc}", file=sys.stderr)
         return 1
@@ -76,77 +81,69 @@ def _fiche(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rebuild(raw: Path, db_file: Path) -> int:
-    from relance.build import BuildError, build
-    from relance.sources import SourceError
-
-    try:
-        build(raw, db_file)
-    except (SourceError, BuildError) as exc:
-        print(f"Échec de la construction : {exc}", file=sys.stderr)
-        print("La base précédente est conservée." if db_file.exists() else "Aucune base n'a été écrite.",
-              file=sys.stderr)
-        return 1
-    return 0
+def _failed(args: argparse.Namespace, what: str, exc: Exception, db_file: Path) -> int:
+    print(f"{what} : {exc}", file=sys.stderr)
+    print("La base précédente est conservée." if db_file.exists() else "Aucune base n'a été écrite.", file=sys.stderr)
+    _say(args, {"erreur": str(exc)})
+    return 1
 
 
 def _import(args: argparse.Namespace) -> int:
-    import datetime as dt
-
-    from relance import db, projets
+    from relance import build, db, listes
+    from relance.errors import BuildError, ListeError, SourceError
 
     path = Path(args.file)
     if not path.is_file():
         print(f"Fichier introuvable : {path}", file=sys.stderr)
+        _say(args, {"erreur": f"fichier introuvable : {path.name}"})
         return 2
     raw, db_file = config.raw_dir(args.raw), config.db_path(args.db)
-    content = path.read_bytes()
+    name = args.nom or path.name
     try:
-        parsed = projets.parse(content, path.name)
-    except projets.ImportError_ as exc:
-        print(f"Import refusé : {exc}", file=sys.stderr)
-        return 1
-    label = "liste officielle DGE" if parsed.format == "dge" else "liste de l'équipe"
-    print(f"{path.name} : {label}, {len(parsed.rows)} projets lisibles, {len(parsed.rejects)} lignes rejetées")
+        parsed, import_id, new = build.import_list(path.read_bytes(), name, raw, db_file)
+    except ListeError as exc:
+        return _failed(args, "Import refusé", exc, db_file)
+    except (SourceError, BuildError) as exc:
+        return _failed(args, "Échec de la construction", exc, db_file)
+    except Exception as exc:  # a full disk, a damaged file: said in French, details in the exception text
+        return _failed(args, "Échec de l'import (erreur inattendue)", exc, db_file)
+    print(f"{name} : {listes.FORMAT_LABELS[parsed.format]}, {len(parsed.rows)} projets lisibles, "
+          f"{len(parsed.rejects)} lignes rejetées")
     for line, reason in parsed.rejects:
         print(f"  ligne {line} rejetée : {reason}")
-    if not parsed.rows:
-        print("Aucun projet à importer.", file=sys.stderr)
-        return 1
-    import_id, new = projets.store(parsed, content, projets.imports_dir(db_file), dt.date.today().isoformat())
     if not new:
         print(f"Déjà importé (import {import_id}) : rien n'est dupliqué.")
-        return 0
-    print(f"Import {import_id} enregistré ; reconstruction de la base…")
-    status = _rebuild(raw, db_file)
-    if status:
-        projets.remove(projets.imports_dir(db_file), import_id)
-        return status
-    con = db.connect(db_file)
-    summary = db.run(con, "import_resume", import_id=import_id)
-    con.close()
-    for row in summary.itertuples():
-        print(f"  placement {row.confiance} : {row.projets} projets, dont {row.dans_territoire} dans un territoire "
-              "de la phase 2")
+    else:
+        print(f"Import {import_id} enregistré, base reconstruite.")
+        con = db.connect(db_file)
+        for row in db.run(con, "import_resume", import_id=import_id).itertuples():
+            print(f"  placement {row.confiance} : {row.projets} projets, dont {row.dans_territoire} dans un "
+                  "territoire de la phase 2")
+        con.close()
+    _say(args, {"import_id": import_id, "nouveau": new})
     return 0
 
 
 def _imports(args: argparse.Namespace) -> int:
-    from relance import projets
+    from relance import build, imports
+    from relance.errors import BuildError, ListeError, SourceError
 
     raw, db_file = config.raw_dir(args.raw), config.db_path(args.db)
-    folder = projets.imports_dir(db_file)
     if args.remove:
         try:
-            moved = projets.set_aside(folder, args.remove)
-        except projets.ImportError_ as exc:
+            build.remove_list(args.remove, raw, db_file)
+        except ListeError as exc:
             print(f"{exc}", file=sys.stderr)
+            _say(args, {"erreur": str(exc)})
             return 2
-        print(f"Import {args.remove} retiré ; reconstruction de la base…")
-        status = _rebuild(raw, db_file)
-        projets.restore(moved) if status else projets.discard(moved)
-        return status
-    items = projets.stored(folder)
+        except (SourceError, BuildError) as exc:
+            return _failed(args, "Échec de la construction", exc, db_file)
+        except Exception as exc:  # a full disk, a damaged file: said in French, details in the exception text
+            return _failed(args, "Échec du retrait (erreur inattendue)", exc, db_file)
+        print(f"Import {args.remove} retiré, base reconstruite.")
+        _say(args, {"retire": args.remove})
+        return 0
+    items = imports.stored(imports.imports_dir(db_file))
     if not items:
         print("Aucune liste de projets importée.")
     for item in items:
@@ -174,30 +171,35 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of `python -m relance`."""
     parser = argparse.ArgumentParser(prog="python -m relance", description="Relance & Territoires")
     commands = parser.add_subparsers(dest="command", required=True)
+    raw_help = "répertoire des données brutes (défaut : $RELANCE_RAW ou ../shared/data/raw)"
+    db_help = "fichier de base (défaut : $RELANCE_DB ou data/relance.duckdb)"
     build = commands.add_parser("build", help="construit la base DuckDB à partir des données brutes")
-    build.add_argument("--raw", help="répertoire des données brutes (défaut : $RELANCE_RAW ou ../shared/data/raw)")
-    build.add_argument("--db", help="fichier de base (défaut : $RELANCE_DB ou data/relance.duckdb)")
+    build.add_argument("--raw", help=raw_help)
+    build.add_argument("--db", help=db_help)
     build.set_defaults(func=_build)
     fiche = commands.add_parser("fiche", help="écrit la fiche territoire (PDF) et ses graphiques (ZIP)")
     fiche.add_argument("ti_id", metavar="TI_ID", help="identifiant du territoire, ex. ti-2706")
     fiche.add_argument("--phase", required=True, help="phase du programme : 1 ou 2")
     fiche.add_argument("--out", required=True, help="répertoire où écrire le PDF et le ZIP")
-    fiche.add_argument("--db", help="fichier de base (défaut : $RELANCE_DB ou data/relance.duckdb)")
+    fiche.add_argument("--db", help=db_help)
     fiche.add_argument("--priorite", default="toutes", help="priorité des indicateurs (défaut : toutes)")
     fiche.add_argument("--indicateur", help="indicateur du graphique (défaut : entreprises industrielles aidées)")
     fiche.set_defaults(func=_fiche)
     imp = commands.add_parser("import", help="importe une liste de projets (DGE ou liste de l'équipe)")
     imp.add_argument("file", metavar="FILE", help="fichier CSV ou XLSX")
-    imp.add_argument("--db", help="fichier de base (défaut : $RELANCE_DB ou data/relance.duckdb)")
-    imp.add_argument("--raw", help="répertoire des données brutes (défaut : $RELANCE_RAW ou ../shared/data/raw)")
+    imp.add_argument("--nom", help="nom de la liste tel qu'il sera affiché (défaut : le nom du fichier)")
+    imp.add_argument("--db", help=db_help)
+    imp.add_argument("--raw", help=raw_help)
+    imp.add_argument("--json", action="store_true", help="imprime aussi le résultat en JSON (dernière ligne)")
     imp.set_defaults(func=_import)
     lst = commands.add_parser("imports", help="liste (ou supprime) les listes de projets importées")
     lst.add_argument("--remove", metavar="IMPORT_ID", help="supprime cet import et reconstruit la base")
-    lst.add_argument("--db", help="fichier de base")
-    lst.add_argument("--raw", help="répertoire des données brutes")
+    lst.add_argument("--db", help=db_help)
+    lst.add_argument("--raw", help=raw_help)
+    lst.add_argument("--json", action="store_true", help="imprime aussi le résultat en JSON (dernière ligne)")
     lst.set_defaults(func=_imports)
     syn = commands.add_parser("sync", help="remplit le répertoire des données brutes depuis les origines")
-    syn.add_argument("--raw", help="répertoire des données brutes (défaut : $RELANCE_RAW ou ../shared/data/raw)")
+    syn.add_argument("--raw", help=raw_help)
     syn.add_argument("--manifest", help="manifeste des origines (défaut : relance/reference/sync_manifest.csv)")
     syn.add_argument("--timeout", type=float, default=60, help="délai réseau par fichier, en secondes")
     syn.set_defaults(func=_sync)
@@ -205,9 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.set_defaults(func=None)
     args, rest = parser.parse_known_args(argv)
     if args.command == "serve":
-        from relance.serve import main as serve_main
+        from relance.app import serve as serve_app
 
-        return serve_main(rest)
+        return serve_app(rest)
     if rest:
         parser.error(f"arguments inconnus : {' '.join(rest)}")
     return args.func(args)

@@ -1,10 +1,18 @@
-"""Raw open data -> validated DuckDB database, written atomically."""
+"""Raw open data -> validated DuckDB database, written atomically; project lists imported or removed with it.
+
+The build reads every source (`sources`), resolves the territories, prepares the geometry (`geo`), places the
+projects of every list (`imports`), writes a new database file, runs every data check (queries/controles) on
+it, and only then points `data/relance.duckdb` at it.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import json
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -13,20 +21,12 @@ import duckdb
 import pandas as pd
 import shapely
 
-from relance import __version__, geo, projets, sources
-from relance.sources import SourceError
+from relance import __version__, db, geo, imports, listes, sources
+from relance.errors import BuildError, ListeError, SourceError
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 SCHEMA = Path(__file__).resolve().parent / "schema.sql"
-
-# Known facts of the published lists (PROVENANCE.md): territories and member SIRENs per phase.
-EXPECTED = {1: {"territoires": 149, "membres": 588}, 2: {"territoires": 183, "membres": 641}}
 PHASE_SOURCE = {1: "ti_phase1", 2: "ti_phase2"}
-OVERSEAS_REGIONS = {"01", "02", "03", "04", "06"}
-
-
-class BuildError(Exception):
-    """A check of the assembled data failed; the previous database is kept."""
 
 
 def _resolve_members(phase: int, territories: pd.DataFrame, ref: dict, path: Path) -> pd.DataFrame:
@@ -118,8 +118,10 @@ def _territory_tables(phase: int, territories: pd.DataFrame, members: pd.DataFra
     tc["population"] = tc["commune_code"].map(communes["population"]).astype("int64")
     tc["departement_code"] = tc["commune_code"].map(communes["departement_code"])
 
+    per_member = members[["siren", "communes"]].explode("communes")
+    per_member["population"] = per_member["communes"].map(communes["population"])
     members = members.assign(
-        population=members["communes"].map(lambda codes: int(communes.loc[codes, "population"].sum())),
+        population=members["siren"].map(per_member.groupby("siren")["population"].sum()).astype("int64"),
         nb_communes=members["communes"].map(len),
     )
     by_dep = tc.groupby(["ti_id", "departement_code"], as_index=False)["population"].sum()
@@ -175,12 +177,13 @@ def _territory_geometry(phase: int, raw: Path, territories: pd.DataFrame, member
         deps = set(ref["communes"].set_index("code").loc[sorted(codes), "departement_code"])
         polygons = sources.read_commune_polygons(raw, codes, deps)
         for index, codes_needed in need.items():
-            missing = [c for c in codes_needed if c not in polygons]
+            missing = [c for c in codes_needed if c not in set(polygons["code"])]
             if missing:
                 raise SourceError(sources.source_path(raw, "communes_2018"),
                                   f"commune(s) sans contour : {', '.join(missing)} "
                                   f"(territoire {territories['ti_id'].iloc[index]})")
-            geoms[index] = geo.rebuild_from_communes(geoms[index], [polygons[c] for c in codes_needed])
+            communes = polygons[polygons["code"].isin(codes_needed)].dissolve()
+            geoms[index] = geo.rebuild_from_communes(geoms[index], communes.geometry.iloc[0])
             rebuilt.add(index)
             territoire.loc[territoire["ti_id"] == territories["ti_id"].iloc[index], "geometrie_source"] = (
                 "reconstruite depuis les contours des communes membres (IGN 2018)")
@@ -194,8 +197,14 @@ def _indicators(raw: Path, ref: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     mapping_path = REFERENCE_DIR / "indicateurs_priorites.csv"
     mapping = sources.read_csv_checked(mapping_path, ["id_indicateur", "priorite", "libelle_court", "justification"],
                                        sep=";")
-    priorities = sources.read_csv_checked(REFERENCE_DIR / "priorites.csv", ["priorite", "libelle", "description"],
-                                          sep=";")
+    priorities = sources.read_csv_checked(REFERENCE_DIR / "priorites.csv",
+                                          ["priorite", "libelle", "description", "programme", "couleur", "motif",
+                                           "symbole"], sep=";")
+    bad = priorities[~priorities["programme"].isin(["oui", "non"])]
+    if not bad.empty:
+        raise SourceError(REFERENCE_DIR / "priorites.csv", f"programme : « oui » ou « non » attendu, lu "
+                                                           f"{bad.iloc[0]['programme']!r}", f"ligne {bad.index[0] + 2}")
+    priorities["programme"] = priorities["programme"] == "oui"
     bad = mapping[~mapping["priorite"].isin(priorities["priorite"])]
     if not bad.empty:
         raise SourceError(mapping_path, f"priorité inconnue {bad.iloc[0]['priorite']!r}", f"ligne {bad.index[0] + 2}")
@@ -267,11 +276,9 @@ def _map_layers(phase_geoms: dict[int, tuple[list[str], list, list[str]]], dep_p
     """Simplified map layers in display position (overseas in insets), and per-territory display geometry."""
     region_of_dep = departements.set_index("code")["region_code"]
     dep_regions = [region_of_dep.get(c, "") for c in dep_polygons["code"]]
-    transforms = {}
-    for region in geo.INSETS:
-        parts = [g for g, r in zip(dep_polygons["geometry"], dep_regions, strict=True) if r == region]
-        if parts:
-            transforms[region] = geo.inset_transform(region, shapely.union_all(parts).bounds)
+    regions = dep_polygons.assign(region=dep_regions).dissolve("region")
+    transforms = {region: geo.inset_transform(region, regions.geometry[region].bounds)
+                  for region in geo.INSETS if region in regions.index}
     dep_display = geo.simplify_coverage(geo.to_display(list(dep_polygons["geometry"]), dep_regions, transforms),
                                         tolerance=geo.BACKGROUND_TOLERANCE)
     layers = [
@@ -345,10 +352,18 @@ def assemble(raw: Path) -> dict[str, pd.DataFrame]:
         "epci_industrie": epci_industrie,
         "territoire_industrie": territoire_industrie,
         "fonds_friches": fonds_friches,
+        "controle_attendu": _expected_counts(),
+        "mesure_priorite": imports.measure_priorities(),
     })
     out["source"] = _source_rows(out, valeur)
-    check(out)
     return out
+
+
+def _expected_counts() -> pd.DataFrame:
+    """Known facts of the published lists (PROVENANCE.md) that the data checks compare with."""
+    frame = sources.read_csv_checked(REFERENCE_DIR / "controles_attendus.csv",
+                                     ["cle", "phase", "valeur", "justification"], sep=";")
+    return frame.assign(phase=pd.to_numeric(frame["phase"]).astype("Int64"), valeur=frame["valeur"].astype("int64"))
 
 
 def _source_rows(tables: dict[str, pd.DataFrame], valeur: pd.DataFrame) -> pd.DataFrame:
@@ -381,62 +396,47 @@ def _source_rows(tables: dict[str, pd.DataFrame], valeur: pd.DataFrame) -> pd.Da
     ])
 
 
-def check(tables: dict[str, pd.DataFrame]) -> None:
-    """Known facts and integrity rules; any failure stops the build."""
-    territoire, membre = tables["territoire"], tables["territoire_membre"]
-    for phase, expected in EXPECTED.items():
-        n_ti = int((territoire["phase"] == phase).sum())
-        n_members = int((membre["phase"] == phase).sum())
-        if n_ti != expected["territoires"]:
-            raise BuildError(f"phase {phase} : {n_ti} territoires au lieu de {expected['territoires']}")
-        if n_members != expected["membres"]:
-            raise BuildError(f"phase {phase} : {n_members} SIREN membres au lieu de {expected['membres']}")
-    if membre.duplicated(["phase", "siren"]).any():
-        raise BuildError("un SIREN membre apparaît dans deux territoires d'une même phase")
-    empty = territoire[(territoire["population"] <= 0) | (territoire["nb_communes"] <= 0)]
-    if not empty.empty:
-        row = empty.iloc[0]
-        raise BuildError(f"territoire {row['ti_id']} (phase {row['phase']}) sans commune ni population")
-    shares = tables["territoire_departement"].groupby(["phase", "ti_id"])["part_territoire"].sum()
-    if ((shares - 1).abs() > 1e-9).any():
-        raise BuildError("les parts de population par département d'un territoire ne font pas 100 %")
-    industry = tables["territoire_industrie"].merge(territoire, on=["phase", "ti_id"])
-    metro_missing = industry[industry["part_industrie"].isna() & ~industry["region_code"].isin(OVERSEAS_REGIONS)]
-    if not metro_missing.empty:
-        row = metro_missing.iloc[0]
-        raise BuildError(f"part de l'industrie manquante pour le territoire métropolitain {row['ti_id']} "
-                         f"(phase {row['phase']})")
-    over = tables["territoire_departement"].groupby(["phase", "departement_code"])["part_departement"].sum()
-    if (over > 1 + 1e-9).any():
-        raise BuildError("plus de 100 % de la population d'un département dans les territoires d'une phase")
+def run_checks(con: duckdb.DuckDBPyConnection) -> None:
+    """Every data check (queries/controles/*.sql) on the database being written; the first that finds rows stops
+    the build with its rule and an offending row."""
+    for check in db.checks():
+        found = db.execute(con, check)
+        if len(found):
+            example = ", ".join(f"{k} = {v}" for k, v in found.iloc[0].items())
+            raise BuildError(f"contrôle « {check.name} » en défaut ({check.description.removeprefix('Contrôle : ')})"
+                             f" : {len(found)} ligne(s), par exemple {example}")
 
 
 KEEP_VERSIONS = 2
 
 
-def _swap_in(complete: Path, db: Path) -> None:
-    """Give the complete file its version name and point `db` (a symbolic link) at it, atomically.
+def _versions(link: Path) -> list[Path]:
+    """The version files of a database link (`relance.<horodatage>.duckdb`), oldest first."""
+    return sorted(link.parent.glob(f"{link.stem}.[0-9]*{link.suffix}"))
 
-    Each build is its own file (`relance.<horodatage>.duckdb`): a running dashboard keeps reading the
-    version it opened while it opens the new one (DuckDB shares one instance per path within a process,
-    so a file replaced in place would keep showing the old data). Older versions are removed; a process
-    still reading one keeps its open file.
+
+def _swap_in(complete: Path, link: Path) -> None:
+    """Give the complete file its version name and point `link` (a symbolic link) at it, atomically.
+
+    Each build is its own file (`relance.<horodatage>.duckdb`, named from the link's own name): a running
+    dashboard keeps reading the version it opened while it opens the new one (DuckDB shares one instance per
+    path within a process, so a file replaced in place would keep showing the old data). Versions older than
+    the last KEEP_VERSIONS are removed; a process still reading one keeps its open file.
     """
     stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S%f")
-    version = db.with_name(f"{db.stem}.{stamp}{db.suffix}")
+    version = link.with_name(f"{link.stem}.{stamp}{link.suffix}")
     os.replace(complete, version)
-    link = db.with_name(f".{db.name}.{stamp}.lien")
-    link.symlink_to(version.name)
-    os.replace(link, db)
-    versions = sorted(db.parent.glob(f"{db.stem}.[0-9]*{db.suffix}"))
-    for old in versions[:-KEEP_VERSIONS]:
+    pointer = link.with_name(f".{link.name}.{stamp}.lien")
+    pointer.symlink_to(version.name)
+    os.replace(pointer, link)
+    for old in _versions(link)[:-KEEP_VERSIONS]:
         old.unlink(missing_ok=True)
 
 
-def write(tables: dict[str, pd.DataFrame], db: Path, raw: Path, seconds: float) -> None:
-    """Write a new database next to `db` and swap it in only when complete."""
-    db.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=db.name + ".", suffix=".tmp", dir=db.parent)
+def write(tables: dict[str, pd.DataFrame], link: Path, raw: Path, seconds: float) -> None:
+    """Write a new database next to `link`, check it, and swap it in only when complete."""
+    link.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=link.name + ".", suffix=".tmp", dir=link.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()
@@ -453,26 +453,108 @@ def write(tables: dict[str, pd.DataFrame], db: Path, raw: Path, seconds: float) 
             for name, frame in {**tables, "build_info": info}.items():
                 con.from_df(frame[con.table(name).columns]).insert_into(name)
             # Projects are placed against the tables just written (communes, territories, polygons).
-            for name, frame in projets.tables(con, raw, projets.imports_dir(db)).items():
-                if len(frame):
-                    con.from_df(frame[con.table(name).columns]).insert_into(name)
+            _insert(con, imports.tables(con, raw, imports.lists(raw, imports.imports_dir(link))))
+            run_checks(con)
             con.execute("checkpoint")
         finally:
             con.close()
-        _swap_in(tmp, db)
+        _swap_in(tmp, link)
     finally:
-        if tmp.exists():
-            tmp.unlink()
-        wal = Path(str(tmp) + ".wal")
-        if wal.exists():
-            wal.unlink()
+        for leftover in (tmp, Path(str(tmp) + ".wal")):
+            leftover.unlink(missing_ok=True)
 
 
-def build(raw: Path, db: Path) -> dict[str, int]:
+def _insert(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> None:
+    for name, frame in tables.items():
+        if len(frame):
+            con.from_df(frame[con.table(name).columns]).insert_into(name)
+
+
+def _amend(link: Path, change) -> None:
+    """A new database version made from a copy of the current one changed by `change(con)`, checked, then swapped
+    in; the current version is never touched."""
+    current = Path(os.path.realpath(link))
+    fd, tmp_name = tempfile.mkstemp(prefix=link.name + ".", suffix=".tmp", dir=link.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        shutil.copyfile(current, tmp)
+        tmp.chmod(0o644)
+        con = duckdb.connect(str(tmp))
+        try:
+            change(con)
+            run_checks(con)
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        _swap_in(tmp, link)
+    finally:
+        for leftover in (tmp, Path(str(tmp) + ".wal")):
+            leftover.unlink(missing_ok=True)
+
+
+def build(raw: Path, link: Path) -> dict[str, int]:
     """Build the database from the raw directory; return row counts per table."""
     start = time.perf_counter()
     if not Path(raw).is_dir():
         raise SourceError(raw, "répertoire des données brutes introuvable (option --raw ou variable RELANCE_RAW)")
     tables = assemble(Path(raw))
-    write(tables, Path(db), Path(raw), time.perf_counter() - start)
+    write(tables, Path(link), Path(raw), time.perf_counter() - start)
     return {name: len(frame) for name, frame in tables.items()}
+
+
+@contextlib.contextmanager
+def _one_rebuild_at_a_time(link: Path):
+    """A lock file beside the database: one import or removal at a time, across processes."""
+    link.parent.mkdir(parents=True, exist_ok=True)
+    with open(link.parent / f".{link.name}.verrou", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def import_list(content: bytes, name: str, raw: Path, link: Path) -> tuple[listes.Parsed, str, bool]:
+    """Keep a project list and a new database version with its projects, or neither: on any failure the list is
+    forgotten and the previous database stays. The new version is a copy of the current one with the list's
+    projects added (a full build when there is no database yet). Returns the parsed list, its import id, and
+    False when it was there already."""
+    parsed = listes.parse(content, name)
+    if not parsed.rows:
+        raise ListeError(f"{name} : aucun projet lisible")
+    folder = imports.imports_dir(link)
+    with _one_rebuild_at_a_time(link):
+        import_id, new = imports.store(parsed, content, folder, dt.date.today().isoformat())
+        if new:
+            try:
+                if link.exists():
+                    item = next(i for i in imports.stored(folder) if i["import_id"] == import_id)
+                    _amend(link, lambda con: _insert(con, imports.tables(con, raw, [item])))
+                else:
+                    build(raw, link)
+            except BaseException:
+                imports.remove(folder, import_id)
+                raise
+    return parsed, import_id, new
+
+
+def remove_list(import_id: str, raw: Path, link: Path) -> None:
+    """Forget a project list and make a database version without its projects, or neither (the list stays when
+    that fails)."""
+    folder = imports.imports_dir(link)
+    with _one_rebuild_at_a_time(link):
+        kept = imports.set_aside(folder, import_id)
+        try:
+            if link.exists():
+                _amend(link, lambda con: _delete_list(con, import_id))
+            else:
+                build(raw, link)
+        except BaseException:
+            imports.restore(kept)
+            raise
+        imports.discard(kept)
+
+
+def _delete_list(con: duckdb.DuckDBPyConnection, import_id: str) -> None:
+    db.write(con, "retirer_liste", import_id=import_id)

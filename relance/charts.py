@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import textwrap
 
 import numpy as np
@@ -10,8 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from relance import fmt
-from relance.metrics import PHASES, Metric
-from relance.sources import SOURCES
+from relance.filtres import PHASES, Priorite
+from relance.fmt import escape_html
+from relance.metriques import Metrique
 
 FONT = "Arial, Helvetica, sans-serif"
 # Single-hue scale whose lightness rises steadily: it reads in black and white too.
@@ -21,22 +21,6 @@ BORDER_COLOR = "#4d4d4d"
 SUMMARY_TITLE = "La relance a-t-elle davantage touché les départements des Territoires d'industrie ?"
 FRANCE_LON = (-10.8, 9.8)  # degrees: metropolitan France and the overseas insets west of it
 FRANCE_LAT = (41.0, 51.3)
-
-
-def source_territoires(phase: int) -> str:
-    """Source line of a territory map or table of one phase."""
-    ti = SOURCES[f"ti_phase{phase}"]
-    communes = SOURCES["communes"]
-    return (f"Sources : {ti.editeur}, Territoires d'industrie {PHASES[phase].lower()}, {ti.millesime} ;<br>"
-            f"{communes.editeur}, {communes.millesime} ; contours ANCT/IGN simplifiés.")
-
-
-def source_relance(detail: str = "valeurs départementales") -> str:
-    """Source line of a chart built on the Baromètre des résultats."""
-    barometre = SOURCES["barometre_dep"]
-    communes = SOURCES["communes"]
-    return (f"Source : {barometre.editeur}, Baromètre des résultats de l'action publique ({barometre.millesime}), "
-            f"{detail} ;<br>populations : {communes.editeur}, {communes.millesime} ; ANCT, Territoires d'industrie.")
 
 
 def wrap(text: str, width: int) -> str:
@@ -120,7 +104,7 @@ def _france_frame(fig: go.Figure) -> None:
                     lataxis_range=list(FRANCE_LAT))
 
 
-def _colorbar(metric: Metric) -> dict:
+def _colorbar(metric: Metrique) -> dict:
     return {"title": {"text": wrap(metric.titre_legende, 90), "side": "top"}, "orientation": "h",
             "thickness": 12, "len": 0.6, "x": 0.5, "xanchor": "center", "y": -0.02, "yanchor": "top",
             "tickformat": ",.0f" if metric.decimales == 0 else f",.{metric.decimales}f"}
@@ -149,7 +133,7 @@ def _finish_map(fig: go.Figure, geojson, territories: pd.DataFrame, selected: st
     _france_frame(fig)
 
 
-def _value_text(value, metric: Metric) -> str:
+def _value_text(value, metric: Metrique) -> str:
     if metric.unite == "%":
         return fmt.pourcent(value, metric.decimales)
     return fmt.unite(value, metric.unite, metric.decimales)
@@ -158,7 +142,7 @@ def _value_text(value, metric: Metric) -> str:
 def territory_map(
     geojson: dict | str,
     territories: pd.DataFrame,
-    metric: Metric,
+    metric: Metrique,
     phase: int,
     departements: dict | str,
     departement_codes: list[str],
@@ -201,13 +185,13 @@ def territory_map(
     _finish_map(fig, geojson, territories, selected, customdata, hover, insets)
     return _layout(fig, title or f"{metric.libelle} des Territoires d'industrie",
                    subtitle or f"{PHASES[phase]}, {len(territories)} territoires",
-                   source or source_territoires(phase), height=680, bottom=190)
+                   source, height=680, bottom=190)
 
 
 def departement_map(
     departements_geojson: dict | str,
     departements: pd.DataFrame,
-    metric: Metric,
+    metric: Metrique,
     phase: int,
     territories_geojson: dict | str,
     territories: pd.DataFrame,
@@ -367,12 +351,6 @@ def locator_map(departements: dict | str, departement_codes: list[str], territor
     return fig
 
 
-def source_friches() -> str:
-    """Source line of the Fonds friches charts."""
-    friches = SOURCES["fonds_friches"]
-    return f"Source : {friches.editeur}, fichier des candidatures au Fonds friches ({friches.millesime})."
-
-
 def friches_chart(friches: pd.DataFrame, source: str) -> go.Figure:
     """Fonds friches laureates by région, one bar segment per procedure (the 4th most likely not France Relance)."""
     order = (friches.groupby("region_nom")["laureats"].sum().sort_values().index.tolist())
@@ -421,25 +399,17 @@ def coverage_summary_chart(summary: pd.DataFrame, phase: int, source: str, subti
     return fig
 
 
-PRIORITY_COLORS = {"foncier": "#08519c", "competences": "#e6550d", "innover": "#31a354", "non classée": "#969696"}
-PRIORITY_SYMBOLS = {"foncier": "circle", "competences": "square", "innover": "diamond", "non classée": "x"}
-PRIORITY_LABELS = {"foncier": "Foncier / accueillir", "competences": "Compétences / recruter",
-                   "innover": "Innover / décarboner", "non classée": "Mesure non classée"}
+UNCLASSED = Priorite("non classée", "Mesure non classée", "", "#969696", ".", "x")
 
 
-def inert(text: str) -> str:
-    """User-supplied text for plotly labels: its `<`, `>` and `&` shown as characters, never as markup."""
-    return html.escape(str(text), quote=False)
-
-
-def source_projets(files: list[str]) -> str:
-    """Source line of project charts: the lists loaded."""
-    listed = ", ".join(inert(f) for f in files[:3]) + ("…" if len(files) > 3 else "")
-    return f"Source : listes de projets chargées ({listed or 'aucune'}) ; ANCT, Territoires d'industrie."
+def _style(priorites: list[Priorite], code: str | None) -> Priorite:
+    """How a priority is drawn (the reviewed table), unclassed projects in grey."""
+    return next((p for p in priorites if p.code == code), UNCLASSED)
 
 
 def projects_map(points: pd.DataFrame, territories_geojson: dict | str, territories: pd.DataFrame,
-                 insets: list[dict], phase: int, selected: str | None, subtitle: str, source: str) -> go.Figure:
+                 insets: list[dict], priorites: list[Priorite], selected: str | None, subtitle: str,
+                 source: str) -> go.Figure:
     """Projects as points (shape and colour by priority) over the territory outlines of the phase."""
     fig = go.Figure()
     fig.add_trace(go.Choropleth(
@@ -449,17 +419,18 @@ def projects_map(points: pd.DataFrame, territories_geojson: dict | str, territor
         customdata=list(zip(territories["nom"], territories["ti_id"], strict=True)),
         hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<extra></extra>",
     ))
-    priorities = points["priorite"].fillna("non classée") if len(points) else pd.Series(dtype=str)
-    for priority in ["foncier", "competences", "innover", "non classée"]:
-        group = points[priorities == priority]
+    codes = points["priorite"].fillna(UNCLASSED.code) if len(points) else pd.Series(dtype=str)
+    for style in [*priorites, UNCLASSED]:
+        group = points[codes == style.code]
         if group.empty:
             continue
         fig.add_trace(go.Scattergeo(
-            lon=group["x"], lat=group["y"], mode="markers", name=PRIORITY_LABELS[priority],
-            marker={"size": 8, "color": PRIORITY_COLORS[priority], "symbol": PRIORITY_SYMBOLS[priority],
+            lon=group["x"], lat=group["y"], mode="markers", name=style.libelle,
+            marker={"size": 8, "color": style.couleur, "symbol": style.symbole,
                     "line": {"color": "white", "width": 0.6}},
-            customdata=list(zip(group["entreprise"].fillna("").map(inert), group["nom"].fillna("").str.slice(0, 80)
-                                .map(inert), group["commune_nom"].fillna("commune non décidée"),
+            customdata=list(zip(group["entreprise"].fillna("").map(escape_html),
+                                group["nom"].fillna("").str.slice(0, 80).map(escape_html),
+                                group["commune_nom"].fillna("commune non décidée"),
                                 group["ti_nom"].fillna("hors territoire"), group["confiance"], strict=True)),
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]} · %{customdata[3]}"
                           "<br>Placement : %{customdata[4]}<extra></extra>",
@@ -472,15 +443,14 @@ def projects_map(points: pd.DataFrame, territories_geojson: dict | str, territor
     return _layout(fig, "Projets France Relance", subtitle, source, height=640, bottom=150)
 
 
-def projects_count_chart(counts: pd.DataFrame, subtitle: str, source: str) -> go.Figure:
+def projects_count_chart(counts: pd.DataFrame, priorites: list[Priorite], subtitle: str, source: str) -> go.Figure:
     """Number of projects per measure, bars coloured (and patterned) by priority."""
     fig = go.Figure()
-    patterns = {"foncier": "", "competences": "/", "innover": "x", "non classée": "."}
     for priority, group in counts.groupby("priorite", sort=False):
+        style = _style(priorites, priority)
         fig.add_trace(go.Bar(
-            y=group["mesure"], x=group["projets"], orientation="h", name=PRIORITY_LABELS.get(priority, priority),
-            marker={"color": PRIORITY_COLORS.get(priority, "#969696"), "pattern_shape": patterns.get(priority, ""),
-                    "line": {"color": "#333", "width": 0.5}},
+            y=group["mesure"].map(escape_html), x=group["projets"], orientation="h", name=style.libelle,
+            marker={"color": style.couleur, "pattern_shape": style.motif, "line": {"color": "#333", "width": 0.5}},
             text=[fmt.nombre(v) for v in group["projets"]], textposition="outside",
             hovertemplate="%{y} : %{text} projets<extra></extra>",
         ))

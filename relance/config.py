@@ -18,6 +18,14 @@ def raw_dir(override: str | os.PathLike | None = None) -> Path:
 
 
 def db_path(override: str | os.PathLike | None = None) -> Path:
-    """Database file: option, then $RELANCE_DB, then data/relance.duckdb."""
+    """Database link: option, then $RELANCE_DB, then data/relance.duckdb.
+
+    An absolute path that is not resolved: the name is the link's, never the version file it points at.
+    """
     value = override or os.environ.get("RELANCE_DB") or DEFAULT_DB
-    return Path(value).expanduser().resolve()
+    return Path(os.path.abspath(Path(value).expanduser()))
+
+
+def cache_dir() -> Path:
+    """Files derived from the raw data to read them faster ($RELANCE_CACHE, else data/cache); safe to delete."""
+    return Path(os.environ.get("RELANCE_CACHE") or REPO_ROOT / "data" / "cache")

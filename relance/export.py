@@ -16,7 +16,7 @@ import unicodedata
 import warnings
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -171,7 +171,6 @@ class Chart:
     method: str = ""
     export_figure: Callable[[], go.Figure] | None = None  # maps: the same figure with inline geometry
     height: int | None = None  # export height in px (maps are taller than on the page)
-    extra: dict = field(default_factory=dict)
 
     def meta(self) -> dict[str, str]:
         out = {"Titre": self.title, "Filtres": self.filters, "Source": self.source.replace("<br>", " ")}

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from relance import charts, export, fmt, views
-from relance.metrics import ALL_PRIORITIES, DEFAULT_INDICATOR, PHASES, PRIORITIES
+from relance import charts, export, fmt
+from relance.filtres import PHASES
 
 PAGE = (1123, 794)  # A4 landscape at 96 dpi
 MEMBERS_PER_PAGE = 18
@@ -44,25 +43,16 @@ def _page(fig: go.Figure, title: str, subtitle: str, source: str) -> go.Figure:
     return charts.fit_size(fig, PAGE[0], PAGE[1])
 
 
-def build(run: Callable[..., pd.DataFrame], load: Callable[..., object], phase: int, ti: str,
-          priorite: str = ALL_PRIORITIES, indicator_id: str | None = None, day: dt.date | None = None) -> Fiche:
-    """Build the PDF (cover with locator map and key figures, indicator chart, indicator table, members)
-    and the ZIP of the same charts as PNG/SVG with their data as CSV."""
+def build(profil, day: dt.date | None = None) -> Fiche:
+    """The PDF (cover with locator map and key figures, indicator chart, indicator table, members) and the ZIP
+    of the same charts as PNG/SVG with their data as CSV, from a territory's profile (`views.territoire.profil`,
+    built with its map layers inline)."""
     day = day or dt.date.today()
-    profile = views.profile(run, phase, ti)
-    if profile is None:
-        raise KeyError(f"territoire {ti} inconnu en phase {phase}")
-    info, industry = profile.info, profile.industry
-    nom = info["nom"]
-    items = views.indicators(run, priorite)
-    indicator = next((i for i in items if i.id == (indicator_id or DEFAULT_INDICATOR)), items[0] if items else None)
-    filters = views.filters_subtitle(phase, priorite, nom)
-    source_ti = charts.source_territoires(phase)
+    phase, ti, nom, info = profil.phase, profil.ti, profil.nom, profil.info
     pages: list[go.Figure] = []
     files: dict[str, bytes] = {}
 
     # 1. Cover: key figures and locator map.
-    share = industry["part_industrie"]
     key_rows = [
         ("Identifiant", ti),
         ("Phase", PHASES[phase]),
@@ -72,62 +62,51 @@ def build(run: Callable[..., pd.DataFrame], load: Callable[..., object], phase: 
         ("Intercommunalités membres", fmt.nombre(info["nb_intercommunalites"])),
         ("Membres", fmt.nombre(info["nb_membres"])),
         ("Communes", fmt.nombre(info["nb_communes"])),
-        ("Part de l'industrie dans l'emploi",
-         f"{fmt.pourcent(share)} ({int(industry['rang'])}e sur {int(industry['nb_territoires'])})" if share == share
-         else "non disponible (outre-mer)"),
+        ("Part de l'industrie dans l'emploi", profil.industrie_rang),
     ]
-    feature = [f for f in load("carte_territoires", phase=phase)["features"] if f["properties"]["ti_id"] == ti]
-    locator = charts.locator_map(load("carte_fond", couche="departements"), list(run("departements")["code"]),
-                                 {"type": "FeatureCollection", "features": feature}, ti, nom,
-                                 load("carte_fond", couche="encarts"))
+    locator = profil.locator
     cover = go.Figure([_table(["Chiffres clés", ""], [[k for k, _ in key_rows], [v for _, v in key_rows]],
                               widths=[0.45, 0.55], domain={"x": [0, 0.5], "y": [0, 1]}), *locator.data])
     cover.update_geos(locator.layout.geo)
     cover.update_geos(domain={"x": [0.55, 1], "y": [0.05, 1]})
-    pages.append(_page(cover, f"Fiche territoire : {nom}", f"{filters} · {fmt.date_longue(day)}", source_ti))
+    pages.append(_page(cover, f"Fiche territoire : {nom}", f"{profil.filtres_texte} · {fmt.date_longue(day)}",
+                       profil.source))
     files[export.file_name("chiffres-cles", "csv", phase, ti, day)] = export.csv_bytes(
         pd.DataFrame(key_rows, columns=["Rubrique", "Valeur"]))
 
     # 2. The chosen indicator over time, against région and France.
     exported: list[export.Chart] = []
-    if indicator is not None:
-        series = views.series_chart(run, phase, priorite, ti, nom, indicator)
-        figure = go.Figure(series.figure)
-        pages.append(charts.fit_size(figure, PAGE[0], PAGE[1]))
-        exported.append(series)
+    if profil.serie is not None:
+        pages.append(charts.fit_size(go.Figure(profil.serie.figure), PAGE[0], PAGE[1]))
+        exported.append(profil.serie)
 
     # 3. Every indicator of the priority: rate, estimate, rank; and the closest territories.
-    ranks = views.indicator_ranks(run, phase, ti, items) if items else pd.DataFrame()
+    ranks = profil.indicateurs
     if not ranks.empty:
         columns = ["Indicateur", "Date", "Pour 10 000 habitants", "Estimation pour le territoire", "Rang (taux)",
                    "Valeurs des départements"]
-        peers = profile.peers
+        peers = profil.pairs
         table = go.Figure([
             _table(columns, [ranks[c].tolist() for c in columns], widths=[2.2, 1.1, 1, 1.3, 0.9, 2],
                    domain={"x": [0, 1], "y": [0.42, 1]}),
-            _table(["Territoires comparables", "Identifiant", "Population", "Part de l'industrie"],
-                   [peers["nom"].tolist(), peers["ti_id"].tolist(), [fmt.nombre(v) for v in peers["population"]],
-                    [fmt.pourcent(v) for v in peers["part_industrie"]]], domain={"x": [0, 1], "y": [0, 0.36]}),
+            _table(["Territoires comparables", *peers.columns[1:]], [peers[c].tolist() for c in peers.columns],
+                   domain={"x": [0, 1], "y": [0, 0.36]}),
         ])
         pages.append(_page(table, f"{nom} : indicateurs France Relance",
-                           f"{PRIORITIES[priorite]} · rang parmi les territoires de la {PHASES[phase].lower()} · "
-                           "estimations : valeur départementale × part de la population", charts.source_relance()))
+                           f"{profil.priorite_libelle} · rang parmi les territoires de la {PHASES[phase].lower()} · "
+                           "estimations : valeur départementale × part de la population", profil.source_relance))
         files[export.file_name("indicateurs", "csv", phase, ti, day)] = export.csv_bytes(ranks)
 
     # 4. Members (several pages when needed).
-    members = profile.members
+    members = profil.membres
     for start in range(0, len(members), MEMBERS_PER_PAGE):
         chunk = members.iloc[start:start + MEMBERS_PER_PAGE]
-        page = go.Figure([_table(
-            ["Membre", "SIREN", "Type", "Population", "Communes"],
-            [chunk["nom"].tolist(), chunk["siren"].tolist(), chunk["type"].tolist(),
-             [fmt.nombre(v) for v in chunk["population"]], [fmt.nombre(v) for v in chunk["nb_communes"]]],
-            widths=[3, 1.2, 1, 1, 0.8])])
+        page = go.Figure([_table(list(chunk.columns), [chunk[c].tolist() for c in chunk.columns],
+                                 widths=[3, 1.2, 1, 1, 0.8])])
         suffix = f" ({start // MEMBERS_PER_PAGE + 1})" if len(members) > MEMBERS_PER_PAGE else ""
-        pages.append(_page(page, f"{nom} : membres{suffix}", f"{len(members)} membres · {filters}", source_ti))
-    files[export.file_name("membres", "csv", phase, ti, day)] = export.csv_bytes(pd.DataFrame({
-        "Membre": members["nom"], "SIREN": members["siren"], "Type": members["type"],
-        "Population": members["population"], "Communes": members["nb_communes"]}))
+        pages.append(_page(page, f"{nom} : membres{suffix}", f"{len(members)} membres · {profil.filtres_texte}",
+                           profil.source))
+    files[export.file_name("membres", "csv", phase, ti, day)] = export.csv_bytes(profil.membres_export)
 
     pdf = _merge([export.figure_bytes(page, "pdf", width=PAGE[0], height=PAGE[1]) for page in pages])
     pdf_name = export.file_name("fiche-territoire", "pdf", phase, ti, day)

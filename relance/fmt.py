@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
 import re
 
@@ -59,6 +60,11 @@ def date_longue(value: dt.date) -> str:
 _MARKDOWN = re.compile(r"[\\`*_{}\[\]()#+\-.!|~<>:$&]")
 
 
-def inert(text) -> str:
+def escape_markdown(text) -> str:
     """Text from users (file names, cells, URL values) made inert for Streamlit Markdown: shown, never rendered."""
     return _MARKDOWN.sub(r"\\\g<0>", str(text))
+
+
+def escape_html(text) -> str:
+    """Text from users for plotly labels: its `<`, `>` and `&` shown as characters, never as markup."""
+    return html.escape(str(text), quote=False)

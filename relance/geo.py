@@ -1,4 +1,9 @@
-"""Geometry prepared at build time: repair, overseas insets, coverage simplification."""
+"""Geometry prepared at build time: repair, overseas insets, coverage simplification.
+
+Layers are read and dissolved with geopandas (sources, build); what stays in plain shapely here works on
+arrays of geometries that geopandas would only wrap: coverage simplification (`shapely.coverage_simplify`),
+snapping, overlaps removal through an STRtree, and affine moves of the insets.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ import numpy as np
 import shapely
 from shapely.geometry import GeometryCollection, MultiPolygon, Polygon, box, mapping
 from shapely.geometry.polygon import orient
+
+from relance.encarts import apply_transform
 
 # Overseas régions drawn as insets in the Bay of Biscay, where the map has no land:
 # région code -> (label, centre longitude, centre latitude) of the inset box.
@@ -55,9 +62,9 @@ def only_polygons(geom):
     return MultiPolygon(parts) if parts else Polygon()
 
 
-def rebuild_from_communes(published, commune_polygons: list) -> object:
-    """A territory whose published geometry is points: its polygons plus its communes' polygons."""
-    parts = [polygonal_part(published), *commune_polygons]
+def rebuild_from_communes(published, communes) -> object:
+    """A territory whose published geometry is points: its polygons plus its communes' (dissolved) polygon."""
+    parts = [polygonal_part(published), communes]
     parts = [p for p in parts if not p.is_empty]
     return only_polygons(shapely.make_valid(shapely.union_all(parts)))
 
@@ -89,19 +96,6 @@ def inset_transform(region_code: str, bounds: tuple[float, float, float, float])
     k = math.cos(math.radians(cy_dst)) / math.cos(math.radians(cy_src))
     scale_x = min(2 * INSET_HALF_WIDTH / (maxx - minx), 2 * INSET_HALF_HEIGHT / ((maxy - miny) * k))
     return (cx_src, cy_src, scale_x, scale_x * k, cx_dst, cy_dst)
-
-
-def apply_transform(geom, params):
-    """Apply an inset transform to a geometry."""
-    cx_src, cy_src, sx, sy, cx_dst, cy_dst = params
-
-    def move(coords: np.ndarray) -> np.ndarray:
-        out = np.empty_like(coords)
-        out[:, 0] = cx_dst + (coords[:, 0] - cx_src) * sx
-        out[:, 1] = cy_dst + (coords[:, 1] - cy_src) * sy
-        return out
-
-    return shapely.transform(geom, move)
 
 
 def to_display(geoms: list, region_codes: list[str], transforms: dict[str, tuple]) -> list:

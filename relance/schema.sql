@@ -108,7 +108,11 @@ create table indicateur_valeur (
 create table priorite (
     priorite varchar primary key,
     libelle varchar not null,
-    description varchar not null
+    description varchar not null,
+    programme boolean not null,
+    couleur varchar not null,
+    motif varchar not null,
+    symbole varchar not null
 );
 create table epci_industrie (
     siren varchar primary key,
@@ -194,3 +198,72 @@ create table build_info (
     cle varchar primary key,
     valeur varchar not null
 );
+create table controle_attendu (
+    cle varchar not null,
+    phase integer,
+    valeur bigint not null,
+    justification varchar not null
+);
+
+-- Methods defined once: every query that reads a territory through its départements selects from these views.
+
+-- An indicator read for a territory through its départements, at every date the départements publish:
+-- taux_10000 is the population-weighted rate of its départements; estimation shares each département's value
+-- by the share of the département's population living in the territory (an estimate, not a count). Both are
+-- NULL unless every département of the territory has a value at that date (complet).
+create view territoire_indicateur as
+with grille as (
+    select distinct id_indicateur, date
+    from indicateur_valeur
+    where maille = 'departement'
+),
+
+parts as (
+    select
+        td.phase,
+        td.ti_id,
+        td.departement_code,
+        td.part_territoire,
+        td.part_departement,
+        d.population as population_departement,
+        d.nom as departement_nom
+    from territoire_departement as td
+    inner join departement as d on d.code = td.departement_code
+),
+
+final as (
+    select
+        p.phase,
+        p.ti_id,
+        g.id_indicateur,
+        g.date,
+        count(v.valeur) = count(*) as complet,
+        case when count(v.valeur) = count(*) then sum(v.valeur * p.part_departement) end as estimation,
+        case when count(v.valeur) = count(*)
+            then sum(v.valeur / p.population_departement * 10000 * p.part_territoire) end as taux_10000,
+        list({'nom': p.departement_nom, 'valeur': v.valeur} order by p.part_territoire desc) as valeurs_departements
+    from parts as p
+    cross join grille as g
+    left join indicateur_valeur as v
+        on v.maille = 'departement' and v.code = p.departement_code and v.id_indicateur = g.id_indicateur
+        and v.date = g.date
+    group by p.phase, p.ti_id, g.id_indicateur, g.date
+)
+
+select * from final;
+
+-- The share of each département's population living in a territory of the phase (0 outside every territory).
+create view departement_couverture as
+with phases as (
+    select distinct phase from territoire
+),
+
+final as (
+    select ph.phase, d.code, d.nom, d.population, coalesce(sum(td.part_departement), 0) as part_ti
+    from departement as d
+    cross join phases as ph
+    left join territoire_departement as td on td.departement_code = d.code and td.phase = ph.phase
+    group by ph.phase, d.code, d.nom, d.population
+)
+
+select * from final;

@@ -11,20 +11,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
+import pyogrio
 import shapely
-from shapely.geometry import shape
 
-
-class SourceError(Exception):
-    """A raw file is missing, malformed or holds an unexpected value."""
-
-    def __init__(self, path: Path | str, message: str, row: int | str | None = None):
-        self.path = str(path)
-        self.row = row
-        self.detail = message
-        where = f"{self.path}" + (f", {row}" if row is not None else "")
-        super().__init__(f"{where} : {message}")
+from relance.errors import SourceError
 
 
 @dataclass(frozen=True)
@@ -204,31 +196,53 @@ def _require_keys(path: Path, records: list[dict], keys: list[str], what: str) -
             raise SourceError(path, f"champ(s) manquant(s) : {', '.join(missing)}", f"élément {index + 1}")
 
 
-def _read_features(path: Path, properties: list[str]) -> list[tuple[dict, object]]:
-    """Read a GeoJSON FeatureCollection: (properties, shapely geometry) per feature."""
-    data = _load_json(path)
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise SourceError(path, "ce n'est pas une FeatureCollection GeoJSON")
-    features = data.get("features") or []
-    if not features:
+def _json_error(path: Path, exc: Exception) -> SourceError:
+    """Why a GeoJSON file could not be read, with the line and column of a syntax error when there is one."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        return SourceError(path, f"encodage non UTF-8 (octet {err.start})")
+    if not text.strip():
+        return SourceError(path, "fichier vide")
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as err:
+        return SourceError(path, f"JSON tronqué ou invalide ({err.msg})", f"ligne {err.lineno}, colonne {err.colno}")
+    return SourceError(path, f"GeoJSON illisible ({exc})")
+
+
+def read_layer(path: Path, properties: list[str], only: set[str] | None = None, key: str | None = None
+               ) -> gpd.GeoDataFrame:
+    """A GeoJSON FeatureCollection as a GeoDataFrame (geopandas through pyogrio), every feature checked: its
+    properties present, its geometry readable, not empty and valid. `only` keeps the features whose `key`
+    property is in it (checked alone)."""
+    try:
+        path.read_bytes().decode("utf-8")
+    except FileNotFoundError as exc:
+        raise SourceError(path, "fichier absent") from exc
+    except UnicodeDecodeError as exc:
+        raise SourceError(path, f"encodage non UTF-8 (octet {exc.start})") from exc
+    try:
+        frame = pyogrio.read_dataframe(path)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise _json_error(path, exc) from exc
+    if frame.empty:
         raise SourceError(path, "aucune entité (features) dans le fichier")
-    out = []
-    for index, feature in enumerate(features):
+    missing = [p for p in properties if p not in frame.columns]
+    if missing:
+        raise SourceError(path, f"propriété(s) manquante(s) : {', '.join(missing)}", "entité 1")
+    if only is not None:
+        frame = frame[frame[key].isin(only)]
+    for position, (index, geom) in enumerate(frame.geometry.items()):
         where = f"entité {index + 1}"
-        props = (feature or {}).get("properties") or {}
-        missing = [p for p in properties if p not in props]
-        if missing:
-            raise SourceError(path, f"propriété(s) manquante(s) : {', '.join(missing)}", where)
-        try:
-            geom = shape(feature["geometry"])
-        except Exception as exc:  # shapely raises several types for bad input
-            raise SourceError(path, f"géométrie illisible ({exc})", where) from exc
-        if geom.is_empty:
+        if any(frame[p].iloc[position] is None for p in properties):
+            absent = [p for p in properties if frame[p].iloc[position] is None]
+            raise SourceError(path, f"propriété(s) manquante(s) : {', '.join(absent)}", where)
+        if geom is None or geom.is_empty:
             raise SourceError(path, "géométrie vide", where)
         if not geom.is_valid:
             raise SourceError(path, f"géométrie invalide ({shapely.is_valid_reason(geom)})", where)
-        out.append((props, geom))
-    return out
+    return frame
 
 
 def _check_ti_ids(path: Path, ids: list[str]) -> None:
@@ -253,14 +267,14 @@ def _check_sirens(path: Path, ti_id: str, sirens: list[str], index: int) -> None
 def read_ti_phase1(raw: Path) -> pd.DataFrame:
     """Phase-1 territories: ti_id, nom, sirens (list), geometry (as published)."""
     path = source_path(raw, "ti_phase1")
-    feats = _read_features(path, ["id_ti", "lib_ti", "siren_groupement"])
-    _check_ti_ids(path, [p["id_ti"] for p, _ in feats])
-    rows = []
-    for index, (props, geom) in enumerate(feats):
-        sirens = [s.strip() for s in str(props["siren_groupement"] or "").split(",") if s.strip()]
-        _check_sirens(path, props["id_ti"], sirens, index)
-        rows.append({"ti_id": props["id_ti"], "nom": str(props["lib_ti"]).strip(), "sirens": sirens, "geometry": geom})
-    return pd.DataFrame(rows)
+    layer = read_layer(path, ["id_ti", "lib_ti", "siren_groupement"])
+    _check_ti_ids(path, list(layer["id_ti"]))
+    sirens = []
+    for index, (ti_id, members) in enumerate(zip(layer["id_ti"], layer["siren_groupement"], strict=True)):
+        sirens.append([s.strip() for s in str(members or "").split(",") if s.strip()])
+        _check_sirens(path, ti_id, sirens[-1], index)
+    return gpd.GeoDataFrame({"ti_id": layer["id_ti"], "nom": layer["lib_ti"].astype(str).str.strip(),
+                             "sirens": sirens}, geometry=layer.geometry.values, crs=layer.crs)
 
 
 _MEMBER_RE = re.compile(r"^(?P<nom>.*)\((?P<siren>[^()]*)\)\s*$")
@@ -269,12 +283,12 @@ _MEMBER_RE = re.compile(r"^(?P<nom>.*)\((?P<siren>[^()]*)\)\s*$")
 def read_ti_phase2(raw: Path) -> pd.DataFrame:
     """Phase-2 territories: ti_id, nom, sirens (list), geometry."""
     path = source_path(raw, "ti_phase2")
-    feats = _read_features(path, ["id_territoire", "lib_territoire", "liste_geo"])
-    _check_ti_ids(path, [p["id_territoire"] for p, _ in feats])
-    rows = []
-    for index, (props, geom) in enumerate(feats):
+    layer = read_layer(path, ["id_territoire", "lib_territoire", "liste_geo"])
+    _check_ti_ids(path, list(layer["id_territoire"]))
+    all_sirens = []
+    for index, (ti_id, members) in enumerate(zip(layer["id_territoire"], layer["liste_geo"], strict=True)):
         sirens = []
-        for part in str(props["liste_geo"] or "").split(";"):
+        for part in str(members or "").split(";"):
             if not part.strip():
                 continue
             match = _MEMBER_RE.match(part.strip())
@@ -283,12 +297,10 @@ def read_ti_phase2(raw: Path) -> pd.DataFrame:
                     path, f"membre illisible {part.strip()!r} (attendu « nom (SIREN) »)", f"entité {index + 1}"
                 )
             sirens.append(match["siren"].strip())
-        _check_sirens(path, props["id_territoire"], sirens, index)
-        rows.append(
-            {"ti_id": props["id_territoire"], "nom": str(props["lib_territoire"]).strip(), "sirens": sirens,
-             "geometry": geom}
-        )
-    return pd.DataFrame(rows)
+        _check_sirens(path, ti_id, sirens, index)
+        all_sirens.append(sirens)
+    return gpd.GeoDataFrame({"ti_id": layer["id_territoire"], "nom": layer["lib_territoire"].astype(str).str.strip(),
+                             "sirens": all_sirens}, geometry=layer.geometry.values, crs=layer.crs)
 
 
 def read_regions(raw: Path) -> pd.DataFrame:
@@ -375,26 +387,24 @@ def read_ept(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 def read_departement_polygons(raw: Path) -> pd.DataFrame:
     """Département polygons (2025): code, nom, geometry."""
     path = source_path(raw, "dep_polygones")
-    feats = _read_features(path, ["insee_dep", "lib_dep"])
-    df = pd.DataFrame([{"code": p["insee_dep"], "nom": p["lib_dep"], "geometry": g} for p, g in feats])
-    dup = df[df["code"].duplicated()]
+    layer = read_layer(path, ["insee_dep", "lib_dep"])
+    dup = layer[layer["insee_dep"].duplicated()]
     if not dup.empty:
-        raise SourceError(path, f"département en double : {dup.iloc[0]['code']}")
-    return df
+        raise SourceError(path, f"département en double : {dup.iloc[0]['insee_dep']}")
+    return gpd.GeoDataFrame({"code": layer["insee_dep"], "nom": layer["lib_dep"]}, geometry=layer.geometry.values,
+                            crs=layer.crs)
 
 
-def read_commune_polygons(raw: Path, codes: set[str], departements: set[str]) -> dict[str, object]:
-    """2018 commune polygons for the given commune codes, reading only their départements."""
+def read_commune_polygons(raw: Path, codes: set[str], departements: set[str]) -> gpd.GeoDataFrame:
+    """2018 commune polygons (code, geometry) for the given commune codes, reading only their départements."""
     folder = source_path(raw, "communes_2018")
-    found: dict[str, object] = {}
+    frames = []
     for dep in sorted(departements):
         files = sorted(folder.glob(f"communes-{dep.lower()}-*.geojson"))
         if not files:
             raise SourceError(folder, f"aucun fichier de communes pour le département {dep}")
-        for props, geom in _read_features(files[0], ["code"]):
-            if props["code"] in codes:
-                found[props["code"]] = geom
-    return found
+        frames.append(read_layer(files[0], ["code"], only=codes, key="code")[["code", "geometry"]])
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
 
 
 BAROMETRE_COLUMNS = {

@@ -6,8 +6,6 @@ import pandas as pd
 
 from relance import fmt
 
-KIND_LABELS = {"epci": "EPCI", "ept": "EPT (Grand Paris)", "commune": "Commune"}
-
 
 def members_table(members: pd.DataFrame) -> pd.DataFrame:
     """Member list of a territory: name, SIREN, type, population, communes."""

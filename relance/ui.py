@@ -1,20 +1,29 @@
-"""Streamlit glue shared by the pages: cached database access and URL-bound state."""
+"""Streamlit glue for the entry and the pages: cached database access, address-bound values, charts with
+their downloads, and the commands that change the project lists.
+
+Nothing here builds the database: saving or removing a list runs `python -m relance import` (or
+`imports --remove`) in a child process, the one place where a list and the database change together.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import json
 import os
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from relance import config, db
+from relance import config, db, export, placement
 
 MESSAGES_KEY = "_messages_url"
 WRITTEN_KEY = "_url_ecrite"
@@ -22,17 +31,16 @@ WRITTEN_KEY = "_url_ecrite"
 
 def _db_stamp() -> tuple[str, float]:
     """The database file actually read (each build is a new version behind the link) and its mtime."""
-    path = config.db_path()
-    real = os.path.realpath(path)
+    real = os.path.realpath(config.db_path())
     return real, os.stat(real).st_mtime if os.path.exists(real) else 0.0
 
 
 _CONNECTION_LOCK = threading.Lock()
-_CONNECTIONS: dict[tuple[str, float], object] = {}
+_CONNECTIONS: dict[tuple[str, float], duckdb.DuckDBPyConnection] = {}
 KEEP_CONNECTIONS = 2
 
 
-def _connection(path: str, mtime: float):
+def _connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
     """One read-only connection per database version, shared by the sessions of this process.
 
     A rebuild is a new file: sessions still running a query on the previous version finish it there,
@@ -48,7 +56,7 @@ def _connection(path: str, mtime: float):
         return con
 
 
-def _run_with_retry(path: str, mtime: float, name: str, params: dict):
+def _run_with_retry(path: str, mtime: float, name: str, params: dict) -> pd.DataFrame:
     try:
         return db.run(_connection(path, mtime), name, **params)
     except duckdb.Error:
@@ -64,8 +72,7 @@ def _cached_run(path: str, mtime: float, name: str, params: tuple) -> pd.DataFra
 
 def run(name: str, **params) -> pd.DataFrame:
     """Run a query through the per-process connection, results cached per parameters."""
-    path, mtime = _db_stamp()
-    return _cached_run(path, mtime, name, tuple(sorted(params.items())))
+    return _cached_run(*_db_stamp(), name, tuple(sorted(params.items())))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -74,10 +81,9 @@ def _cached_json(path: str, mtime: float, name: str, params: tuple):
     return json.loads(frame.iloc[0, 0]) if len(frame) else None
 
 
-def run_json(name: str, **params):
+def load(name: str, **params):
     """A query returning one JSON text, parsed once per process."""
-    path, mtime = _db_stamp()
-    return _cached_json(path, mtime, name, tuple(sorted(params.items())))
+    return _cached_json(*_db_stamp(), name, tuple(sorted(params.items())))
 
 
 STATIC_DIR = config.REPO_ROOT / "static" / "carte"
@@ -103,27 +109,23 @@ def layer_url(name: str, **params) -> str:
 
     The browser fetches (and caches) the geometry once; each rerun then sends only ids and values.
     """
-    path, mtime = _db_stamp()
-    return _layer_url(path, mtime, name, tuple(sorted(params.items())))
+    return _layer_url(*_db_stamp(), name, tuple(sorted(params.items())))
 
 
-def database_ready(stop: bool = True) -> bool:
-    """False (with a French message, and the page stopped) when the database was never built."""
+READER = db.Reader(run, load, layer_url)  # for pages: layers served by URL
+INLINE_READER = db.Reader(run, load)  # for documents built on a click (fiche): layers inline
+
+
+def database_ready() -> bool:
+    """False, with a French message, when the database was never built."""
     if config.db_path().exists():
         return True
-    if stop:
-        st.error(f"La base de données n'est pas construite ({config.db_path()}). "
-                 "Lancez `python -m relance build` (ou `./run.sh`, voir le README).")
-        st.stop()
+    st.error(f"La base de données n'est pas construite ({config.db_path()}). "
+             "Lancez `python -m relance build` (ou `./run.sh`, voir le README).")
     return False
 
 
-def current_indicator():
-    """The indicator chosen in the sidebar (None when the priority has none)."""
-    from relance import views
-
-    offered = {i.id: i for i in views.indicators(run, st.session_state["priorite"])}
-    return offered.get(st.session_state.get("indicateur"))
+# --- Values bound to the address ---------------------------------------------------------------------------
 
 
 def url_state(key: str, parse: Callable[[str | None], tuple], serialize: Callable = str):
@@ -165,29 +167,12 @@ def sync_url(key: str, serialize: Callable = str) -> None:
 
 
 def show_url_messages() -> None:
-    """Show (once) the messages about query-string values that were not understood."""
+    """Show (once) the messages about address values that were not understood."""
     for message in st.session_state.pop(MESSAGES_KEY, []):
         st.warning(message, icon=":material/warning:")
 
 
-DASHBOARD_RAN = "_par_dashboard"
-
-
-def require_navigation() -> None:
-    """Run pages through dashboard.py's st.navigation, never as Streamlit's legacy `pages/` app.
-
-    Streamlit treats an app with a `pages/` folder as a v1 multipage app until `st.navigation` is
-    first called: a first request straight to a page URL would then run the page alone, without the
-    shared filters. dashboard.py marks the session before running a page; a page run without that
-    mark switches the legacy mode off and reruns through dashboard.py.
-    """
-    if st.session_state.get(DASHBOARD_RAN):
-        return
-    from streamlit.runtime.pages_manager import PagesManager
-
-    PagesManager.uses_pages_directory = False
-    st.rerun()
-
+# --- Charts and downloads ----------------------------------------------------------------------------------
 
 PLOTLY_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False}
 EXPORT_FORMATS = [
@@ -199,61 +184,57 @@ EXPORT_FORMATS = [
 ]
 
 
-def show_chart(chart, key: str, **plotly_kwargs):
+def show_chart(chart: export.Chart, key: str, **plotly_kwargs):
     """A chart and, under it, its downloads (built only when a button is clicked)."""
     event = st.plotly_chart(chart.figure, key=key, config=PLOTLY_CONFIG, **plotly_kwargs)
     export_buttons(chart, key)
     return event
 
 
-def export_buttons(chart, key: str) -> None:
-    """PNG, SVG, PDF of the chart and CSV, XLSX of its data, as download buttons."""
-    from relance import export
+def show_figure(figure, key: str) -> None:
+    """A static figure without toolbar or downloads (the locator map)."""
+    st.plotly_chart(figure, key=key, config={**PLOTLY_CONFIG, "displayModeBar": False, "staticPlot": True})
 
+
+def export_buttons(chart: export.Chart, key: str) -> None:
+    """PNG, SVG, PDF of the chart and CSV, XLSX of its data, as download buttons."""
     try:
         export.chromium()
         images = True
     except export.ExportError:
         images = False
     row = st.container(horizontal=True, gap="small")
-    for fmt, label, mime in EXPORT_FORMATS:
-        column = row
-        if fmt in ("png", "svg", "pdf"):
+    for fmt_key, label, mime in EXPORT_FORMATS:
+        if fmt_key in ("png", "svg", "pdf"):
             if not images:
-                column.button(label, key=f"{key}-{fmt}", disabled=True,
-                              help="Export d'image indisponible : Chromium introuvable sur le serveur.")
+                row.button(label, key=f"{key}-{fmt_key}", disabled=True,
+                           help="Export d'image indisponible : Chromium introuvable sur le serveur.")
                 continue
-            data = functools.partial(chart.image, fmt)
+            data = functools.partial(chart.image, fmt_key)
         else:
-            data = chart.csv if fmt == "csv" else chart.xlsx
-        column.download_button(label, data=data, file_name=chart.name(fmt), mime=mime, key=f"{key}-{fmt}",
-                               on_click="ignore", icon=":material/download:",
-                               help=f"Télécharger {chart.name(fmt)}")
+            data = chart.csv if fmt_key == "csv" else chart.xlsx
+        row.download_button(label, data=data, file_name=chart.name(fmt_key), mime=mime, key=f"{key}-{fmt_key}",
+                            on_click="ignore", icon=":material/download:",
+                            help=f"Télécharger {chart.name(fmt_key)}")
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _fiche(path: str, mtime: float, phase: int, ti: str, priorite: str, indicator_id: str | None, day):
-    from relance import fiche
-
-    return fiche.build(run, run_json, phase, ti, priorite=priorite, indicator_id=indicator_id, day=day)
+def _document(path: str, mtime: float, key: str, day: dt.date, _make: Callable, _args: tuple):
+    return _make(*_args, day=day)
 
 
-def fiche_buttons(phase: int, ti: str, priorite: str, indicator_id: str | None) -> None:
-    """Download buttons for the fiche territoire (PDF, ZIP), built on the first click and kept."""
-    import datetime as dt
-
-    from relance import export
-
+def fiche_buttons(make: Callable, phase: int, ti: str, *args) -> None:
+    """Download buttons for the fiche territoire (PDF, ZIP), built by `make(*args, day=…)` on the first click
+    and kept for the day (same database version, same arguments)."""
     try:
         export.chromium()
     except export.ExportError as exc:
         st.caption(f"Fiche territoire indisponible : {exc}")
         return
-    path, mtime = _db_stamp()
-    day = dt.date.today()
+    stamp, day = _db_stamp(), dt.date.today()
 
     def build():
-        return _fiche(path, mtime, phase, ti, priorite, indicator_id, day)
+        return _document(*stamp, repr(args[1:]), day, make, args)
 
     left, right, _ = st.columns([2, 2, 3])
     left.download_button("Fiche territoire (PDF)", data=lambda: build().pdf, type="primary",
@@ -265,97 +246,43 @@ def fiche_buttons(phase: int, ti: str, priorite: str, indicator_id: str | None) 
                           mime="application/zip", on_click="ignore", icon=":material/folder_zip:", key="fiche-zip")
 
 
+# --- Project lists ----------------------------------------------------------------------------------------
+
+
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _reference(path: str, mtime: float):
-    from relance import projets
-
-    return projets.Reference.from_database(_connection(path, mtime), config.raw_dir())
+def _reference(path: str, mtime: float) -> placement.Reference:
+    return placement.Reference.from_database(_connection(path, mtime), config.raw_dir())
 
 
-def placement_reference():
+def placement_reference() -> placement.Reference:
     """What placement needs, from the current database (and the raw commune polygons when present)."""
     return _reference(*_db_stamp())
 
 
-_REBUILD_LOCK = threading.Lock()
+class CommandFailed(Exception):
+    """A list command failed; the message (French) says why, the previous database stays."""
 
 
-def save_projects(content: bytes, name: str) -> tuple[str, bool]:
-    """Keep an uploaded list and rebuild the database with it; on failure nothing is kept.
-
-    One rebuild at a time in this process, so that two sessions saving at once cannot drop each other's
-    list. Raises SourceError, BuildError or ImportError_ with a French message.
-    """
-    import datetime as dt
-
-    from relance import build, projets
-
-    parsed = projets.parse(content, name)
-    folder = projets.imports_dir(config.db_path())
-    with _REBUILD_LOCK:
-        import_id, new = projets.store(parsed, content, folder, dt.date.today().isoformat())
-        if new:
-            try:
-                build.build(config.raw_dir(), config.db_path())
-            except Exception:
-                projets.remove(folder, import_id)
-                raise
-    return import_id, new
+def _command(args: list[str]) -> dict:
+    """Run `python -m relance …` with `--json` in a child process; its result, or CommandFailed."""
+    result = subprocess.run([sys.executable, "-m", "relance", *args, "--json"], capture_output=True, text=True,
+                            timeout=900, cwd=config.REPO_ROOT, env={**os.environ}, check=False)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    outcome = json.loads(lines[-1]) if lines else {}
+    if result.returncode != 0 or "erreur" in outcome:
+        raise CommandFailed(outcome.get("erreur") or (result.stderr.strip().splitlines() or ["erreur inconnue"])[-1])
+    return outcome
 
 
-def remove_projects(import_id: str) -> None:
-    """Forget an imported list and rebuild without it; on failure the list stays (file and database agree)."""
-    from relance import build, projets
-
-    folder = projets.imports_dir(config.db_path())
-    with _REBUILD_LOCK:
-        kept = projets.set_aside(folder, import_id)
-        try:
-            build.build(config.raw_dir(), config.db_path())
-        except Exception:
-            projets.restore(kept)
-            raise
-        projets.discard(kept)
+def save_list(content: bytes, name: str) -> tuple[str, bool]:
+    """Keep an uploaded list and rebuild the database with it (import id, False when it was there already)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / ("liste.xlsx" if content[:4] == b"PK\x03\x04" else "liste.csv")
+        path.write_bytes(content)
+        outcome = _command(["import", str(path), "--nom", name])
+    return outcome["import_id"], outcome["nouveau"]
 
 
-PREVIOUS_PHASE_KEY = "_phase_precedente"
-
-
-def _phase_changed() -> None:
-    # Territory ids are reused across phases for different territories: a phase change clears the selection.
-    st.session_state["ti"] = None
-    st.session_state["comparer"] = []
-
-
-def shared_filters() -> None:
-    """The sidebar every page shares: phase, priority and the priority's France Relance indicator (in the URL)."""
-    from relance import state, views
-    from relance.metrics import ALL_PRIORITIES, DEFAULT_INDICATOR, DEFAULT_PHASE, PHASES, PRIORITIES
-
-    require_navigation()
-    url_state("phase", lambda raw: state.parse_phase(raw, PHASES, DEFAULT_PHASE))
-    previous = st.session_state.get(PREVIOUS_PHASE_KEY)
-    if previous is not None and previous != st.session_state["phase"]:
-        _phase_changed()  # also when the phase changed in the address, not only with the radio button
-    st.session_state[PREVIOUS_PHASE_KEY] = st.session_state["phase"]
-    url_state("priorite", lambda raw: state.parse_choice(raw, PRIORITIES, ALL_PRIORITIES, "Priorité"))
-    with st.sidebar:
-        st.markdown("### Relance & Territoires")
-        st.radio("Phase du programme", options=list(PHASES), format_func=PHASES.get, key="phase",
-                 on_change=_phase_changed)
-        st.selectbox("Priorité", options=list(PRIORITIES), format_func=PRIORITIES.get, key="priorite")
-        if database_ready(stop=False):
-            offered = views.indicators(run, st.session_state["priorite"])
-            every = [i.id for i in views.indicators(run, ALL_PRIORITIES)]
-            url_state("indicateur", lambda raw: state.parse_choice(raw, every, DEFAULT_INDICATOR, "Indicateur"))
-            if offered:
-                if st.session_state["indicateur"] not in {i.id for i in offered}:
-                    st.session_state["indicateur"] = offered[0].id
-                    sync_url("indicateur")
-                labels = {i.id: i.libelle_court for i in offered}
-                st.selectbox("Indicateur France Relance", options=list(labels), format_func=labels.get,
-                             key="indicateur")
-            else:
-                st.caption("Aucun indicateur du Baromètre pour cette priorité : les Fonds friches (par région) "
-                           "sont présentés sur la page « Territoires et reste de la France ».")
-        st.caption("Les filtres sont gardés dans l'adresse de la page : copiez-la pour partager la vue.")
+def remove_list(import_id: str) -> None:
+    """Forget a list and rebuild the database without it."""
+    _command(["imports", "--remove", import_id])

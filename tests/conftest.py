@@ -1,4 +1,4 @@
-"""Shared fixtures: the database is built once per session from the real raw data."""
+"""Shared fixtures: the real database is built once per test session; tests that only read share it."""
 
 from __future__ import annotations
 
@@ -8,15 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from relance import build, config, db
+from relance import build, config, db, imports, listes
 
-
-@pytest.fixture(scope="session", autouse=True)
-def _no_legacy_pages_mode():
-    """As `python -m relance serve` does: Streamlit's v1 `pages/` mode off before any app runs."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    PagesManager.uses_pages_directory = False
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE_LISTS = ("dge_echantillon.csv", "liste_equipe.csv")
 
 
 @pytest.fixture(scope="session")
@@ -29,14 +24,11 @@ def raw_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def built_db(raw_dir, tmp_path_factory) -> Path:
-    """Build the real database once, in a temporary folder, with the two sample project lists imported."""
-    from relance import projets
-
+    """The real database, built once: every raw source, the DGE list, and the two sample lists imported."""
     path = tmp_path_factory.mktemp("db") / "relance.duckdb"
-    fixtures = Path(__file__).parent / "fixtures"
-    for name in ("dge_echantillon.csv", "liste_equipe.csv"):
-        content = (fixtures / name).read_bytes()
-        projets.store(projets.parse(content, name), content, projets.imports_dir(path), "2026-11-23")
+    for name in SAMPLE_LISTS:
+        content = (FIXTURES / name).read_bytes()
+        imports.store(listes.parse(content, name), content, imports.imports_dir(path), "2026-11-23")
     build.build(raw_dir, path)
     os.environ["RELANCE_DB"] = str(path)
     return path
@@ -49,9 +41,29 @@ def con(built_db):
     connection.close()
 
 
+@pytest.fixture(scope="session")
+def reader(con) -> db.Reader:
+    return db.reader(con)
+
+
+@pytest.fixture(scope="session")
+def run(reader):
+    return reader.run
+
+
+@pytest.fixture
+def db_copy(built_db, tmp_path) -> Path:
+    """A copy of the session database (and of its imported lists) that a test may change."""
+    target = tmp_path / "copie" / "relance.duckdb"
+    target.parent.mkdir()
+    shutil.copyfile(os.path.realpath(built_db), target)
+    shutil.copytree(imports.imports_dir(built_db), imports.imports_dir(target))
+    return target
+
+
 @pytest.fixture
 def raw_copy(raw_dir, tmp_path) -> callable:
-    """A raw directory made of links to the real files, where one file can be replaced."""
+    """A raw directory made of links to the real files, where one file or folder can be replaced or left out."""
 
     def mirror(source: Path, target: Path, parts: tuple[str, ...]) -> None:
         target.mkdir(parents=True, exist_ok=True)
@@ -72,9 +84,31 @@ def raw_copy(raw_dir, tmp_path) -> callable:
     return make
 
 
+MAIN = "nb-entreprises-industrielles-agricoles"
+
+
+@pytest.fixture(scope="session")
+def make_filtres(run):
+    """The filters a page would receive: `make_filtres(phase=1, priorite="toutes", indicateur=MAIN)`."""
+    from relance.filtres import Filtres
+    from relance.views import common
+
+    def make(phase: int = 1, priorite: str = "toutes", indicateur: str | None = MAIN) -> Filtres:
+        offered = common.indicateurs(run, priorite)
+        indicator = next((i for i in offered if i.id == indicateur), offered[0] if offered else None)
+        return Filtres(phase, priorite, common.priority_choices(run)[priorite], indicator)
+
+    return make
+
+
 @pytest.fixture
-def good_db(built_db, tmp_path) -> Path:
-    """A copy of the good database, to check that a failed build leaves it untouched."""
-    path = tmp_path / "previous.duckdb"
-    shutil.copy(built_db, path)
-    return path
+def empty_db(db_copy) -> Path:
+    """A copy of the session database with no project list loaded (as a build without any list would be)."""
+    import duckdb
+
+    con = duckdb.connect(str(db_copy))
+    for (import_id,) in con.execute("select import_id from projet_import").fetchall():
+        db.write(con, "retirer_liste", import_id=import_id)
+    con.close()
+    shutil.rmtree(imports.imports_dir(db_copy))
+    return db_copy

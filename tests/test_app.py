@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from relance import config
+from relance import app
 
-APP = str(config.REPO_ROOT / "dashboard.py")
+APP = str(app.TEST_ENTRY)  # dashboard.py, run from outside the folder that holds pages/ (relance/app.py)
 
 
 def start(**query) -> AppTest:
@@ -143,14 +144,11 @@ def test_url_reopens_view():
     ("query", "expected"),
     [
         ({"ti": "ti-9999"}, "n'existe pas en phase 1"),
-        ({"ti": "<script>alert(1)</script>"}, "mal formé"),
-        ({"phase": "3"}, "Phase « 3 » inconnue"),
         ({"phase": "1; drop table territoire"}, "inconnue"),
-        ({"metrique": "population; --"}, "inconnu"),
-        ({"ti": "x" * 3000}, "mal formé"),
     ],
 )
 def test_bad_query_values_give_french_message_and_default_view(query, expected):
+    """Through the app: the message shows and the default view is drawn (every value is tested on its parser)."""
     at = start(**query)
     warnings = " ".join(w.value for w in at.warning)
     assert expected in warnings
@@ -183,7 +181,7 @@ def test_phase_change_clears_reused_territory_id():
 
 def test_methodologie_page_lists_sources_from_database():
     at = start()
-    at.switch_page("pages/methodologie.py").run()
+    at.switch_page(page_path("methodologie")).run()
     assert not at.exception
     sources = at.table[0].value
     assert len(sources) == 15
@@ -194,7 +192,7 @@ def test_methodologie_page_lists_sources_from_database():
 
 def test_methodologie_shows_priority_mapping():
     at = start()
-    at.switch_page("pages/methodologie.py").run()
+    at.switch_page(page_path("methodologie")).run()
     mapping = at.dataframe[0].value
     assert len(mapping) == 9 + 9
     assert (mapping["Type"] == "mesure des projets").sum() == 9
@@ -203,9 +201,14 @@ def test_methodologie_shows_priority_mapping():
     assert row["Justification"]
 
 
+def page_path(name: str) -> str:
+    """A page as AppTest.switch_page wants it: relative to the test entry."""
+    return os.path.relpath(app.PAGE[name], app.TEST_ENTRY.parent)
+
+
 def open_page(page: str, **query) -> AppTest:
     at = start()
-    at.switch_page(page)
+    at.switch_page(page_path(page.removeprefix("pages/").removesuffix(".py")))
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
@@ -311,19 +314,8 @@ def test_projects_page_filters(raw_dir):
     assert figure["layout"]["title"]["text"].startswith("<b>Projets France Relance</b>")
 
 
-def raw_without_dge(raw_copy):
-    """The real raw directory without the DGE list: the build has no project list."""
-    return raw_copy("dge-plan-de-relance", None)  # the folder is left out of the mirror
-
-
-def test_projects_upload_preview_then_save(raw_copy, tmp_path, monkeypatch):
-    from relance import build
-
-    raw = raw_without_dge(raw_copy)
-    fresh = tmp_path / "sans-projets.duckdb"
-    build.build(raw, fresh)
-    monkeypatch.setenv("RELANCE_DB", str(fresh))
-    monkeypatch.setenv("RELANCE_RAW", str(raw))
+def test_projects_upload_preview_then_save(empty_db, monkeypatch):
+    monkeypatch.setenv("RELANCE_DB", str(empty_db))
     at = open_page("pages/projets.py", phase="2")
     assert any("Aucune liste de projets n'est chargée" in i.value for i in at.info)
     content = (Path(__file__).parent / "fixtures" / "liste_equipe.csv").read_bytes()
@@ -340,7 +332,7 @@ def test_projects_upload_preview_then_save(raw_copy, tmp_path, monkeypatch):
     assert any("60100043ffaeee9b" in m.value and "5 projets" in m.value for m in at.markdown)
     from relance import db
 
-    con = db.connect(fresh)
+    con = db.connect(empty_db)
     assert con.execute("select count(*) from projet").fetchone()[0] == 5
     con.close()
 
@@ -361,12 +353,8 @@ def test_map_and_profile_count_projects(con):
     assert metrics["Aide (listes qui la donnent)"] == "1,2\u00a0k€"
 
 
-def test_no_project_list_said_plainly(raw_copy, tmp_path, monkeypatch):
-    from relance import build
-
-    fresh = tmp_path / "sans-projets.duckdb"
-    build.build(raw_without_dge(raw_copy), fresh)
-    monkeypatch.setenv("RELANCE_DB", str(fresh))
+def test_no_project_list_said_plainly(empty_db, monkeypatch):
+    monkeypatch.setenv("RELANCE_DB", str(empty_db))
     at = start(metrique="nb_projets")
     assert any("Aucune liste de projets n'est chargée" in i.value for i in at.info)
     at = open_page("pages/territoire.py", phase="1", ti="ti-2706")
@@ -384,18 +372,25 @@ def test_phase_changed_in_the_address_clears_the_territory():
     assert len(choropleth(map_figure(at))["locations"]) == 183
 
 
-def test_failed_save_keeps_nothing_and_says_why(raw_dir, tmp_path, monkeypatch):
-    from relance import build, projets
+def test_failed_save_keeps_nothing_and_says_why(empty_db, tmp_path, monkeypatch):
+    from relance import imports
 
-    fresh = tmp_path / "base.duckdb"
-    build.build(raw_dir, fresh)
-    monkeypatch.setenv("RELANCE_DB", str(fresh))
-    monkeypatch.setenv("RELANCE_RAW", str(tmp_path / "absent"))
+    monkeypatch.setenv("RELANCE_DB", str(empty_db))
+    blocked = tmp_path / "pas-un-dossier"
+    blocked.write_text("")  # the list cannot be kept there: the save fails
+    monkeypatch.setenv("RELANCE_IMPORTS", str(blocked))
     at = open_page("pages/projets.py", phase="1")
     content = (Path(__file__).parent / "fixtures" / "liste_equipe.csv").read_bytes()
     at.file_uploader(key="depot").set_value(("[clic](https://x).csv", content, "text/csv")).run()
     assert any("\\[clic\\]\\(https\\:" in m.value for m in at.markdown)  # the file name is shown, not rendered
     at.button(key="enregistrer").click().run()
     assert not at.exception
-    assert any("n'a pas été enregistrée" in e.value and "introuvable" in e.value for e in at.error)
-    assert projets.stored(projets.imports_dir(fresh)) == []
+    assert any("n'a pas été enregistrée" in e.value and "base précédente reste en service" in e.value
+               for e in at.error)
+    monkeypatch.delenv("RELANCE_IMPORTS")
+    assert imports.stored(imports.imports_dir(empty_db)) == []
+    from relance import db
+
+    con = db.connect(empty_db)
+    assert con.execute("select count(*) from projet").fetchone()[0] == 0
+    con.close()

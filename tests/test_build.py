@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
-from relance import build
-from relance.sources import SourceError
+from relance import build, db, imports, sources
+from relance.errors import BuildError, SourceError
 
 
 def scalar(con, sql, *params):
@@ -115,136 +117,164 @@ def test_barometre_long_form(con):
     assert total == 9640
 
 
-def test_build_is_idempotent(raw_dir, tmp_path):
+@pytest.mark.parametrize("check", db.checks(), ids=lambda q: q.name)
+def test_data_check_holds(con, check):
+    """Each data check (queries/controles) finds no offending row in the real database, as the build requires."""
+    assert check.description.startswith("Contrôle : ")
+    found = db.execute(con, check)
+    assert found.empty, found.head()
+
+
+def test_a_failing_check_stops_the_build_with_its_rule(db_copy):
     import duckdb
 
-    first, second = tmp_path / "a" / "relance.duckdb", tmp_path / "b" / "relance.duckdb"
-    build.build(raw_dir, first)
-    build.build(raw_dir, second)
-    build.build(raw_dir, second)  # rebuilding in place gives the same content too
+    con = duckdb.connect(str(db_copy))
+    con.execute("delete from territoire_membre where phase = 1 and siren = '245804406'")
+    with pytest.raises(BuildError, match=r"contrôle « membres_par_phase » .* phase = 1, attendu = 588, trouve = 587"):
+        build.run_checks(con)
+    con.close()
+
+
+def test_build_is_idempotent(raw_dir, built_db, tmp_path):
+    """A second build from the same raw files and lists gives the same content, table by table."""
+    import duckdb
+
+    again = tmp_path / "b" / "relance.duckdb"
+    shutil.copytree(imports.imports_dir(built_db), imports.imports_dir(again))
+    build.build(raw_dir, again)
     snapshots = []
-    for path in (first, second):
+    for path in (built_db, again):
         con = duckdb.connect(str(path), read_only=True)
         tables = [r[0] for r in con.execute("select table_name from information_schema.tables "
-                                            "where table_name <> 'build_info' order by 1").fetchall()]
+                                            "where table_type = 'BASE TABLE' and table_name <> 'build_info' "
+                                            "order by 1").fetchall()]
         snapshots.append({t: con.execute(f"select count(*), hash(list(t order by all)) from {t} as t").fetchone()  # noqa: S608
                           for t in tables})
         con.close()
     assert snapshots[0] == snapshots[1]
-    assert len(list((tmp_path / "b").glob("relance.*.duckdb"))) == 2  # the current and the previous version
 
 
 def _sha(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _assert_fails_and_keeps(raw, db_path, *needles):
-    before = _sha(db_path)
-    with pytest.raises((SourceError, build.BuildError)) as info:
-        build.build(raw, db_path)
-    message = str(info.value)
-    for needle in needles:
-        assert needle in message, message
-    assert _sha(db_path) == before
-    assert not list(db_path.parent.glob("*.tmp"))
-
-
-def test_truncated_geojson_names_file_and_line(raw_dir, raw_copy, good_db):
-    relative = "anct-territoires-industrie-phase2/ti_geom.geojson"
-    content = (raw_dir / relative).read_bytes()
-    raw = raw_copy(relative, content[: len(content) // 2])
-    _assert_fails_and_keeps(raw, good_db, "ti_geom.geojson", "JSON tronqué", "ligne")
-
-
-def test_csv_missing_column_names_file_and_column(raw_dir, raw_copy, good_db):
-    relative = ("barometre-resultats-action-publique/departements-detail/"
-                "barometre-resultats-relance-emploi-economie-detail-departement-58.csv")
-    text = (raw_dir / relative).read_text(encoding="utf-8").splitlines()
-    cut = [",".join(line.split(",")[:-1]) for line in text]  # drops `unite`
-    raw = raw_copy(relative, ("\n".join(cut) + "\n").encode())
-    _assert_fails_and_keeps(raw, good_db, "departement-58.csv", "colonne(s) manquante(s) : unite")
-
-
-def test_unknown_member_siren_names_territory(raw_dir, raw_copy, good_db):
-    relative = "anct-territoires-industrie-phase2/ti_geom.geojson"
-    data = json.loads((raw_dir / relative).read_text(encoding="utf-8"))
-    data["features"][0]["properties"]["liste_geo"] += "; CC Imaginaire (999999999)"
-    raw = raw_copy(relative, json.dumps(data).encode())
-    _assert_fails_and_keeps(raw, good_db, "ti_geom.geojson", "999999999", "ti-0101", "entité 1")
-
-
-def test_missing_source_file(raw_copy, good_db):
-    relative = "decoupage-administratif-6.0.0/epci.json"
-    raw = raw_copy(relative, None)
-    (raw / relative).unlink(missing_ok=True)
-    _assert_fails_and_keeps(raw, good_db, "epci.json", "absent")
-
-
-def test_cp1252_csv(raw_dir, raw_copy, good_db):
-    relative = ("barometre-resultats-action-publique/departements-detail/"
-                "barometre-resultats-relance-emploi-economie-detail-departement-01.csv")
-    text = (raw_dir / relative).read_text(encoding="utf-8")
-    raw = raw_copy(relative, text.encode("cp1252", errors="replace"))
-    _assert_fails_and_keeps(raw, good_db, "departement-01.csv", "non UTF-8")
-
-
-def test_cli_reports_failure_and_keeps_database(raw_copy, good_db, capsys):
+def test_failed_build_keeps_the_previous_database(raw_copy, db_copy, capsys):
+    """End to end: a broken source file stops the build with a message naming it; the database in service stays."""
     from relance.__main__ import main
 
     relative = "anct-territoires-industrie-phase1/polygone-4326_ti.geojson"
     raw = raw_copy(relative, b'{"type": "FeatureCollection", "features": [')
-    before = _sha(good_db)
-    assert main(["build", "--raw", str(raw), "--db", str(good_db)]) == 1
+    before = _sha(db_copy)
+    assert main(["build", "--raw", str(raw), "--db", str(db_copy)]) == 1
     err = capsys.readouterr().err
-    assert "polygone-4326_ti.geojson" in err and "La base précédente est conservée" in err
-    assert _sha(good_db) == before
+    assert "polygone-4326_ti.geojson" in err and "JSON tronqué" in err and "La base précédente est conservée" in err
+    assert _sha(db_copy) == before
+    assert not list(db_copy.parent.glob("*.tmp"))
 
 
-def test_wrong_separator_names_file(raw_dir, raw_copy, good_db):
-    relative = ("barometre-resultats-action-publique/"
-                "barometre-resultats-relance-emploi-economie-detail-national.csv")
+# --- Bad source files, at the reader: each names the file and the row or value at fault --------------------
+
+BAROMETRE_58 = ("barometre-resultats-action-publique/departements-detail/"
+                "barometre-resultats-relance-emploi-economie-detail-departement-58.csv")
+PHASE2 = "anct-territoires-industrie-phase2/ti_geom.geojson"
+
+
+@pytest.fixture(scope="module")
+def codes(con):
+    return ({r[0] for r in con.execute("select code from departement").fetchall()},
+            {r[0] for r in con.execute("select code from region").fetchall()})
+
+
+def read_barometre(raw, codes):
+    return sources.read_barometre(raw, *codes)
+
+
+def test_truncated_geojson_names_file_and_line(raw_dir, raw_copy):
+    content = (raw_dir / PHASE2).read_bytes()
+    raw = raw_copy(PHASE2, content[: len(content) // 2])
+    with pytest.raises(SourceError, match=r"ti_geom.geojson, ligne \d+, colonne \d+ : JSON tronqué"):
+        sources.read_ti_phase2(raw)
+
+
+def test_csv_missing_column_names_file_and_column(raw_dir, raw_copy, codes):
+    text = (raw_dir / BAROMETRE_58).read_text(encoding="utf-8").splitlines()
+    cut = [",".join(line.split(",")[:-1]) for line in text]  # drops `unite`
+    raw = raw_copy(BAROMETRE_58, ("\n".join(cut) + "\n").encode())
+    message = r"departement-58.csv, ligne 1 \(en-tête\) : colonne\(s\) manquante\(s\) : unite"
+    with pytest.raises(SourceError, match=message):
+        read_barometre(raw, codes)
+
+
+def test_unknown_member_siren_names_territory(raw_dir, raw_copy):
+    data = json.loads((raw_dir / PHASE2).read_text(encoding="utf-8"))
+    data["features"][0]["properties"]["liste_geo"] += "; CC Imaginaire (999999999)"
+    raw = raw_copy(PHASE2, json.dumps(data).encode())
+    ref = build._reference(raw_dir)
+    with pytest.raises(SourceError, match=r"ti_geom.geojson, entité 1 : SIREN membre inconnu : 999999999 "
+                                          r"\(territoire ti-0101\)"):
+        build._resolve_members(2, sources.read_ti_phase2(raw), ref, raw / PHASE2)
+
+
+def test_missing_source_file(raw_copy):
+    relative = "decoupage-administratif-6.0.0/epci.json"
+    raw = raw_copy(relative, None)
+    (raw / relative).unlink(missing_ok=True)
+    with pytest.raises(SourceError, match=r"epci\.json : fichier absent"):
+        sources.read_epci(raw)
+
+
+def test_cp1252_csv(raw_dir, raw_copy, codes):
+    relative = BAROMETRE_58.replace("-58.csv", "-01.csv")
+    text = (raw_dir / relative).read_text(encoding="utf-8")
+    raw = raw_copy(relative, text.encode("cp1252", errors="replace"))
+    with pytest.raises(SourceError, match=r"departement-01.csv, ligne \d+ : encodage non UTF-8"):
+        read_barometre(raw, codes)
+
+
+def test_wrong_separator_names_file(raw_dir, raw_copy, codes):
+    relative = "barometre-resultats-action-publique/barometre-resultats-relance-emploi-economie-detail-national.csv"
     text = (raw_dir / relative).read_text(encoding="utf-8").replace(",", ";")
     raw = raw_copy(relative, text.encode())
-    _assert_fails_and_keeps(raw, good_db, "detail-national.csv", "séparateur inattendu")
+    with pytest.raises(SourceError, match=r"detail-national\.csv : séparateur inattendu"):
+        read_barometre(raw, codes)
 
 
-def test_empty_file(raw_copy, good_db):
+def test_empty_file(raw_copy):
     relative = "decoupage-administratif-6.0.0/regions.json"
     raw = raw_copy(relative, b"")
-    _assert_fails_and_keeps(raw, good_db, "regions.json", "fichier vide")
+    with pytest.raises(SourceError, match=r"regions\.json : fichier vide"):
+        sources.read_regions(raw)
 
 
-def test_duplicate_territory_id(raw_dir, raw_copy, good_db):
-    relative = "anct-territoires-industrie-phase2/ti_geom.geojson"
-    data = json.loads((raw_dir / relative).read_text(encoding="utf-8"))
+def test_duplicate_territory_id(raw_dir, raw_copy):
+    data = json.loads((raw_dir / PHASE2).read_text(encoding="utf-8"))
     data["features"][5]["properties"]["id_territoire"] = data["features"][4]["properties"]["id_territoire"]
-    raw = raw_copy(relative, json.dumps(data).encode())
-    _assert_fails_and_keeps(raw, good_db, "ti_geom.geojson", "en double", "entité 6")
+    raw = raw_copy(PHASE2, json.dumps(data).encode())
+    with pytest.raises(SourceError, match=r"ti_geom\.geojson, entité 6 : identifiant de territoire en double"):
+        sources.read_ti_phase2(raw)
 
 
-def test_self_intersecting_geometry(raw_dir, raw_copy, good_db):
-    relative = "anct-territoires-industrie-phase2/ti_geom.geojson"
-    data = json.loads((raw_dir / relative).read_text(encoding="utf-8"))
+def test_self_intersecting_geometry(raw_dir, raw_copy):
+    data = json.loads((raw_dir / PHASE2).read_text(encoding="utf-8"))
     bowtie = [[[2.0, 46.0], [3.0, 47.0], [3.0, 46.0], [2.0, 47.0], [2.0, 46.0]]]
     data["features"][2]["geometry"] = {"type": "Polygon", "coordinates": bowtie}
-    raw = raw_copy(relative, json.dumps(data).encode())
-    _assert_fails_and_keeps(raw, good_db, "ti_geom.geojson", "géométrie invalide", "Self-intersection", "entité 3")
+    raw = raw_copy(PHASE2, json.dumps(data).encode())
+    with pytest.raises(SourceError, match=r"ti_geom.geojson, entité 3 : géométrie invalide \(Self-intersection"):
+        sources.read_ti_phase2(raw)
 
 
-def test_duplicate_barometre_value(raw_dir, raw_copy, good_db):
-    relative = ("barometre-resultats-action-publique/departements-detail/"
-                "barometre-resultats-relance-emploi-economie-detail-departement-58.csv")
-    lines = (raw_dir / relative).read_text(encoding="utf-8").splitlines()
-    raw = raw_copy(relative, ("\n".join([*lines, lines[1]]) + "\n").encode())
-    _assert_fails_and_keeps(raw, good_db, "valeur en double", "(departement 58,")
+def test_duplicate_barometre_value(raw_dir, raw_copy, codes):
+    lines = (raw_dir / BAROMETRE_58).read_text(encoding="utf-8").splitlines()
+    raw = raw_copy(BAROMETRE_58, ("\n".join([*lines, lines[1]]) + "\n").encode())
+    with pytest.raises(SourceError, match=r"valeur en double pour .* \(departement 58,"):
+        read_barometre(raw, codes)
 
 
-def test_non_numeric_value_names_line(raw_dir, raw_copy, good_db):
-    relative = ("barometre-resultats-action-publique/departements-detail/"
-                "barometre-resultats-relance-emploi-economie-detail-departement-58.csv")
-    lines = (raw_dir / relative).read_text(encoding="utf-8").splitlines()
+def test_non_numeric_value_names_line(raw_dir, raw_copy, codes):
+    lines = (raw_dir / BAROMETRE_58).read_text(encoding="utf-8").splitlines()
     parts = lines[3].split(",")
     parts[-2] = "douze"
     lines[3] = ",".join(parts)
-    raw = raw_copy(relative, ("\n".join(lines) + "\n").encode())
-    _assert_fails_and_keeps(raw, good_db, "departement-58.csv", "valeur non numérique : 'douze'", "ligne 4")
+    raw = raw_copy(BAROMETRE_58, ("\n".join(lines) + "\n").encode())
+    with pytest.raises(SourceError, match=r"departement-58\.csv, ligne 4 : valeur non numérique : 'douze'"):
+        read_barometre(raw, codes)

@@ -8,38 +8,26 @@ import json
 import struct
 import xml.etree.ElementTree as ET
 import zipfile
-from functools import partial
 
 import pandas as pd
 import pytest
 
-from relance import db, export, fiche, views
-
-MAIN = "nb-entreprises-industrielles-agricoles"
-
-
-@pytest.fixture(scope="module")
-def run(con):
-    return partial(db.run, con)
+from relance import db, export
+from relance.views import carte, territoire
 
 
 @pytest.fixture(scope="module")
-def load(con):
-    def loader(name, **params):
-        return json.loads(db.run(con, name, **params).iloc[0, 0])
-
-    return loader
-
-
-@pytest.fixture(scope="module")
-def indicator(run):
-    return next(i for i in views.indicators(run, "toutes") if i.id == MAIN)
+def map_chart(run, make_filtres):
+    # As on the page: layers by URL in the figure shown, inline in the exports.
+    page = db.Reader(run, _loader(run), lambda name, **params: f"{name}.geojson")
+    return carte.carte(page, make_filtres(), "relance", "estimation", "ti-2706").chart
 
 
-@pytest.fixture(scope="module")
-def map_chart(run, load, indicator):
-    return views.map_chart(run, load, {"departements": "x.geojson", "territoires": "y.geojson"}, 1, "toutes",
-                           "relance", indicator, "estimation", "ti-2706")
+def _loader(run):
+    def load(name, **params):
+        return json.loads(run(name, **params).iloc[0, 0])
+
+    return load
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -124,8 +112,9 @@ def test_formulas_neutralised_in_csv_and_xlsx():
     assert book["Sources"]["B"][0].value == "'=cmd"
 
 
-def test_series_chart_exports(run, indicator):
-    chart = views.series_chart(run, 1, "toutes", "ti-2706", "Nevers Val de Loire", indicator)
+def test_series_chart_exports(run, make_filtres):
+    filtres = make_filtres()
+    chart = territoire.series_chart(run, filtres, "ti-2706", "Nevers Val de Loire", filtres.indicateur)
     width, _ = png_size(chart.image("png"))
     assert width == 2 * export.WIDTH
     svg = chart.image("svg").decode("utf-8")
@@ -137,10 +126,10 @@ def test_series_chart_exports(run, indicator):
     assert back.iloc[-1]["Nevers Val de Loire (pour 10 000 hab.)"] == pytest.approx(1.78979, abs=1e-5)
 
 
-def test_fiche_territoire_pdf_and_zip(run, load):
+def test_fiche_territoire_pdf_and_zip(reader, make_filtres):
     from pypdf import PdfReader
 
-    result = fiche.build(run, load, 1, "ti-9301", day=dt.date(2026, 11, 23))
+    result = territoire.fiche(reader, make_filtres(), "ti-9301", day=dt.date(2026, 11, 23))
     reader = PdfReader(io.BytesIO(result.pdf))
     # cover, indicator chart, indicator table, members (19 members: two pages of 18)
     assert len(reader.pages) == result.pages == 5

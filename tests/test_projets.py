@@ -3,35 +3,35 @@
 from __future__ import annotations
 
 import io
-import json
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from relance import db, projets
+from relance import db, imports, listes, placement
+from relance.errors import ListeError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(scope="module")
 def ref(con, raw_dir):
-    return projets.Reference.from_database(con, raw_dir)
+    return placement.Reference.from_database(con, raw_dir)
 
 
 def placed(path: Path, ref) -> dict[int, tuple]:
-    parsed = projets.parse(path.read_bytes(), path.name)
+    parsed = listes.parse(path.read_bytes(), path.name)
     out = {}
     for row in parsed.rows:
-        where = projets.place(row, ref)
+        where = placement.place(row, ref)
         out[row.ligne] = (row, where)
     return out
 
 
 def test_real_extract_is_official_format_and_placed_by_coordinates(raw_dir, ref):
     path = raw_dir / "dge-plan-de-relance-extrait" / "plan-de-relance-extrait.csv"
-    parsed = projets.parse(path.read_bytes(), path.name)
+    parsed = listes.parse(path.read_bytes(), path.name)
     assert parsed.format == "dge" and len(parsed.rows) == 14 and parsed.rejects == []
     rows = placed(path, ref)
     # "LANDES;SAINT-MALO;40100": the coordinates, postcode and département win over the commune name.
@@ -51,7 +51,7 @@ def test_real_extract_is_official_format_and_placed_by_coordinates(raw_dir, ref)
 
 def test_sample_official_file_defects(ref):
     rows = placed(FIXTURES / "dge_echantillon.csv", ref)
-    parsed = projets.parse((FIXTURES / "dge_echantillon.csv").read_bytes(), "x.csv")
+    parsed = listes.parse((FIXTURES / "dge_echantillon.csv").read_bytes(), "x.csv")
     assert parsed.rejects == [(7, "entreprise manquante")]
     guadeloupe, where = rows[2]
     assert guadeloupe.departement_code == "971"  # "971.0"
@@ -67,7 +67,7 @@ def test_sample_official_file_defects(ref):
 
 def test_staff_list_rows_and_reasons(ref):
     path = FIXTURES / "liste_equipe.csv"
-    parsed = projets.parse(path.read_bytes(), path.name)
+    parsed = listes.parse(path.read_bytes(), path.name)
     assert parsed.format == "liste"
     assert parsed.rejects == [(6, "montant illisible : 'douze euros'"), (7, "aucune localisation lisible")]
     rows = placed(path, ref)
@@ -91,50 +91,51 @@ def test_xlsx_staff_list(ref):
     sheet.append(["Robotisation", "58000", "Nevers", 25000])
     buffer = io.BytesIO()
     book.save(buffer)
-    parsed = projets.parse(buffer.getvalue(), "liste.xlsx")
+    parsed = listes.parse(buffer.getvalue(), "liste.xlsx")
     assert parsed.format == "liste" and len(parsed.rows) == 1
-    where = projets.place(parsed.rows[0], ref)
+    where = placement.place(parsed.rows[0], ref)
     assert where.commune_code == "58194" and parsed.rows[0].montant_aide == 25000
 
 
 @pytest.mark.parametrize(("text", "value"), [("1 200,50 €", 1200.5), ("1.200,50", 1200.5), ("1200.5", 1200.5),
                                              ("12 k€", 12000), ("1,2 M€", 1_200_000), ("", None)])
 def test_french_amounts(text, value):
-    assert projets.parse_amount(text) == value
+    assert listes.parse_amount(text) == value
 
 
 def test_bad_files_rejected_with_reason():
-    with pytest.raises(projets.ImportError_, match="colonne du nom du projet manquante"):
-        projets.parse(b"a;b\n1;2\n", "x.csv")
-    with pytest.raises(projets.ImportError_, match="ni un classeur XLSX"):
-        projets.parse(b"\x00\x01\x02binary" * 10, "x.csv")
-    with pytest.raises(projets.ImportError_, match="trop gros"):
-        projets.parse(b"a" * (projets.MAX_UPLOAD_BYTES + 1), "x.csv")
-    with pytest.raises(projets.ImportError_, match="vide"):
-        projets.parse(b"", "x.csv")
+    with pytest.raises(ListeError, match="colonne du nom du projet manquante"):
+        listes.parse(b"a;b\n1;2\n", "x.csv")
+    with pytest.raises(ListeError, match="ni un classeur XLSX"):
+        listes.parse(b"\x00\x01\x02binary" * 10, "x.csv")
+    with pytest.raises(ListeError, match="trop gros"):
+        listes.parse(b"a" * (listes.MAX_UPLOAD_BYTES + 1), "x.csv")
+    with pytest.raises(ListeError, match="vide"):
+        listes.parse(b"", "x.csv")
 
 
 def test_measures_mapped_to_priorities():
-    mapping = projets.measure_priorities()
-    assert projets.priority_of("Soutien à l’investissement industriel dans les territoires", mapping) == "foncier"
-    assert projets.priority_of("AMI Capacity – production de produits de santé", mapping) == "innover"
-    assert projets.priority_of("Renforcement des compétences", mapping) == "competences"
-    assert projets.priority_of("Mesure inconnue", mapping) is None
+    mapping = listes.measure_map(imports.measure_priorities())
+    assert listes.priority_of("Soutien à l’investissement industriel dans les territoires", mapping) == "foncier"
+    assert listes.priority_of("AMI Capacity – production de produits de santé", mapping) == "innover"
+    assert listes.priority_of("Renforcement des compétences", mapping) == "competences"
+    assert listes.priority_of("Mesure inconnue", mapping) is None
 
 
-def test_import_command_stores_once_and_rebuilds(raw_dir, tmp_path, capsys):
+def test_import_command_stores_once_and_adds_to_the_database(raw_dir, empty_db, capsys):
     from relance.__main__ import main
 
-    db_file = tmp_path / "relance.duckdb"
     sample = FIXTURES / "liste_equipe.csv"
-    assert main(["import", str(sample), "--db", str(db_file), "--raw", str(raw_dir)]) == 0
+    args = ["--db", str(empty_db), "--raw", str(raw_dir)]
+    assert main(["import", str(sample), *args]) == 0
     out = capsys.readouterr().out
     assert "ligne 6 rejetée : montant illisible : 'douze euros'" in out
-    assert main(["import", str(sample), "--db", str(db_file), "--raw", str(raw_dir)]) == 0
+    assert main(["import", str(sample), *args]) == 0
     assert "Déjà importé" in capsys.readouterr().out
-    import_id = projets.stored(projets.imports_dir(db_file))[0]["import_id"]
-    con = db.connect(db_file)
+    import_id = imports.stored(imports.imports_dir(empty_db))[0]["import_id"]
+    con = db.connect(empty_db)
     assert con.execute("select count(*) from projet where import_id = ?", [import_id]).fetchone()[0] == 5
+    assert con.execute("select count(*) from projet").fetchone()[0] == 5
     assert con.execute("select count(*) from projet_rejet where import_id = ?", [import_id]).fetchone()[0] == 2
     row = con.execute("select commune_code, epci_siren, placement, confiance, montant_aide from projet "
                       "where import_id = ? and ligne = 2", [import_id]).fetchone()
@@ -142,42 +143,36 @@ def test_import_command_stores_once_and_rebuilds(raw_dir, tmp_path, capsys):
     territories = con.execute("select phase, ti_id from projet_territoire p join projet q using (projet_id) "
                               "where q.import_id = ? and q.ligne = 2 order by phase", [import_id]).fetchall()
     assert territories == [(1, "ti-2706"), (2, "ti-2707")]
-    dge = con.execute("select count(*) from projet where import_id <> ?", [import_id]).fetchone()[0]
     con.close()
-    assert main(["imports", "--remove", import_id, "--db", str(db_file), "--raw", str(raw_dir)]) == 0
-    con = db.connect(db_file)
-    assert con.execute("select count(*) from projet where import_id = ?", [import_id]).fetchone()[0] == 0
-    assert con.execute("select count(*) from projet").fetchone()[0] == dge  # the DGE list stays
+    assert main(["imports", "--remove", import_id, *args]) == 0
+    con = db.connect(empty_db)
+    assert con.execute("select count(*) from projet").fetchone()[0] == 0
+    assert con.execute("select count(*) from projet_import").fetchone()[0] == 0
     con.close()
+    assert imports.stored(imports.imports_dir(empty_db)) == []
 
 
-def test_official_list_in_raw_directory_is_loaded(raw_dir, raw_copy, tmp_path):
-    from relance import build
-
+def test_official_list_in_raw_directory_is_loaded(raw_copy, con):
     raw = raw_copy("dge-plan-de-relance/plan-de-relance.csv", None)
     (raw / "dge-plan-de-relance").mkdir(exist_ok=True)
     shutil.copy(FIXTURES / "dge_echantillon.csv", raw / "dge-plan-de-relance" / "plan-de-relance.csv")
-    db_file = tmp_path / "with-dge.duckdb"
-    build.build(raw, db_file)
-    con = db.connect(db_file)
-    rows = con.execute("select source, count(*) from projet group by 1").fetchall()
-    assert rows == [("DGE, Plan de relance – projets industriels", 5)]
-    priorities = dict(con.execute("select mesure, priorite from projet").fetchall())
+    found = imports.lists(raw, raw / "aucun-import")
+    assert [i["fichier"] for i in found] == ["plan-de-relance.csv"]
+    tables = imports.tables(con, raw, found)
+    assert list(tables["projet"]["source"].unique()) == ["DGE, Plan de relance – projets industriels"]
+    assert len(tables["projet"]) == 5
+    priorities = dict(zip(tables["projet"]["mesure"], tables["projet"]["priorite"], strict=True))
     assert priorities["Soutien à l’investissement industriel dans les territoires"] == "foncier"
-    con.close()
 
 
-def test_hostile_upload_content_is_inert(con, raw_dir):
-    from functools import partial
-
-    from relance import views
+def test_hostile_upload_content_is_inert(reader, make_filtres):
+    from relance.views import projets
 
     content = (b"Nom du projet;Code INSEE;Montant aide\n"
                b"<script>alert(1)</script>;58194;10\n"
                b"=HYPERLINK(\"http://evil\",\"clic\");58194;20\n")
-    parsed = projets.parse(content, "<b>liste</b>.csv")
+    parsed = listes.parse(content, "<b>liste</b>.csv")
     assert [r.nom for r in parsed.rows] == ["alert(1)", "=HYPERLINK(\"http://evil\",\"clic\")"]  # tags dropped
-    run = partial(db.run, con)
     frame = pd.DataFrame([{"projet_id": "x", "source": "s", "nom": r.nom, "entreprise": "<img src=x>",
                            "siren": None, "type_entreprise": None, "filiere": None, "mesure": None,
                            "priorite": None, "commune_code": "58194", "commune_nom": "Nevers",
@@ -186,8 +181,7 @@ def test_hostile_upload_content_is_inert(con, raw_dir):
                            "confiance": "haute", "problemes": None, "montant_aide": 10.0,
                            "montant_investissement": None, "date": None, "description": None,
                            "fichier": "<b>liste</b>.csv"} for r in parsed.rows])
-    chart = views.projects_chart(run, lambda name, **p: json.loads(run(name, **p).iloc[0, 0]),
-                                 {"territoires": "t.geojson"}, 1, "toutes", frame, None)
+    chart = projets.projects_chart(reader, make_filtres(), frame, None)
     points = [t for t in chart.figure.data if t.type == "scattergeo" and t.customdata is not None]
     assert points[0].customdata[0][0] == "&lt;img src=x&gt;"
     assert "&lt;b&gt;liste&lt;/b&gt;.csv" in chart.source

@@ -15,6 +15,7 @@ SAMPLE = {"phase": 1, "ti": "ti-2706", "couche": "departements", "priorite": Non
 
 @pytest.mark.parametrize("query", db.all_queries(), ids=lambda q: q.name)
 def test_query_runs_with_documented_params(con, query):
+    """Every query file has its header, runs with its documented parameters and returns rows."""
     assert query.description, f"{query.name}: header comment missing"
     frame = db.run(con, query.name, **{name: SAMPLE[name] for name in query.params})
     assert list(frame.columns) == query.columns
@@ -23,12 +24,12 @@ def test_query_runs_with_documented_params(con, query):
 
 def test_values_are_bound_not_formatted(con):
     hostile = "ti-2706' or '1'='1"
-    assert db.run(con, "territoire", phase=1, ti=hostile).empty
+    assert db.run(con, "territoires", phase=1, ti=hostile).empty
 
 
 def test_unknown_parameter_rejected(con):
     with pytest.raises(TypeError):
-        db.run(con, "territoires", phase=1, ti="ti-2706")
+        db.run(con, "territoires", phase=1, ti="ti-2706", autre=1)
 
 
 def test_unknown_query_rejected():
@@ -37,11 +38,22 @@ def test_unknown_query_rejected():
 
 
 def test_territory_queries_figures(con):
-    territories = db.run(con, "territoires", phase=2)
+    territories = db.run(con, "territoires", phase=2, ti=None)
     assert len(territories) == 183
-    row = db.run(con, "territoire", phase=1, ti="ti-2706").iloc[0]
+    row = db.run(con, "territoires", phase=1, ti="ti-2706").iloc[0]
     assert row["departements_noms"] == "Nièvre (58), Cher (18)"
     assert row["region_nom"] == "Bourgogne-Franche-Comté"
     members = db.run(con, "territoire_membres", phase=1, ti="ti-2706")
     assert members.iloc[0].tolist()[:3] == ["245804406", "epci", "CA de Nevers"]
     assert members["population"].sum() == 138181
+
+
+def test_territory_method_defined_once(con):
+    """The map, the series and the comparison read the same rate and estimate (view territoire_indicateur)."""
+    at_end = db.run(con, "indicateur_territoires", phase=1, indicateur=SAMPLE["indicateur"], date=SAMPLE["date"])
+    nevers = at_end[at_end["ti_id"] == "ti-2706"].iloc[0]
+    series = db.run(con, "territoire_serie", phase=1, ti="ti-2706", indicateur=SAMPLE["indicateur"]).iloc[-1]
+    compared = db.run(con, "comparaison", phase=1, tis=["ti-2706"], indicateur=SAMPLE["indicateur"]).iloc[-1]
+    assert nevers["taux_10000"] == series["taux_territoire"] == compared["taux_10000"] == pytest.approx(1.78979,
+                                                                                                         abs=1e-5)
+    assert nevers["estimation"] == series["estimation_territoire"] == compared["estimation"]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 
 import pytest
 
-from relance import db, views
+from relance import db
+from relance.views import common, territoire
 
 MAIN = "nb-entreprises-industrielles-agricoles"
 END = dt.date(2022, 12, 31)
@@ -67,7 +67,7 @@ def test_multi_departement_territory_figures(con):
                      ) * 10000
     assert row["taux_10000"] == pytest.approx(expected_rate)
     assert row["estimation"] == pytest.approx(36 * 137690 / 201417 + 74 * 491 / 298660)
-    assert row["departements_valeurs"] == "Nièvre : 36, Cher : 74"
+    assert common.departement_values(row["valeurs_departements"]) == "Nièvre : 36, Cher : 74"
     assert (row["rang"], row["nb_territoires"]) == (55, 149)
 
 
@@ -88,14 +88,13 @@ def test_industrial_share_job_weighted_and_overseas_unavailable(con):
     assert haut_jura["part_industrie"] == pytest.approx(0.27336, abs=1e-5)
 
 
-def test_indicators_offered_by_priority(con):
-    run = partial(db.run, con)
-    assert [i.id for i in views.indicators(run, "innover")] == [
+def test_indicators_offered_by_priority(run):
+    assert [i.id for i in common.indicateurs(run, "innover")] == [
         MAIN, "nb-entreprises-cheaque-numerique", "nb-diagnostics-individualises"]
-    assert len(views.indicators(run, "competences")) == 3
-    assert views.indicators(run, "foncier") == []
+    assert len(common.indicateurs(run, "competences")) == 3
+    assert common.indicateurs(run, "foncier") == []
     # Published by région only (DROM départements aside): not offered by territory.
-    assert "nb-formation-pic" not in {i.id for i in views.indicators(run, "toutes")}
+    assert "nb-formation-pic" not in {i.id for i in common.indicateurs(run, "toutes")}
 
 
 def test_fonds_friches_counts(con):
@@ -104,9 +103,19 @@ def test_fonds_friches_counts(con):
     assert rows == {"36961": (1129, 495), "46904": (1186, 499), "54008": (695, 191), "68862": (1436, 451)}
 
 
-def test_industry_sentence_rank_or_unavailable(con):
-    run = partial(db.run, con)
-    nevers = views.profile(run, 1, "ti-2706").industry
-    assert views.industry_sentence(nevers).startswith("Industrie : 93e territoire sur 141 de la phase")
-    guadeloupe = views.profile(run, 1, "ti-0101").industry
-    assert views.industry_sentence(guadeloupe).startswith("Part de l'industrie non disponible")
+def test_industry_sentence_rank_or_unavailable(run):
+    industry = run("territoire_industrie", phase=1).set_index("ti_id")
+    assert territoire.industry_sentence(industry.loc["ti-2706"]).startswith(
+        "Industrie : 93e territoire sur 141 de la phase")
+    assert territoire.industry_sentence(industry.loc["ti-0101"]).startswith("Part de l'industrie non disponible")
+
+
+def test_priorities_come_from_the_reviewed_table(run):
+    """One source: the reviewed CSV, loaded into the database, gives filters, labels and chart styles."""
+    from relance import imports
+
+    codes = [p.code for p in common.priorites(run)]
+    assert codes == ["foncier", "competences", "innover", "hors"]
+    assert list(common.priority_choices(run)) == ["toutes", "foncier", "competences", "innover"]
+    mapped = set(imports.measure_priorities()["priorite"])
+    assert mapped <= set(codes)

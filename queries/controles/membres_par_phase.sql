@@ -1,0 +1,11 @@
+-- Contrôle : chaque phase compte le nombre de SIREN membres publié (controles_attendus.csv, clé membres).
+-- params: none
+-- columns: phase, attendu, trouve
+with comptes as (
+    select phase, count(*) as trouve from territoire_membre group by phase
+)
+
+select a.phase, a.valeur as attendu, coalesce(c.trouve, 0) as trouve
+from controle_attendu as a
+left join comptes as c on c.phase = a.phase
+where a.cle = 'membres' and coalesce(c.trouve, 0) <> a.valeur

@@ -1,0 +1,125 @@
+"""The dashboard's entry glue: the pages, the filters every page shares, and the Streamlit quirks of this layout.
+
+`dashboard.py` draws the shared filters once (`shared_filters`), binds them to the address, and hands the page
+one frozen `Filtres` (`hand_over`); a page reads it with `filtres()`. Two Streamlit quirks are handled here, and
+only here:
+
+1. A `pages/` folder beside the main script makes Streamlit treat the app as a v1 multipage app until
+   `st.navigation` first runs, so a first request straight to a page URL would run that page alone, without the
+   entry. `serve()` switches that mode off before the server starts; a page that still runs without the entry
+   (`filtres()` finds no value) switches it off and reruns through the entry.
+2. AppTest resets that mode before every run and, with `pages/` beside its script, takes the v1 path, which
+   loses the sidebar widgets created by the entry before `page.run()`. Tests therefore drive `tests/entree.py`,
+   an entry living outside the folder that holds `pages/`, which runs dashboard.py; pages are declared with
+   absolute paths so that they resolve from either entry.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import streamlit as st
+
+from relance import config, ui
+from relance.filtres import (
+    ALL_PRIORITIES,
+    DEFAULT_INDICATOR,
+    PHASES,
+    Filtres,
+    parse_choice,
+    parse_phase,
+)
+from relance.views import common
+
+PAGES_DIR = config.REPO_ROOT / "pages"
+PAGE = {name: PAGES_DIR / f"{name}.py" for name in ("carte", "territoire", "projets", "comparer", "france",
+                                                     "methodologie")}  # for st.page_link, from either entry
+FILTRES_KEY = "_filtres"
+PREVIOUS_PHASE_KEY = "_phase_precedente"
+TEST_ENTRY = config.REPO_ROOT / "tests" / "entree.py"  # quirk 2
+
+
+def pages() -> list:
+    """The dashboard's pages, declared with absolute paths (see quirk 2)."""
+    return [
+        st.Page(PAGE["carte"], title="Carte", icon=":material/map:", url_path="carte", default=True),
+        st.Page(PAGE["territoire"], title="Fiche territoire", icon=":material/location_city:",
+                url_path="territoire"),
+        st.Page(PAGE["projets"], title="Projets", icon=":material/factory:", url_path="projets"),
+        st.Page(PAGE["comparer"], title="Comparer", icon=":material/compare_arrows:", url_path="comparer"),
+        st.Page(PAGE["france"], title="Territoires et reste de la France", icon=":material/bar_chart:",
+                url_path="france"),
+        st.Page(PAGE["methodologie"], title="Méthodologie & sources", icon=":material/menu_book:",
+                url_path="methodologie"),
+    ]
+
+
+def _legacy_pages_off() -> None:
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+
+
+def serve(streamlit_args: list[str]) -> int:
+    """`python -m relance serve`: `streamlit run dashboard.py` in this process, v1 pages mode off (quirk 1)."""
+    from streamlit.web import cli
+
+    _legacy_pages_off()
+    sys.argv = ["streamlit", "run", str(config.REPO_ROOT / "dashboard.py"), *streamlit_args]
+    return cli.main()
+
+
+def _phase_changed() -> None:
+    # Territory ids are reused across phases for different territories: a phase change clears the selection.
+    st.session_state["ti"] = None
+    st.session_state["comparer"] = []
+
+
+def shared_filters() -> Filtres:
+    """The sidebar every page shares: phase, priority and the priority's France Relance indicator, in the URL."""
+    run = ui.run
+    ui.url_state("phase", parse_phase)
+    previous = st.session_state.get(PREVIOUS_PHASE_KEY)
+    if previous is not None and previous != st.session_state["phase"]:
+        _phase_changed()  # also when the phase changed in the address, not only with the radio button
+    st.session_state[PREVIOUS_PHASE_KEY] = st.session_state["phase"]
+    choices = common.priority_choices(run)
+    ui.url_state("priorite", lambda raw: parse_choice(raw, choices, ALL_PRIORITIES, "Priorité"))
+    every = common.indicateurs(run, ALL_PRIORITIES)
+    ui.url_state("indicateur", lambda raw: parse_choice(raw, [i.id for i in every], DEFAULT_INDICATOR,
+                                                        "Indicateur"))
+    priorite = st.session_state["priorite"]
+    offered = [i for i in every if priorite == ALL_PRIORITIES or i.priorite == priorite]
+    with st.sidebar:
+        st.markdown("### Relance & Territoires")
+        st.radio("Phase du programme", options=list(PHASES), format_func=PHASES.get, key="phase",
+                 on_change=_phase_changed)
+        st.selectbox("Priorité", options=list(choices), format_func=choices.get, key="priorite")
+        indicator = None
+        if offered:
+            if st.session_state["indicateur"] not in {i.id for i in offered}:
+                st.session_state["indicateur"] = offered[0].id
+                ui.sync_url("indicateur")
+            labels = {i.id: i.libelle_court for i in offered}
+            st.selectbox("Indicateur France Relance", options=list(labels), format_func=labels.get,
+                         key="indicateur")
+            indicator = next(i for i in offered if i.id == st.session_state["indicateur"])
+        else:
+            st.caption("Aucun indicateur du Baromètre pour cette priorité : les Fonds friches (par région) "
+                       "sont présentés sur la page « Territoires et reste de la France ».")
+        st.caption("Les filtres sont gardés dans l'adresse de la page : copiez-la pour partager la vue.")
+    return Filtres(st.session_state["phase"], priorite, choices[priorite], indicator)
+
+
+def hand_over(filtres: Filtres) -> None:
+    """Give this run's filters to the page about to run."""
+    st.session_state[FILTRES_KEY] = filtres
+
+
+def filtres() -> Filtres:
+    """The filters the entry drew for this run (see quirk 1 when there are none)."""
+    value = st.session_state.pop(FILTRES_KEY, None)
+    if value is None:
+        _legacy_pages_off()
+        st.rerun()
+    return value

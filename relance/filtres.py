@@ -1,0 +1,135 @@
+"""The filters every page shares (phase, priorité, indicateur) and the parsing of address values.
+
+Each parser returns (value, message in French or None): a value that is unknown, malformed, too long or
+SQL-looking gives the default and a short message, with the bad value shown back inert.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from relance.fmt import escape_markdown
+
+PHASES = {1: "Phase 1 (2018-2022)", 2: "Phase 2 (2023-2027)"}
+DEFAULT_PHASE = 1
+ALL_PRIORITIES = "toutes"  # address value for "every priority" (not a priority of the programme)
+ALL_PRIORITIES_LABEL = "Toutes les priorités"
+DEFAULT_INDICATOR = "nb-entreprises-industrielles-agricoles"
+MAX_LEN = 64
+COMPARE_LIMIT = 6
+_TI_RE = re.compile(r"^ti-\d{4}$")
+
+
+@dataclass(frozen=True)
+class Priorite:
+    """A priority of the programme, as reviewed in relance/reference/priorites.csv (loaded into the database)."""
+
+    code: str
+    libelle: str
+    description: str
+    couleur: str
+    motif: str  # plotly pattern shape, so bars read in black and white
+    symbole: str  # plotly marker symbol for points
+
+
+@dataclass(frozen=True)
+class Indicateur:
+    """A Baromètre indicator as offered to users."""
+
+    id: str
+    libelle: str
+    libelle_court: str
+    mesure: str
+    unite: str
+    priorite: str
+    priorite_libelle: str
+    derniere_date: dt.date
+
+    @property
+    def unite_courte(self) -> str:
+        """The unit without the Baromètre's long qualifiers (`Recrutements depuis le mois d'août précédent`)."""
+        return self.unite.split(" depuis ")[0].lower()
+
+
+@dataclass(frozen=True)
+class Filtres:
+    """What the sidebar holds for this run, handed by the entry to the page."""
+
+    phase: int
+    priorite: str  # ALL_PRIORITIES or a priority code
+    priorite_libelle: str
+    indicateur: Indicateur | None  # None when the priority has no Baromètre indicator
+
+    @property
+    def priorite_filtre(self) -> str | None:
+        """The priority as a query parameter: None for every priority."""
+        return None if self.priorite == ALL_PRIORITIES else self.priorite
+
+
+def _short(raw: str) -> str:
+    """A bad value as shown back to the user: trimmed, with Markdown and HTML made inert (shown as text)."""
+    return escape_markdown(raw if len(raw) <= 40 else raw[:40] + "…")
+
+
+def parse_phase(raw: str | None, phases: Iterable[int] = PHASES, default: int = DEFAULT_PHASE
+                ) -> tuple[int, str | None]:
+    """`?phase=1` -> 1; anything else -> default with a message."""
+    if raw is None or raw == "":
+        return default, None
+    allowed = sorted(phases)
+    if raw.strip() in {str(p) for p in allowed}:
+        return int(raw.strip()), None
+    return default, (f"Phase « {_short(raw)} » inconnue : les phases sont "
+                     f"{' et '.join(str(p) for p in allowed)}. La phase {default} est affichée.")
+
+
+def parse_choice(raw: str | None, allowed: Iterable[str], default: str, what: str) -> tuple[str, str | None]:
+    """A value from an allow-list, or the default with a message."""
+    if raw is None or raw == "":
+        return default, None
+    options = list(allowed)
+    if raw in options:
+        return raw, None
+    return default, f"{what} « {_short(raw)} » inconnu(e) : {default} est affiché(e)."
+
+
+def parse_territory(raw: str | None, known: Iterable[str], phase: int, fallback: str = "La carte est affichée "
+                    "sans sélection.") -> tuple[str | None, str | None]:
+    """`?ti=ti-2706` -> the id if it exists in that phase; otherwise None with a message."""
+    if raw is None or raw == "":
+        return None, None
+    value = raw.strip().lower()
+    if len(raw) > MAX_LEN or not _TI_RE.match(value):
+        return None, (f"Identifiant de territoire « {_short(raw)} » mal formé (attendu : ti- suivi de 4 chiffres, "
+                      f"par exemple ti-2706). {fallback}")
+    if value not in set(known):
+        return None, f"Le territoire {value} n'existe pas en phase {phase}. {fallback}"
+    return value, None
+
+
+def parse_territories(raw: str | None, known: Iterable[str], phase: int, limit: int = COMPARE_LIMIT
+                      ) -> tuple[list[str], str | None]:
+    """`?comparer=ti-2706,ti-9301` -> the known ids (at most `limit`); a message for the others."""
+    if raw is None or raw == "":
+        return [], None
+    if len(raw) > limit * (MAX_LEN + 1):
+        return [], f"Liste de territoires « {_short(raw)} » trop longue : aucune comparaison affichée."
+    known_ids = set(known)
+    chosen, rejected = [], []
+    for part in raw.split(","):
+        value = part.strip().lower()
+        if value in known_ids and value not in chosen:
+            chosen.append(value)
+        elif value and value not in chosen:
+            rejected.append(_short(part.strip()))
+    message = None
+    if rejected:
+        message = (f"Territoire(s) ignoré(s), inconnu(s) en phase {phase} : {', '.join(rejected[:5])}"
+                   f"{'…' if len(rejected) > 5 else ''}.")
+    if len(chosen) > limit:
+        chosen = chosen[:limit]
+        message = (message + " " if message else "") + f"Au plus {limit} territoires sont comparés."
+    return chosen, message

@@ -1,0 +1,149 @@
+"""Project lists kept for the build: the DGE list of the raw directory and the lists imported by the staff
+(stored in `data/imports/`, named by their content hash), and the project tables placed from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from relance import listes, placement, sources
+from relance.errors import ListeError, SourceError
+
+MEASURES_FILE = Path(__file__).resolve().parent / "reference" / "mesures_priorites.csv"
+
+
+def measure_priorities() -> pd.DataFrame:
+    """The reviewed mapping of each France Relance measure to a programme priority."""
+    return sources.read_csv_checked(MEASURES_FILE, ["mesure", "priorite", "justification"], sep=";")
+
+
+def imports_dir(db: Path) -> Path:
+    """Where imported project files are kept: $RELANCE_IMPORTS, else `imports/` beside the database."""
+    return Path(os.environ.get("RELANCE_IMPORTS") or Path(db).parent / "imports")
+
+
+def store(parsed: listes.Parsed, content: bytes, folder: Path, day: str) -> tuple[str, bool]:
+    """Keep an imported file (named by its content hash); (import_id, False) when it was there already."""
+    folder.mkdir(parents=True, exist_ok=True)
+    import_id = parsed.sha256[:16]
+    meta = folder / f"{import_id}.json"
+    if meta.exists():
+        return import_id, False
+    suffix = ".xlsx" if content[:4] == b"PK\x03\x04" else ".csv"
+    (folder / f"{import_id}{suffix}").write_bytes(content)
+    meta.write_text(json.dumps({"fichier": parsed.name, "format": parsed.format, "importe_le": day,
+                                "sha256": parsed.sha256}, ensure_ascii=False), encoding="utf-8")
+    return import_id, True
+
+
+def stored(folder: Path) -> list[dict]:
+    """The imports kept in `folder`, oldest first."""
+    out = []
+    for meta in sorted(Path(folder).glob("*.json")):
+        info = json.loads(meta.read_text(encoding="utf-8"))
+        data = next((p for p in meta.parent.glob(f"{meta.stem}.*") if p.suffix != ".json"), None)
+        if data is not None:
+            out.append({**info, "import_id": meta.stem, "path": data})
+    return sorted(out, key=lambda i: (i["importe_le"], i["import_id"]))
+
+
+def remove(folder: Path, import_id: str) -> bool:
+    """Forget an import (its file and metadata); False if unknown."""
+    if not re.fullmatch(r"[0-9a-f]{16}", import_id):
+        return False
+    found = list(Path(folder).glob(f"{import_id}.*"))
+    for path in found:
+        path.unlink()
+    return bool(found)
+
+
+def set_aside(folder: Path, import_id: str) -> list[tuple[Path, Path]]:
+    """Move an import's files out of the way (renamed), so a rebuild leaves it out; see restore/discard."""
+    if not re.fullmatch(r"[0-9a-f]{16}", import_id):
+        raise ListeError(f"import inconnu : {import_id}")
+    moved = []
+    for path in Path(folder).glob(f"{import_id}.*"):
+        aside = path.with_name(path.name + ".retire")
+        path.rename(aside)
+        moved.append((path, aside))
+    if not moved:
+        raise ListeError(f"import inconnu : {import_id}")
+    return moved
+
+
+def restore(moved: list[tuple[Path, Path]]) -> None:
+    """Put set-aside files back (the rebuild failed)."""
+    for original, aside in moved:
+        aside.rename(original)
+
+
+def discard(moved: list[tuple[Path, Path]]) -> None:
+    """Delete set-aside files (the rebuild succeeded)."""
+    for _, aside in moved:
+        aside.unlink(missing_ok=True)
+
+
+def official_files(raw: Path) -> list[Path]:
+    """The full DGE list where `sync` puts it (the 14-row extract is for tests and is imported by hand)."""
+    folder = Path(raw) / "dge-plan-de-relance"
+    return sorted(folder.glob("*.csv")) if folder.is_dir() else []
+
+
+def lists(raw: Path, folder: Path) -> list[dict]:
+    """Every list to load: the DGE list of the raw directory, then the imported lists (oldest first)."""
+    official = [{"import_id": "dge-" + p.stem[:11], "fichier": p.name, "path": p,
+                 "importe_le": dt.date.fromtimestamp(p.stat().st_mtime).isoformat()} for p in official_files(raw)]
+    return official + stored(folder)
+
+
+COLUMNS = {
+    "projet": ["projet_id", "source", "import_id", "ligne", "nom", "entreprise", "siren", "type_entreprise",
+               "filiere", "mesure", "priorite", "departement_code", "commune_code", "epci_siren", "lat", "lon",
+               "placement", "confiance", "problemes", "montant_aide", "montant_investissement", "date", "description"],
+    "projet_territoire": ["projet_id", "phase", "ti_id"],
+    "projet_import": ["import_id", "fichier", "format", "source", "importe_le", "lignes", "rejetees", "sha256"],
+    "projet_rejet": ["import_id", "ligne", "motif"],
+}
+
+
+def tables(con, raw: Path, items: list[dict]) -> dict[str, pd.DataFrame]:
+    """projet, projet_territoire, projet_import, projet_rejet for the given lists (see `lists`), each project
+    placed against the territories, communes and postcodes of the database `con` holds."""
+    measures = listes.measure_map(measure_priorities())
+    ref = placement.Reference.from_database(con, raw)
+    projects, links, imports, rejects = [], [], [], []
+    for item in items:
+        content = Path(item["path"]).read_bytes()
+        try:
+            parsed = listes.parse(content, item["fichier"])
+        except ListeError as exc:
+            raise SourceError(item["path"], str(exc)) from exc
+        imports.append({"import_id": item["import_id"], "fichier": item["fichier"], "format": parsed.format,
+                        "source": listes.SOURCE_LABELS[parsed.format], "importe_le": item["importe_le"],
+                        "lignes": len(parsed.rows), "rejetees": len(parsed.rejects), "sha256": parsed.sha256})
+        rejects += [{"import_id": item["import_id"], "ligne": line, "motif": reason}
+                    for line, reason in parsed.rejects]
+        for row, where in zip(parsed.rows, placement.place_all(parsed.rows, ref), strict=True):
+            projet_id = f"{item['import_id']}-{row.ligne}"
+            projects.append({
+                "projet_id": projet_id, "source": listes.SOURCE_LABELS[parsed.format],
+                "import_id": item["import_id"], "ligne": row.ligne, "nom": row.nom, "entreprise": row.entreprise,
+                "siren": row.siren, "type_entreprise": row.type_entreprise, "filiere": row.filiere,
+                "mesure": row.mesure, "priorite": row.priorite or listes.priority_of(row.mesure, measures),
+                "departement_code": where.departement_code, "commune_code": where.commune_code,
+                "epci_siren": where.epci_siren, "lat": row.lat, "lon": row.lon,
+                "placement": where.methode, "confiance": where.confiance,
+                "problemes": "; ".join(row.problemes) or None, "montant_aide": row.montant_aide,
+                "montant_investissement": row.montant_investissement, "date": row.date,
+                "description": row.description,
+            })
+            links += [{"projet_id": projet_id, "phase": phase, "ti_id": ti}
+                      for phase, ti in where.territoires.items() if ti]
+    return {name: pd.DataFrame(rows, columns=COLUMNS[name])
+            for name, rows in (("projet", projects), ("projet_territoire", links), ("projet_import", imports),
+                               ("projet_rejet", rejects))}

@@ -1,0 +1,355 @@
+"""Project lists as their authors wrote them: the DGE list and staff lists (CSV or XLSX), read and checked row by row.
+
+Nothing here places or stores a project: `placement` says where each row lands, the build stores the lists.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from relance.errors import ListeError
+
+DEP_CODE_RE = re.compile(r"^(\d{2}|2A|2B|97\d)$")
+SOURCE_LABELS = {"dge": "DGE, Plan de relance – projets industriels", "liste": "liste de l'équipe"}
+FORMAT_LABELS = {"dge": "liste officielle DGE", "liste": "liste de l'équipe"}
+OFFICIAL_HEADER = [
+    "entreprise", "type_entreprise", "siren", "volet_relance", "mesure", "nom_departement", "nom_commune",
+    "code_postal", "coordonnees_gps", "description_projet", "mesure_light", "mise_a_jour", "filiere",
+    "tonnes_equivalent_co2_pour_les_projets_decarbonation", "code_departement", "nom_region",
+]
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 20_000
+
+# Staff lists: accepted column names (normalised: lower case, no accents, "_" for spaces) per field.
+ALIASES = {
+    "nom": ["nom", "nom_projet", "nom_du_projet", "projet", "intitule", "intitule_projet", "intitule_du_projet",
+            "libelle", "description"],
+    "entreprise": ["entreprise", "porteur", "beneficiaire", "societe", "raison_sociale"],
+    "siren": ["siren", "siret"],
+    "commune_code": ["code_insee", "code_commune", "insee", "commune_insee", "code_geo", "codgeo"],
+    "commune_nom": ["commune", "nom_commune", "ville", "localite"],
+    "code_postal": ["code_postal", "cp", "postal"],
+    "lat": ["lat", "latitude"],
+    "lon": ["lon", "lng", "long", "longitude"],
+    "coordonnees": ["coordonnees", "coordonnees_gps", "gps", "geoloc"],
+    "montant_aide": ["montant_aide", "aide", "subvention", "montant_subvention", "aide_accordee", "montant"],
+    "montant_investissement": ["montant_investissement", "investissement", "cout_total", "montant_total",
+                               "cout_projet"],
+    "mesure": ["mesure", "dispositif", "appel", "appel_a_projets"],
+    "priorite": ["priorite", "axe"],
+    "date": ["date", "date_decision", "date_attribution", "annee"],
+    "ti_id": ["ti_id", "territoire", "id_territoire", "territoire_industrie"],
+}
+PRIORITY_WORDS = {"foncier": "foncier", "accueillir": "foncier", "competences": "competences",
+                  "recruter": "competences", "innover": "innover", "decarboner": "innover", "innovation": "innover"}
+
+
+@dataclass
+class Row:
+    """One project as read from a file, before placement."""
+
+    ligne: int
+    nom: str
+    entreprise: str | None = None
+    siren: str | None = None
+    mesure: str | None = None
+    priorite: str | None = None
+    type_entreprise: str | None = None
+    filiere: str | None = None
+    description: str | None = None
+    commune_code: str | None = None
+    commune_nom: str | None = None
+    code_postal: str | None = None
+    departement_code: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    montant_aide: float | None = None
+    montant_investissement: float | None = None
+    date: str | None = None
+    ti_id: str | None = None
+    problemes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Parsed:
+    """A file read: its format, its valid rows and its rejected rows (line, reason)."""
+
+    format: str  # "dge" or "liste"
+    rows: list[Row]
+    rejects: list[tuple[int, str]]
+    sha256: str
+    name: str
+
+
+@functools.lru_cache(maxsize=65536)
+def plain(text: str) -> str:
+    """Lower case, no accents, straight apostrophes, single spaces: for comparing names."""
+    text = str(text).replace("’", "'").replace("‘", "'")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+def _column_key(name: str) -> str:
+    return plain(name).replace(" ", "_")
+
+
+def clean_text(value) -> str | None:
+    """Text without HTML entities, tags or surrounding spaces; None when empty."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = html.unescape(str(value))
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text or None
+
+
+def parse_amount(value) -> float | None:
+    """French amounts: `1 200,50 €`, `1.200,50`, `12 k€`, `1,2 M€` -> euros; ValueError if unreadable."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).strip().replace("\u00a0", " ").replace("\u202f", " ")
+    if not text:
+        return None
+    factor = 1.0
+    lowered = text.lower()
+    for suffix, multiplier in (("md€", 1e9), ("m€", 1e6), ("k€", 1e3), ("meur", 1e6), ("keur", 1e3)):
+        if lowered.endswith(suffix):
+            factor, text = multiplier, text[: -len(suffix)]
+            break
+    text = text.replace("€", "").replace("EUR", "").replace("eur", "").replace(" ", "").strip()
+    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", text):  # 1.200,50
+        text = text.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"-?\d+(,\d+)?", text):  # 1200,50
+        text = text.replace(",", ".")
+    elif not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        raise ValueError(f"montant illisible : {value!r}")
+    amount = float(text) * factor
+    if amount < 0:
+        raise ValueError(f"montant négatif : {value!r}")
+    return amount
+
+
+def postcode(value) -> str | None:
+    """`8000` -> `08000`; `08000.0` -> `08000`; None if not a French postcode."""
+    text = clean_text(value)
+    if not text:
+        return None
+    text = re.sub(r"\.0+$", "", text.replace(" ", ""))
+    if re.fullmatch(r"\d{4}", text):
+        text = "0" + text
+    return text if re.fullmatch(r"\d{5}", text) else None
+
+
+def departement_code(value) -> str | None:
+    """`8.0` -> `08`; `971.0` -> `971`; `2A` stays; None if not a département code."""
+    text = clean_text(value)
+    if not text:
+        return None
+    text = re.sub(r"\.0+$", "", text.upper())
+    if re.fullmatch(r"\d", text):
+        text = "0" + text
+    return text if DEP_CODE_RE.match(text) else None
+
+
+def coordinates(value) -> tuple[float, float] | None:
+    """`"43.71, -1.23"` (lat, lon) -> (lat, lon) when inside France with its overseas; else None."""
+    text = clean_text(value)
+    if not text:
+        return None
+    parts = [p.strip() for p in re.split(r"[,;]", text) if p.strip()]
+    if len(parts) != 2:
+        return None
+    try:
+        lat, lon = float(parts[0]), float(parts[1])
+    except ValueError:
+        return None
+    return (lat, lon) if _plausible(lat, lon) else None
+
+
+def _plausible(lat: float, lon: float) -> bool:
+    return -25 <= lat <= 52 and -65 <= lon <= 60
+
+
+def read_table(content: bytes, name: str) -> pd.DataFrame:
+    """A CSV (`;` or `,`, UTF-8 or cp1252) or XLSX file as text cells; ListeError when not a table."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ListeError(f"{name} : fichier trop gros ({len(content) / 1e6:.1f} Mo, au plus "
+                           f"{MAX_UPLOAD_BYTES / 1e6:.0f} Mo)")
+    if not content.strip():
+        raise ListeError(f"{name} : fichier vide")
+    if content[:4] == b"PK\x03\x04":
+        try:
+            frame = pd.read_excel(io.BytesIO(content), dtype=str, engine="openpyxl")
+        except Exception as exc:  # openpyxl raises many types for damaged workbooks
+            raise ListeError(f"{name} : classeur XLSX illisible ({exc})") from exc
+    else:
+        if b"\x00" in content[:4096]:
+            raise ListeError(f"{name} : ce n'est pas un fichier texte CSV ni un classeur XLSX")
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = content.decode("cp1252", errors="replace")
+        first = text.split("\n", 1)[0]
+        sep = ";" if first.count(";") >= first.count(",") else ","
+        try:
+            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+        except Exception as exc:  # pandas' parser errors name the line
+            raise ListeError(f"{name} : CSV illisible ({exc})") from exc
+    if len(frame) > MAX_ROWS:
+        raise ListeError(f"{name} : {len(frame)} lignes, au plus {MAX_ROWS}")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame.fillna("")
+
+
+def parse(content: bytes, name: str) -> Parsed:
+    """Read a project file, telling the official DGE format and staff lists apart by their header."""
+    frame = read_table(content, name)
+    digest = hashlib.sha256(content).hexdigest()
+    if [_column_key(c) for c in frame.columns] == OFFICIAL_HEADER:
+        rows, rejects = _read_official(frame)
+        return Parsed("dge", rows, rejects, digest, name)
+    rows, rejects = _read_staff(frame, name)
+    return Parsed("liste", rows, rejects, digest, name)
+
+
+def _read_official(frame: pd.DataFrame) -> tuple[list[Row], list[tuple[int, str]]]:
+    frame.columns = OFFICIAL_HEADER
+    rows, rejects = [], []
+    for index, record in enumerate(frame.to_dict("records")):
+        line = index + 2
+        entreprise = clean_text(record["entreprise"])
+        if not entreprise:
+            rejects.append((line, "entreprise manquante"))
+            continue
+        siren = re.sub(r"\D", "", record["siren"] or "")
+        coords = coordinates(record["coordonnees_gps"])
+        row = Row(
+            ligne=line, nom=clean_text(record["description_projet"])[:200] if clean_text(
+                record["description_projet"]) else entreprise,
+            entreprise=entreprise, siren=siren[:9] if len(siren) in (9, 14) else None,
+            mesure=clean_text(record["mesure"]), type_entreprise=clean_text(record["type_entreprise"]),
+            filiere=clean_text(record["filiere"]), description=clean_text(record["description_projet"]),
+            commune_nom=clean_text(record["nom_commune"]), code_postal=postcode(record["code_postal"]),
+            departement_code=departement_code(record["code_departement"]),
+            lat=coords[0] if coords else None, lon=coords[1] if coords else None,
+            date=clean_text(record["mise_a_jour"]),
+        )
+        if record["coordonnees_gps"].strip() and coords is None:
+            row.problemes.append(f"coordonnées illisibles : {record['coordonnees_gps'][:40]!r}")
+        if not (coords or row.code_postal or row.departement_code):
+            rejects.append((line, "aucune localisation (ni coordonnées, ni code postal, ni département)"))
+            continue
+        rows.append(row)
+    return rows, rejects
+
+
+def _find_columns(frame: pd.DataFrame) -> dict[str, str]:
+    keys = {_column_key(c): c for c in frame.columns}
+    found = {}
+    for target, names in ALIASES.items():
+        for alias in names:
+            if alias in keys:
+                found[target] = keys[alias]
+                break
+    return found
+
+
+def _read_staff(frame: pd.DataFrame, name: str) -> tuple[list[Row], list[tuple[int, str]]]:
+    columns = _find_columns(frame)
+    if "nom" not in columns:
+        raise ListeError(f"{name} : colonne du nom du projet manquante (attendu : "
+                           f"{', '.join(ALIASES['nom'][:4])}…) ; colonnes lues : {', '.join(frame.columns)[:200]}")
+    located = {"commune_code", "commune_nom", "code_postal", "lat", "coordonnees"} & set(columns)
+    if not located:
+        raise ListeError(f"{name} : aucune colonne de localisation (code_insee, commune et code_postal, ou "
+                           "latitude et longitude)")
+    rows, rejects = [], []
+    for index, record in enumerate(frame.to_dict("records")):
+        line = index + 2
+
+        def get(field_name: str, record=record) -> str | None:
+            return clean_text(record[columns[field_name]]) if field_name in columns else None
+
+        nom = get("nom")
+        if not nom:
+            rejects.append((line, "nom du projet manquant"))
+            continue
+        row = Row(ligne=line, nom=nom, entreprise=get("entreprise"), mesure=get("mesure"), date=get("date"))
+        problems = []
+        siren = re.sub(r"\D", "", get("siren") or "")
+        row.siren = siren[:9] if len(siren) in (9, 14) else None
+        code = get("commune_code")
+        if code:
+            code = code.upper().zfill(5) if re.fullmatch(r"\d{4,5}|2[AB]\d{3}", code.upper()) else None
+            if code is None:
+                problems.append(f"code commune illisible : {get('commune_code')!r}")
+        row.commune_code = code
+        row.commune_nom = get("commune_nom")
+        row.code_postal = postcode(get("code_postal"))
+        if get("code_postal") and not row.code_postal:
+            problems.append(f"code postal illisible : {get('code_postal')!r}")
+        coords = None
+        if "lat" in columns and "lon" in columns:
+            try:
+                lat = float((get("lat") or "").replace(",", "."))
+                lon = float((get("lon") or "").replace(",", "."))
+                coords = (lat, lon) if _plausible(lat, lon) else None
+            except ValueError:
+                coords = None
+        elif "coordonnees" in columns:
+            coords = coordinates(get("coordonnees"))
+        if coords:
+            row.lat, row.lon = coords
+        for target in ("montant_aide", "montant_investissement"):
+            raw = get(target)
+            try:
+                setattr(row, target, parse_amount(raw))
+            except ValueError as exc:
+                problems.append(str(exc))
+        priority = plain(get("priorite") or "")
+        if priority:
+            row.priorite = next((v for k, v in PRIORITY_WORDS.items() if k in priority), None)
+            if row.priorite is None:
+                problems.append(f"priorité inconnue : {get('priorite')!r}")
+        ti = (get("ti_id") or "").lower()
+        if ti:
+            row.ti_id = ti if re.fullmatch(r"ti-\d{4}", ti) else None
+            if row.ti_id is None:
+                problems.append(f"identifiant de territoire illisible : {get('ti_id')!r}")
+        if not (row.commune_code or row.code_postal or coords or row.commune_nom):
+            rejects.append((line, "aucune localisation lisible" + (f" ({'; '.join(problems)})" if problems else "")))
+            continue
+        blocking = [p for p in problems if p.startswith(("montant", "priorité", "identifiant"))]
+        if blocking:
+            rejects.append((line, "; ".join(blocking)))
+            continue
+        row.problemes = problems
+        rows.append(row)
+    return rows, rejects
+
+
+def measure_map(mapping: pd.DataFrame) -> list[tuple[str, str]]:
+    """The reviewed measure -> priority mapping (`mesure`, `priorite` columns), names made plain for matching."""
+    return [(plain(m), p) for m, p in zip(mapping["mesure"], mapping["priorite"], strict=True)]
+
+
+def priority_of(measure: str | None, mapping: list[tuple[str, str]]) -> str | None:
+    """The priority of a measure (see `measure_map`): names compared without accents or apostrophe styles, a
+    longer name starting with a mapped one allowed."""
+    if not measure:
+        return None
+    key = plain(measure)
+    for reference, priorite in mapping:
+        if key == reference or key.startswith(reference):
+            return priorite
+    return None

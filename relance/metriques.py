@@ -1,0 +1,68 @@
+"""Allow-lists of what the map colours (address keys `metrique` and `mode`) and the methods they use.
+
+User text never becomes SQL: a metric key picks a column of a frame built by a view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Metrique:
+    """A value coloured on the map or charted, with its French label and unit."""
+
+    key: str  # address value and column name of the frame handed to the chart builder
+    libelle: str
+    unite: str
+    decimales: int = 0
+    legende: str = ""  # colour-bar title; defaults to "libellé (unité)"
+    estimation: bool = False  # drawn with the word "estimation" wherever shown
+    methode: str = ""  # how the value is computed, shown under the chart and in exports
+
+    @property
+    def titre_legende(self) -> str:
+        text = self.legende or f"{self.libelle} ({self.unite})"
+        return f"{text} — estimation" if self.estimation else text
+
+
+METHOD_PROJECTS = ("Projets des listes chargées placés dans le territoire (commune, ou coordonnées dans son "
+                   "contour)")
+METRIQUES: dict[str, Metrique] = {
+    m.key: m
+    for m in [
+        Metrique("population", "Population", "habitants"),
+        Metrique("nb_intercommunalites", "Intercommunalités membres", "intercommunalités",
+                 legende="Intercommunalités membres (EPCI, EPT)"),
+        Metrique("nb_communes", "Communes", "communes", legende="Nombre de communes"),
+        Metrique("projets_10000", "Projets France Relance pour 10 000 habitants", "projets pour 10 000 hab.",
+                 decimales=2, legende="Projets pour 10 000 habitants",
+                 methode=METHOD_PROJECTS + ", rapportés à sa population."),
+        Metrique("nb_projets", "Projets France Relance", "projets", legende="Nombre de projets",
+                 methode=METHOD_PROJECTS + "."),
+        Metrique("part_industrie", "Part de l'industrie dans l'emploi", "%", decimales=1,
+                 legende="Part de l'industrie dans l'emploi (%)",
+                 methode="Part de l'industrie dans l'emploi au lieu de travail (INSEE, RP 2022) de chaque EPCI "
+                         "membre, moyenne pondérée par l'emploi salarié privé (URSSAF 2022). Non disponible "
+                         "outre-mer."),
+    ]
+}
+PROJECT_METRICS = ("projets_10000", "nb_projets")
+RELANCE = "relance"  # map metric: a France Relance indicator, drawn in one of MODES
+METRIC_CHOICES = [RELANCE, *METRIQUES]
+DEFAULT_METRIC = RELANCE
+
+MODES = {
+    "taux": "Taux pour 10 000 habitants des départements du territoire",
+    "estimation": "Estimation pour le territoire (part de population)",
+    "departement": "Valeur des départements (carte départementale)",
+}
+DEFAULT_MODE = "taux"
+
+METHOD_RATE = ("Taux : valeur de chaque département pour 10 000 habitants, moyenne pondérée par la part de la "
+               "population du territoire dans chaque département.")
+METHOD_ESTIMATE = ("Estimation : valeur de chaque département multipliée par la part de sa population qui vit dans "
+                   "le territoire, puis sommée. Ce n'est pas un comptage : le Baromètre ne publie que des valeurs "
+                   "départementales.")
+METHOD_DEPARTEMENT = ("Valeur publiée par département ; les valeurs départementales ne s'additionnent pas en total "
+                      "national (une entreprise aidée dans plusieurs départements compte dans chacun).")

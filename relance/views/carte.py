@@ -1,0 +1,222 @@
+"""The Carte page: the territories of a phase coloured by a metric or a France Relance indicator, and the
+panel of the selected territory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from relance import charts, export, fmt, tables
+from relance.db import Reader, Runner
+from relance.filtres import PHASES, Filtres, Indicateur
+from relance.metriques import (
+    METHOD_DEPARTEMENT,
+    METHOD_ESTIMATE,
+    METHOD_RATE,
+    METRIQUES,
+    PROJECT_METRICS,
+    RELANCE,
+    Metrique,
+)
+from relance.views import common
+
+NO_LIST = ("Aucune liste de projets n'est chargée : la carte des projets est vide. Chargez une liste sur la page "
+           "« Projets » (ou `python -m relance import FICHIER`).")
+NO_INDICATOR = ("Aucun indicateur du Baromètre ne relève de cette priorité. Choisissez une autre priorité, ou un "
+                "autre indicateur coloré ; les Fonds friches (foncier) ne sont publiés que par région.")
+
+
+def indicator_metric(indicator: Indicateur, mode: str) -> Metrique:
+    """How an indicator is drawn in one of the map modes."""
+    unit, short = indicator.unite_courte, indicator.libelle_court
+    if mode == "estimation":
+        return Metrique("estimation", short, unit, 1, legende=f"{short} ({unit})", estimation=True,
+                        methode=METHOD_ESTIMATE)
+    if mode == "departement":
+        return Metrique("valeur", short, unit, 0, legende=f"{short} ({unit})", methode=METHOD_DEPARTEMENT)
+    return Metrique("taux_10000", short, f"{unit} pour 10\u00a0000 hab.", 2,
+                    legende=f"{short}<br>({unit} pour 10\u00a0000 habitants)", methode=METHOD_RATE)
+
+
+def project_counts(run: Runner, phase: int, priorite: str | None) -> pd.DataFrame:
+    """Per territory of the phase: projects (of one priority, or all), projects per 10,000 inhabitants, the count
+    per priority, the aid amounts lists give, and the hover detail."""
+    territories = run("territoires", phase=phase, ti=None)[["ti_id", "population"]]
+    counts = run("projets_par_territoire", phase=phase)
+    shown = counts if priorite is None else counts[counts["priorite"] == priorite]
+    totals = shown.groupby("ti_id").agg(nb_projets=("nb_projets", "sum"), montant_aide=("montant_aide", "sum"))
+    out = territories.merge(totals, left_on="ti_id", right_index=True, how="left")
+    out["nb_projets"] = out["nb_projets"].fillna(0).astype("int64")
+    out["projets_10000"] = out["nb_projets"] / out["population"] * 10000
+    labels = {p.code: p.libelle.split(" /")[0].lower() for p in common.priorites(run)}
+    by_priority = counts.assign(priorite=counts["priorite"].fillna("non classée"))
+    details = {}
+    for ti_id, group in by_priority.groupby("ti_id"):
+        parts = [f"{labels.get(p, p)} {fmt.nombre(n)}" for p, n in zip(group["priorite"], group["nb_projets"],
+                                                                         strict=True)]
+        details[ti_id] = f" ({', '.join(parts)})" if parts else ""
+    out["detail"] = [
+        f"<br>Projets : {fmt.nombre(n)}{details.get(ti, '') if priorite is None else ''}"
+        + (f"<br>Aide (listes qui la donnent) : {fmt.euros(a)}" if pd.notna(a) and a else "")
+        for ti, n, a in zip(out["ti_id"], out["nb_projets"], out["montant_aide"], strict=True)]
+    return out.drop(columns="population")
+
+
+def map_territories(run: Runner, filtres: Filtres, metric_key: str, mode: str) -> tuple[pd.DataFrame, Metrique]:
+    """Territories of a phase with the column to colour, and the metric describing it."""
+    phase, indicator = filtres.phase, filtres.indicateur
+    territories = run("territoires", phase=phase, ti=None)
+    if metric_key in PROJECT_METRICS:
+        territories = territories.merge(project_counts(run, phase, filtres.priorite_filtre), on="ti_id", how="left")
+        return territories, METRIQUES[metric_key]
+    if metric_key == "part_industrie":
+        industry = run("territoire_industrie", phase=phase)[["ti_id", "part_industrie", "rang", "nb_territoires"]]
+        territories = territories.merge(industry, on="ti_id", how="left")
+        territories["detail"] = [
+            f"<br>Rang : {int(r.rang)}<sup>e</sup> sur {int(r.nb_territoires)}" if pd.notna(r.rang)
+            else "<br>Non disponible outre-mer (source métropolitaine)" for r in territories.itertuples()]
+        return territories, METRIQUES[metric_key]
+    if metric_key in METRIQUES:
+        return territories, METRIQUES[metric_key]
+    metric = indicator_metric(indicator, mode)
+    values = run("indicateur_territoires", phase=phase, indicateur=indicator.id, date=indicator.derniere_date)
+    territories = territories.merge(values, on="ti_id", how="left")
+    territories["departements_valeurs"] = territories["valeurs_departements"].map(common.departement_values)
+    territories["detail"] = [
+        f"<br>Valeurs des départements : {r.departements_valeurs}"
+        + (f"<br>Rang : {int(r.rang)}<sup>e</sup> sur {int(r.nb_territoires)} (taux)" if pd.notna(r.rang) else "")
+        for r in territories.itertuples()]
+    return territories, metric
+
+
+def _french_map_data(frame: pd.DataFrame, metric: Metrique) -> pd.DataFrame:
+    """The data behind a territory map, with French headers (values as numbers)."""
+    label = metric.libelle + (f" ({metric.unite})" if metric.unite and metric.unite != "%" else "")
+    values = frame[metric.key] * (100 if metric.unite == "%" else 1)
+    data = pd.DataFrame({
+        "Identifiant": frame["ti_id"],
+        "Territoire": frame["nom"],
+        "Région": frame["region_nom"],
+        "Départements": frame["departements_noms"],
+        label + (" — estimation" if metric.estimation else "") + (" (%)" if metric.unite == "%" else ""): values,
+    })
+    if "departements_valeurs" in frame:
+        data["Valeurs des départements"] = frame["departements_valeurs"]
+    if "rang" in frame:
+        data["Rang"] = frame["rang"].astype("Int64")
+    return data
+
+
+@dataclass(frozen=True)
+class Carte:
+    """The map as the page shows it: the chart with its exports, messages above it and the method under it."""
+
+    chart: export.Chart
+    messages: list[str] = field(default_factory=list)
+    methode: str = ""
+
+
+def carte(reader: Reader, filtres: Filtres, metric_key: str, mode: str, selected: str | None) -> Carte:
+    """The Carte page's map: the figure (geometry by URL on the page) and its exports (geometry inline)."""
+    run, load = reader.run, reader.load
+    phase, indicator = filtres.phase, filtres.indicateur
+    messages = []
+    if metric_key in PROJECT_METRICS and run("projet_imports").empty:
+        messages.append(NO_LIST)
+    if metric_key == RELANCE and indicator is None:
+        messages.append(NO_INDICATOR)
+        metric_key = "population"
+    insets = load("carte_fond", couche="encarts")
+    if metric_key == RELANCE and mode == "departement":
+        metric = indicator_metric(indicator, mode)
+        departements = run("indicateur_departements", indicateur=indicator.id, date=indicator.derniere_date)
+        territories = run("territoires", phase=phase, ti=None)
+        title = f"{indicator.libelle} : valeur par département"
+        subtitle = common.filters_subtitle(filtres, date=indicator.derniere_date)
+        source = common.source_relance(run)
+
+        def build(dep_geo, ti_geo) -> go.Figure:
+            return charts.departement_map(dep_geo, departements, metric, phase, ti_geo, territories, insets,
+                                          selected=selected, title=title, subtitle=subtitle, source=source)
+
+        data = pd.DataFrame({"Code": departements["code"], "Département": departements["nom"],
+                             f"{indicator.libelle_court} ({indicator.unite_courte})": departements["valeur"],
+                             "Population": departements["population"],
+                             "Pour 10 000 habitants": departements["taux_10000"]})
+        what = f"carte-departements-{indicator.libelle_court}"
+    else:
+        frame, metric = map_territories(run, filtres, metric_key, mode)
+        relance = metric_key == RELANCE
+        title = (f"{indicator.libelle}{' (estimation)' if metric.estimation else ''}" if relance
+                 else f"{metric.libelle} des Territoires d'industrie")
+        subtitle = (common.filters_subtitle(filtres, date=indicator.derniere_date) if relance
+                    else f"{PHASES[phase]}, {len(frame)} territoires")
+        source = common.source_relance(run) if relance else common.source_territoires(run, phase)
+        if metric_key in PROJECT_METRICS:
+            subtitle = common.filters_subtitle(filtres)
+            source = common.source_projets(list(run("projet_imports")["fichier"]))
+        codes = list(run("departements")["code"])
+
+        def build(dep_geo, ti_geo) -> go.Figure:
+            return charts.territory_map(ti_geo, frame, metric, phase, dep_geo, codes, insets, selected=selected,
+                                        title=title, subtitle=subtitle, source=source)
+
+        data = _french_map_data(frame, metric)
+        what = f"carte-{mode if relance else ''}-{indicator.libelle_court if relance else metric.libelle}"
+    chart = export.Chart(
+        figure=build(reader.layer("carte_fond", couche="departements"),
+                     reader.layer("carte_territoires", phase=phase)),
+        data=data, what=what, title=title, filters=subtitle, source=source, phase=phase, ti=selected,
+        method=metric.methode, height=820,
+        export_figure=lambda: build(load("carte_fond", couche="departements"), load("carte_territoires", phase=phase)),
+    )
+    methode = ""
+    if metric.methode:
+        methode = ("**Estimation.** " if metric.estimation else "**Méthode.** ") + metric.methode
+    return Carte(chart, messages, methode)
+
+
+@dataclass(frozen=True)
+class Panneau:
+    """The selected territory beside the map."""
+
+    titre: str
+    legende: str
+    chiffres: dict[str, str]
+    departements: pd.DataFrame
+    membres_titre: str
+    membres: pd.DataFrame
+    notes: list[str]
+    lien: dict[str, str]  # query parameters of the link to the territory's profile
+
+
+def key_figures(info: pd.Series) -> dict[str, str]:
+    """A territory's size, formatted: population, intercommunalités, communes."""
+    return {"Population": fmt.nombre(info["population"]),
+            "Intercommunalités": fmt.nombre(info["nb_intercommunalites"]),
+            "Communes": fmt.nombre(info["nb_communes"])}
+
+
+def profile_link(filtres: Filtres, ti: str) -> dict[str, str]:
+    """The query string that opens a territory's profile with the same filters."""
+    return {"phase": str(filtres.phase), "ti": ti, "priorite": filtres.priorite,
+            **({"indicateur": filtres.indicateur.id} if filtres.indicateur else {})}
+
+
+def panneau(run: Runner, filtres: Filtres, ti: str) -> Panneau:
+    """Identity, size, départements and members of the selected territory."""
+    phase = filtres.phase
+    info = run("territoires", phase=phase, ti=ti).iloc[0]
+    notes = []
+    if info["geometrie_source"] != "publiée (ANCT)":
+        notes.append(f"Contour {info['geometrie_source']} : l'ANCT ne publie que des points pour ce territoire.")
+    notes.append(common.plain_source(common.source_territoires(run, phase)))
+    return Panneau(
+        titre=info["nom"], legende=f"{info['ti_id']} · {PHASES[phase]} · Région {info['region_nom']}",
+        chiffres=key_figures(info),
+        departements=tables.departements_table(run("territoire_departements", phase=phase, ti=ti)),
+        membres_titre=f"Membres ({info['nb_membres']})",
+        membres=tables.members_table(run("territoire_membres", phase=phase, ti=ti)),
+        notes=notes, lien=profile_link(filtres, ti))

@@ -1,0 +1,108 @@
+"""What the pages share: territory lists, priorities and indicators, filter subtitles and source lines."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from relance import fmt
+from relance.db import Runner
+from relance.filtres import ALL_PRIORITIES, ALL_PRIORITIES_LABEL, PHASES, Filtres, Indicateur, Priorite
+
+
+def territory_names(run: Runner, phase: int) -> dict[str, str]:
+    """Territory id -> name for one phase, in list order (by name)."""
+    territories = run("territoires", phase=phase, ti=None)
+    return dict(zip(territories["ti_id"], territories["nom"], strict=True))
+
+
+def territory_labels(run: Runner, phase: int) -> dict[str, str]:
+    """Territory id -> `name (id)`, as offered in the territory lists."""
+    return {ti: f"{nom} ({ti})" for ti, nom in territory_names(run, phase).items()}
+
+
+def priorites(run: Runner) -> list[Priorite]:
+    """Every priority of the reviewed table (the programme's first), with how charts draw it."""
+    frame = run("priorites")
+    return [Priorite(r.priorite, r.libelle, r.description, r.couleur, r.motif, r.symbole)
+            for r in frame.itertuples()]
+
+
+def priority_choices(run: Runner) -> dict[str, str]:
+    """The priority filter: every priority, then each priority of the programme."""
+    frame = run("priorites")
+    return {ALL_PRIORITIES: ALL_PRIORITIES_LABEL,
+            **dict(zip(frame.loc[frame["programme"], "priorite"], frame.loc[frame["programme"], "libelle"],
+                       strict=True))}
+
+
+def priority_labels(run: Runner) -> dict[str, str]:
+    """Priority code -> label."""
+    return {p.code: p.libelle for p in priorites(run)}
+
+
+def label_of(labels: dict[str, str], code: str | None) -> str:
+    """A priority's label, "non classée" for a project whose measure is not mapped."""
+    return labels.get(code, "non classée") if code else "non classée"
+
+
+def indicateurs(run: Runner, priorite: str) -> list[Indicateur]:
+    """Indicators of a priority (all priorities for `toutes`), the main France Relance one first."""
+    frame = run("indicateurs", priorite=None if priorite == ALL_PRIORITIES else priorite)
+    return [Indicateur(r.id_indicateur, r.libelle, r.libelle_court, r.mesure, r.unite, r.priorite,
+                       r.priorite_libelle, pd.Timestamp(r.derniere_date).date()) for r in frame.itertuples()]
+
+
+def filters_subtitle(filtres: Filtres, ti_nom: str | None = None, date=None) -> str:
+    """The active filters, written into every chart so that an exported image stands alone."""
+    parts = [PHASES[filtres.phase], filtres.priorite_libelle]
+    if ti_nom:
+        parts.append(ti_nom)
+    if date:
+        parts.append(f"au {fmt.date_longue(date)}")
+    return " · ".join(parts)
+
+
+def _sources(run: Runner) -> pd.DataFrame:
+    return run("sources").set_index("cle")
+
+
+def source_territoires(run: Runner, phase: int) -> str:
+    """Source line of a territory map or table of one phase (from the database's `source` table)."""
+    sources = _sources(run)
+    ti, communes = sources.loc[f"ti_phase{phase}"], sources.loc["communes"]
+    return (f"Sources : {ti['editeur']}, Territoires d'industrie {PHASES[phase].lower()}, {ti['millesime']} ;<br>"
+            f"{communes['editeur']}, {communes['millesime']} ; contours ANCT/IGN simplifiés.")
+
+
+def source_relance(run: Runner, detail: str = "valeurs départementales") -> str:
+    """Source line of a chart built on the Baromètre des résultats."""
+    sources = _sources(run)
+    barometre, communes = sources.loc["barometre_dep"], sources.loc["communes"]
+    return (f"Source : {barometre['editeur']}, Baromètre des résultats de l'action publique "
+            f"({barometre['millesime']}), {detail} ;<br>populations : {communes['editeur']}, "
+            f"{communes['millesime']} ; ANCT, Territoires d'industrie.")
+
+
+def source_friches(run: Runner) -> str:
+    """Source line of the Fonds friches charts."""
+    friches = _sources(run).loc["fonds_friches"]
+    return f"Source : {friches['editeur']}, fichier des candidatures au Fonds friches ({friches['millesime']})."
+
+
+def source_projets(files: list[str]) -> str:
+    """Source line of project charts: the lists loaded."""
+    listed = ", ".join(fmt.escape_html(f) for f in files[:3]) + ("…" if len(files) > 3 else "")
+    return f"Source : listes de projets chargées ({listed or 'aucune'}) ; ANCT, Territoires d'industrie."
+
+
+def plain_source(text: str) -> str:
+    """A chart's source line as a page caption (one line)."""
+    return text.replace("<br>", " ")
+
+
+def departement_values(departements) -> str:
+    """`Nièvre : 36, Cher : 74`: a territory's départements and their values (`n.d.` when missing)."""
+    def value(v) -> str:
+        return "n.d." if v is None or v != v else fmt.nombre(v)
+
+    return ", ".join(f"{d['nom']} : {value(d['valeur'])}" for d in departements)

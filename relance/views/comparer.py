@@ -1,0 +1,52 @@
+"""The Comparer page: two to six territories side by side, one chart per indicator of the priority."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from relance import charts, export
+from relance.db import Runner
+from relance.filtres import PHASES, Filtres, Indicateur
+from relance.metriques import METHOD_ESTIMATE, METHOD_RATE
+from relance.views import common
+
+READING = ("À gauche, le taux pour 10 000 habitants des départements de chaque territoire (moyenne pondérée par la "
+           "population) ; à droite, l'estimation pour le territoire (valeur de chaque département × part de sa "
+           "population dans le territoire). Mêmes échelles pour tous les territoires.")
+
+
+def comparison_chart(run: Runner, filtres: Filtres, chosen: list[str], names: dict[str, str],
+                     indicator: Indicateur) -> export.Chart:
+    """Territories side by side for one indicator."""
+    data = run("comparaison", phase=filtres.phase, tis=chosen, indicateur=indicator.id)
+    subtitle = common.filters_subtitle(filtres, ", ".join(names[t] for t in chosen))
+    source = common.source_relance(run)
+    figure = charts.comparison_chart(data, indicator.libelle, indicator.unite_courte, source, subtitle=subtitle)
+    table = pd.DataFrame({"Identifiant": data["ti_id"], "Territoire": data["nom"], "Date": pd.to_datetime(data["date"]),
+                          "Pour 10 000 habitants": data["taux_10000"],
+                          f"Estimation ({indicator.unite_courte})": data["estimation"]})
+    return export.Chart(figure, table, f"comparaison-{indicator.libelle_court}", indicator.libelle, subtitle, source,
+                        phase=filtres.phase, ti="-".join(chosen) if len(chosen) <= 2 else None,
+                        method=f"{METHOD_RATE} {METHOD_ESTIMATE}")
+
+
+@dataclass(frozen=True)
+class Comparaison:
+    """What the page shows for the chosen territories."""
+
+    message: str | None  # why nothing is compared
+    lecture: str = ""
+    charts: list[export.Chart] = field(default_factory=list)
+
+
+def comparaison(run: Runner, filtres: Filtres, chosen: list[str]) -> Comparaison:
+    """One chart per indicator of the priority for the chosen territories."""
+    if len(chosen) < 2:
+        return Comparaison(f"Choisissez au moins deux territoires de la {PHASES[filtres.phase].lower()}.")
+    items = common.indicateurs(run, filtres.priorite)
+    if not items:
+        return Comparaison("Aucun indicateur du Baromètre pour cette priorité.")
+    names = common.territory_names(run, filtres.phase)
+    return Comparaison(None, READING, [comparison_chart(run, filtres, chosen, names, i) for i in items])

@@ -1,0 +1,137 @@
+"""The page Territoires et reste de la France: did France Relance reach the départements most covered by the
+programme more? Terciles of départements, the scatter of départements, and the Fonds friches by région."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from relance import charts, export, fmt, tables
+from relance.db import Runner
+from relance.filtres import PHASES, Filtres, Indicateur
+from relance.views import common
+
+SUMMARY_NOTE = ("Chaque indicateur à sa dernière date publiée. Indice 100 : taux de l'ensemble des départements "
+                "(somme des valeurs départementales rapportée à la population).")
+FRICHES_NOTE = (
+    "Le Fonds friches (France Relance) n'est publié ici qu'à la maille régionale, sans commune ni montant : il "
+    "ne peut pas être rattaché à un territoire. Le fichier du Cerema compte quatre procédures ; leur édition "
+    "n'est pas documentée. Les trois premières (36961, 46904, 54008 : 3 010 candidatures) correspondent très "
+    "probablement aux trois éditions France Relance (2 999 candidatures annoncées) ; la quatrième (68862) est "
+    "très probablement le Fonds vert, hors France Relance. Le drapeau de lauréat (`laureat_fv`) peut différer "
+    "de la liste officielle des lauréats (1 382 projets soutenus annoncés, 1 185 drapeaux ici).")
+
+
+def introduction(phase: int) -> str:
+    """How the départements are grouped."""
+    return (f"Les départements sont rangés en trois groupes égaux selon la part de leur population qui vit dans un "
+            f"Territoire d'industrie de la {PHASES[phase].lower()}. Pour chaque groupe, le taux est la somme des "
+            "valeurs divisée par la somme des populations. Les valeurs du Baromètre étant départementales, c'est la "
+            "lecture la plus honnête : elle ne suppose rien sur la répartition à l'intérieur d'un département.")
+
+
+def coverage_summary(run: Runner, phase: int, items: list[Indicateur]) -> pd.DataFrame:
+    """Per indicator and tercile of départements (by population share in a territory): rate and index (all = 100)."""
+    frames = []
+    for indicator in items:
+        groups = run("territoires_vs_france", phase=phase, indicateur=indicator.id, date=indicator.derniere_date)
+        overall = groups["valeur"].sum() / groups["population"].sum() * 10000
+        frames.append(groups.assign(indicateur=indicator.libelle_court, date=indicator.derniere_date,
+                                    indice=groups["taux_10000"] / overall * 100))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def summary_chart(run: Runner, filtres: Filtres, items: list[Indicateur]) -> export.Chart:
+    """Every indicator of the priority at once, by tercile."""
+    summary = coverage_summary(run, filtres.phase, items)
+    subtitle = common.filters_subtitle(filtres)
+    source = common.source_relance(run)
+    figure = charts.coverage_summary_chart(summary, filtres.phase, source, subtitle=subtitle)
+    data = pd.DataFrame({"Indicateur": summary["indicateur"], "Date": pd.to_datetime(summary["date"]),
+                         "Groupe de départements": summary["libelle_groupe"],
+                         "Départements": summary["nb_departements"],
+                         "Part en TI min.": summary["part_min"], "Part en TI max.": summary["part_max"],
+                         "Pour 10 000 habitants": summary["taux_10000"],
+                         "Indice (ensemble = 100)": summary["indice"]})
+    return export.Chart(figure, data, "territoires-et-reste-de-la-france", charts.SUMMARY_TITLE, subtitle, source,
+                        phase=filtres.phase)
+
+
+def terciles_sentence(chart: export.Chart, indicator: Indicateur) -> str:
+    """The reading of the terciles chart in one French sentence."""
+    rates = chart.data["Pour 10 000 habitants"]
+    return (f"Tiers le plus couvert : {fmt.nombre(rates.iloc[-1], 2)} pour 10 000 habitants, contre "
+            f"{fmt.nombre(rates.iloc[0], 2)} dans le tiers le moins couvert "
+            f"({fmt.date_longue(indicator.derniere_date)}). L'indicateur détaillé se choisit dans la barre latérale.")
+
+
+def detail_charts(run: Runner, filtres: Filtres, indicator: Indicateur) -> tuple[export.Chart, export.Chart]:
+    """The chosen indicator: rate by tercile, and each département's share in a territory against its rate."""
+    phase = filtres.phase
+    source = common.source_relance(run)
+    subtitle = common.filters_subtitle(filtres, date=indicator.derniere_date)
+    groups = run("territoires_vs_france", phase=phase, indicateur=indicator.id, date=indicator.derniere_date)
+    figure = charts.terciles_chart(groups, indicator.libelle, indicator.unite_courte, phase, source, subtitle=subtitle)
+    data = pd.DataFrame({"Groupe de départements": groups["libelle_groupe"],
+                         "Départements": groups["nb_departements"], "Part en TI min.": groups["part_min"],
+                         "Part en TI max.": groups["part_max"], "Population": groups["population"],
+                         f"Valeur ({indicator.unite_courte})": groups["valeur"],
+                         "Pour 10 000 habitants": groups["taux_10000"]})
+    terciles = export.Chart(figure, data, f"tiers-{indicator.libelle_court}", indicator.libelle, subtitle, source,
+                            phase=phase)
+    departements = run("departements_couverture", phase=phase, indicateur=indicator.id, date=indicator.derniere_date)
+    figure = charts.coverage_scatter(departements, indicator.libelle, indicator.unite_courte, phase, source,
+                                     subtitle=subtitle)
+    data = pd.DataFrame({"Code": departements["code"], "Département": departements["nom"],
+                         "Population": departements["population"], "Part en TI": departements["part_ti"],
+                         f"Valeur ({indicator.unite_courte})": departements["valeur"],
+                         "Pour 10 000 habitants": departements["taux_10000"]})
+    scatter = export.Chart(figure, data, f"departements-{indicator.libelle_court}", indicator.libelle, subtitle,
+                           source, phase=phase)
+    return terciles, scatter
+
+
+def friches_chart(run: Runner) -> export.Chart:
+    """Fonds friches laureates by région and procedure."""
+    friches = run("fonds_friches_regions")
+    source = common.source_friches(run)
+    figure = charts.friches_chart(friches, source)
+    data = pd.DataFrame({"Région": friches["region_nom"], "Procédure": friches["num_demarche"],
+                         "Candidatures": friches["candidatures"], "Lauréats (laureat_fv)": friches["laureats"]})
+    return export.Chart(figure, data, "fonds-friches-par-region", "Fonds friches : lauréats par région",
+                        "Quatre procédures, dont la 4e probablement hors France Relance", source,
+                        method="Drapeau laureat_fv du fichier Cerema ; édition de chaque procédure non documentée.")
+
+
+@dataclass(frozen=True)
+class France:
+    """What the page shows for the filters."""
+
+    introduction: str
+    synthese: export.Chart | None
+    synthese_note: str
+    detail_titre: str | None
+    terciles: export.Chart | None
+    nuage: export.Chart | None
+    terciles_phrase: str
+    friches: export.Chart | None
+    friches_note: str
+    friches_table: pd.DataFrame | None
+
+
+def france(run: Runner, filtres: Filtres) -> France:
+    """Territories against the rest of France for the filters (the Fonds friches under foncier or every priority)."""
+    items = common.indicateurs(run, filtres.priorite)
+    indicator = filtres.indicateur
+    terciles, nuage = detail_charts(run, filtres, indicator) if indicator else (None, None)
+    friches = filtres.priorite in ("toutes", "foncier")
+    return France(
+        introduction=introduction(filtres.phase),
+        synthese=summary_chart(run, filtres, items) if items else None, synthese_note=SUMMARY_NOTE,
+        detail_titre=f"En détail : {indicator.libelle_court}" if indicator else None,
+        terciles=terciles, nuage=nuage,
+        terciles_phrase=terciles_sentence(terciles, indicator) if indicator else "",
+        friches=friches_chart(run) if friches else None, friches_note=FRICHES_NOTE,
+        friches_table=tables.friches_table(run("fonds_friches_regions")) if friches else None,
+    )

@@ -1,0 +1,222 @@
+"""The Projets page: loaded lists, the preview of an upload, search and filters, the point map and counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+import shapely
+
+from relance import charts, export, fmt, listes, placement
+from relance.db import Reader, Runner
+from relance.encarts import apply_transform
+from relance.filtres import PHASES, Filtres
+from relance.views import common
+
+DOUBTFUL = ("faible", "non placé")
+WHERE = {"tous": "Tous", "dans": "Dans un territoire", "hors": "Hors territoire"}
+NO_LIST = ("Aucune liste de projets n'est chargée. Pour en charger une : déposez un fichier ci-dessous (liste DGE "
+           "« Plan de relance – projets industriels » ou liste de l'équipe en CSV/XLSX), ou lancez "
+           "`python -m relance import FICHIER`, ou placez la liste DGE dans le dossier `dge-plan-de-relance/` des "
+           "données brutes puis reconstruisez la base.")
+STAFF_COLUMNS = ("Colonnes d'une liste de l'équipe : un nom de projet et une localisation (code INSEE, ou commune et "
+                 "code postal, ou latitude et longitude) ; en option : entreprise, montant de l'aide, investissement "
+                 "(« 1 200,50 € » est lu), mesure, priorité, date, identifiant de territoire.")
+PLACEMENT_METHOD = ("Placement par les indices concordants : coordonnées, code postal, département, nom de commune "
+                    "seulement s'il concorde.")
+
+
+def filter_projects(projects: pd.DataFrame, text: str = "", ti: str | None = None, priorite: str | None = None,
+                    mesures: list[str] | None = None, filieres: list[str] | None = None,
+                    tailles: list[str] | None = None, where: str = "tous", doubtful: bool = False) -> pd.DataFrame:
+    """Projects matching the page's filters (text searched in company, name, description and commune)."""
+    out = projects
+    if text.strip():
+        needle = text.strip().lower()
+        haystack = (out["entreprise"].fillna("") + " " + out["nom"].fillna("") + " " + out["description"].fillna("")
+                    + " " + out["commune_nom"].fillna("")).str.lower()
+        out = out[haystack.str.contains(needle, regex=False)]
+    if ti:
+        out = out[out["ti_id"] == ti]
+    if priorite:
+        out = out[out["priorite"] == priorite]
+    if mesures:
+        out = out[out["mesure"].isin(mesures)]
+    if filieres:
+        out = out[out["filiere"].isin(filieres)]
+    if tailles:
+        out = out[out["type_entreprise"].isin(tailles)]
+    if where == "dans":
+        out = out[out["ti_id"].notna()]
+    elif where == "hors":
+        out = out[out["ti_id"].isna()]
+    if doubtful:
+        out = out[out["confiance"].isin(DOUBTFUL)]
+    return out
+
+
+def projects_table(run: Runner, projects: pd.DataFrame) -> pd.DataFrame:
+    """The projects as shown and exported: French headers, amounts as numbers."""
+    labels = common.priority_labels(run)
+    return pd.DataFrame({
+        "Entreprise": projects["entreprise"], "Projet": projects["nom"], "Mesure": projects["mesure"],
+        "Priorité": projects["priorite"].map(lambda p: common.label_of(labels, p)),
+        "Commune": projects["commune_nom"], "Département": projects["departement_code"],
+        "Territoire": projects["ti_nom"].fillna("hors territoire"), "Identifiant": projects["ti_id"],
+        "Placement": projects["placement"], "Confiance": projects["confiance"], "Problèmes": projects["problemes"],
+        "Aide (€)": projects["montant_aide"], "Investissement (€)": projects["montant_investissement"],
+        "Source": projects["fichier"],
+    })
+
+
+def display_points(projects: pd.DataFrame, transforms: dict, departements: pd.DataFrame) -> pd.DataFrame:
+    """Project coordinates in map position: overseas points moved into their insets like the polygons."""
+    region = departements.set_index("code")["region_code"]
+    points = projects.dropna(subset=["lat", "lon"]).copy()
+    lons, lats = [], []
+    for row in points.itertuples():
+        params = transforms.get(region.get(row.departement_code, ""))
+        point = shapely.Point(row.lon, row.lat)
+        if params:
+            point = apply_transform(point, params)
+        lons.append(point.x)
+        lats.append(point.y)
+    points["x"], points["y"] = lons, lats
+    return points
+
+
+def projects_chart(reader: Reader, filtres: Filtres, projects: pd.DataFrame, selected: str | None) -> export.Chart:
+    """Point map of projects over the territory outlines."""
+    run, load = reader.run, reader.load
+    phase = filtres.phase
+    points = display_points(projects, load("carte_fond", couche="transformations_outre_mer"), run("departements"))
+    territories = run("territoires", phase=phase, ti=None)
+    insets = load("carte_fond", couche="encarts")
+    names = territories.set_index("ti_id")["nom"]
+    subtitle = (common.filters_subtitle(filtres, names.get(selected) if selected else None)
+                + f" · {len(projects)} projets, {len(points)} avec coordonnées")
+    source = common.source_projets(sorted(set(projects["fichier"])))
+    priorites = common.priorites(run)
+
+    def build(ti_geo) -> go.Figure:
+        return charts.projects_map(points, ti_geo, territories, insets, priorites, selected, subtitle, source)
+
+    return export.Chart(build(reader.layer("carte_territoires", phase=phase)), projects_table(run, projects),
+                        "projets-carte", "Projets France Relance", subtitle, source, phase=phase, ti=selected,
+                        method=PLACEMENT_METHOD, export_figure=lambda: build(load("carte_territoires", phase=phase)),
+                        height=820)
+
+
+def projects_count_chart(run: Runner, filtres: Filtres, projects: pd.DataFrame, selected_name: str | None
+                         ) -> export.Chart:
+    """Projects by measure, coloured by programme priority."""
+    counts = (projects.assign(priorite=projects["priorite"].fillna(charts.UNCLASSED.code),
+                              mesure=projects["mesure"].fillna("mesure non précisée"))
+              .groupby(["mesure", "priorite"], as_index=False).size().rename(columns={"size": "projets"})
+              .sort_values("projets"))
+    subtitle = common.filters_subtitle(filtres, selected_name) + f" · {len(projects)} projets"
+    source = common.source_projets(sorted(set(projects["fichier"])))
+    figure = charts.projects_count_chart(counts, common.priorites(run), subtitle, source)
+    labels = common.priority_labels(run)
+    data = pd.DataFrame({"Mesure": counts["mesure"],
+                         "Priorité": counts["priorite"].map(lambda p: common.label_of(labels, p)),
+                         "Projets": counts["projets"]})
+    return export.Chart(figure, data, "projets-par-mesure", "Projets par mesure et priorité", subtitle, source,
+                        phase=filtres.phase)
+
+
+@dataclass(frozen=True)
+class Apercu:
+    """An upload before anything is saved."""
+
+    resume: str
+    lignes: pd.DataFrame
+    rejets: pd.DataFrame
+    enregistrable: bool
+
+
+def preview(run: Runner, content: bytes, name: str, ref: placement.Reference) -> Apercu:
+    """An upload: its format, every row with where it lands and its problems, and its rejected rows.
+
+    Raises ListeError when the whole file cannot be read."""
+    parsed = listes.parse(content, name)
+    measures = listes.measure_map(run("priorites_mesures"))
+    labels = common.priority_labels(run)
+    rows = []
+    for row, where in zip(parsed.rows, placement.place_all(parsed.rows, ref), strict=True):
+        commune = ref.nom_of.get(where.commune_code) if where.commune_code else None
+        rows.append({"Ligne": row.ligne, "Projet": row.nom, "Entreprise": row.entreprise, "Commune": commune,
+                     "Territoire phase 1": where.territoires.get(1), "Territoire phase 2": where.territoires.get(2),
+                     "Confiance": where.confiance, "Placement": where.methode,
+                     "Priorité": common.label_of(labels, row.priorite or listes.priority_of(row.mesure, measures)),
+                     "Aide (€)": row.montant_aide, "Problèmes": "; ".join(row.problemes)})
+    resume = (f"**{fmt.escape_markdown(name)}** : {listes.FORMAT_LABELS[parsed.format]}, {len(parsed.rows)} projets "
+              f"lisibles, {len(parsed.rejects)} lignes rejetées. Rien n'est enregistré avant de cliquer sur "
+              "« Enregistrer ».")
+    return Apercu(resume, pd.DataFrame(rows), pd.DataFrame(parsed.rejects, columns=["Ligne", "Motif du rejet"]),
+                  bool(parsed.rows))
+
+
+@dataclass(frozen=True)
+class ListeChargee:
+    """A loaded list as the page lists it."""
+
+    import_id: str
+    texte: str
+    amovible: bool  # False for the DGE list of the raw directory
+
+
+def loaded_lists(run: Runner) -> list[ListeChargee]:
+    """The loaded lists, described for the page."""
+    return [ListeChargee(r.import_id, f"`{r.import_id}` · {fmt.escape_markdown(r.fichier)} · {r.source} · importé "
+                                      f"le {r.importe_le} · {r.lignes} projets, {r.rejetees} lignes rejetées",
+                         not r.import_id.startswith("dge-"))
+            for r in run("projet_imports").itertuples()]
+
+
+def summary(projects: pd.DataFrame, phase: int) -> dict[str, str]:
+    """Key figures of a set of projects, formatted for the page."""
+    phase_label = PHASES[phase].split(" (")[0].lower()
+    return {
+        "Projets": fmt.nombre(len(projects)),
+        f"Dans un territoire ({phase_label})": fmt.nombre(projects["ti_id"].notna().sum()),
+        "Hors territoire": fmt.nombre(projects["ti_id"].isna().sum()),
+        "Placements douteux": fmt.nombre(projects["confiance"].isin(DOUBTFUL).sum()),
+    }
+
+
+def territory_summary(projects: pd.DataFrame, population: int) -> dict[str, str]:
+    """A territory's projects: count, per 10,000 inhabitants, and aid when lists give it."""
+    aid = projects["montant_aide"].sum()
+    return {"Projets": fmt.nombre(len(projects)),
+            "Pour 10 000 habitants": fmt.nombre(len(projects) / population * 10000, 2),
+            "Aide (listes qui la donnent)": fmt.euros(aid) if aid else "non renseignée"}
+
+
+def ti_call_sentence(run: Runner, phase: int) -> str | None:
+    """How much of the call "Soutien à l'investissement industriel dans les territoires" lies in a territory."""
+    share = run("appel_ti_part", phase=phase).iloc[0]
+    if not share["nb_projets"]:
+        return None
+    return (f"Appel « Soutien à l'investissement industriel dans les territoires » : "
+            f"{fmt.nombre(share['nb_dans_territoire'])} projets sur {fmt.nombre(share['nb_projets'])} dans un "
+            f"territoire de la {PHASES[phase].lower()} ({fmt.pourcent(share['part'])}).")
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What the explorer offers: the projects of the phase and the values of each filter."""
+
+    projets: pd.DataFrame
+    mesures: list[str]
+    filieres: list[str]
+    tailles: list[str]
+
+
+def catalogue(run: Runner, phase: int) -> Catalogue:
+    """Every loaded project in a phase, and the choices of the explorer's filters."""
+    projects = run("projets", phase=phase)
+    return Catalogue(projects, sorted(projects["mesure"].dropna().unique()),
+                     sorted(projects["filiere"].dropna().unique()),
+                     sorted(projects["type_entreprise"].dropna().unique()))

@@ -1,0 +1,165 @@
+"""The Fiche territoire page (and the fiche document): identity, members, France Relance indicators over
+time, industrial weight, rank, projects and peers of one territory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from relance import charts, export, fmt, tables
+from relance.db import Reader, Runner
+from relance.filtres import PHASES, Filtres, Indicateur
+from relance.metriques import METHOD_ESTIMATE, METHOD_RATE
+from relance.views import common, projets
+from relance.views.carte import key_figures
+
+SERIES_NOTE = ("Le territoire est lu à travers ses départements : moyenne de leurs taux pondérée par la part de la "
+               "population du territoire dans chacun. Région et France : valeurs publiées à ces échelles.")
+NO_LIST = ("Aucune liste de projets n'est chargée. Chargez la liste DGE ou une liste de l'équipe sur la page "
+           "« Projets » (ou `python -m relance import FICHIER`) pour voir ici les projets du territoire.")
+
+
+def industry_sentence(industry: pd.Series) -> str:
+    """How a territory's industrial share reads: rank, coverage and method, or why it is unavailable."""
+    if pd.isna(industry["part_industrie"]):
+        return ("Part de l'industrie non disponible : la source (INSEE RP 2022 par EPCI) couvre la métropole "
+                "seulement.")
+    return (f"Industrie : {int(industry['rang'])}e territoire sur {int(industry['nb_territoires'])} de la phase par "
+            f"la part de l'industrie dans l'emploi ({industry['membres_couverts']} membres sur {industry['membres']} "
+            "couverts). Calcul : part de l'industrie de chaque EPCI membre pondérée par son emploi salarié privé.")
+
+
+def indicator_ranks(run: Runner, phase: int, ti: str, items: list[Indicateur]) -> pd.DataFrame:
+    """For each indicator: the territory's rate, estimate and rank among the territories of its phase."""
+    rows = []
+    for indicator in items:
+        values = run("indicateur_territoires", phase=phase, indicateur=indicator.id, date=indicator.derniere_date)
+        row = values[values["ti_id"] == ti]
+        if row.empty:
+            continue
+        row = row.iloc[0]
+        rows.append({
+            "Indicateur": indicator.libelle_court,
+            "Priorité": indicator.priorite_libelle,
+            "Date": fmt.date_longue(indicator.derniere_date),
+            "Pour 10 000 habitants": fmt.nombre(row["taux_10000"], 2),
+            "Estimation pour le territoire": fmt.nombre(row["estimation"], 1) + " (estimation)",
+            "Rang (taux)": (f"{int(row['rang'])}e sur {int(row['nb_territoires'])}" if pd.notna(row["rang"])
+                            else "non disponible"),
+            "Valeurs des départements": common.departement_values(row["valeurs_departements"]),
+        })
+    return pd.DataFrame(rows)
+
+
+def series_chart(run: Runner, filtres: Filtres, ti: str, nom: str, indicator: Indicateur) -> export.Chart:
+    """The profile's monthly series of one indicator against région and France."""
+    series = run("territoire_serie", phase=filtres.phase, ti=ti, indicateur=indicator.id)
+    subtitle = f"Pour 10\u00a0000 habitants, cumul mensuel · {common.filters_subtitle(filtres, nom)}"
+    source = common.source_relance(run)
+    figure = charts.series_chart(series, indicator.libelle, indicator.unite_courte, nom, source, subtitle=subtitle)
+    region = series["region_nom"].iloc[0] if len(series) else "région"
+    data = pd.DataFrame({
+        "Date": pd.to_datetime(series["date"]),
+        f"{nom} (pour 10 000 hab.)": series["taux_territoire"],
+        f"Région {region} (pour 10 000 hab.)": series["taux_region"],
+        "France (pour 10 000 hab.)": series["taux_france"],
+        f"{nom} — estimation ({indicator.unite_courte})": series["estimation_territoire"],
+    })
+    return export.Chart(figure, data, f"serie-{indicator.libelle_court}", indicator.libelle, subtitle, source,
+                        phase=filtres.phase, ti=ti, method=f"{METHOD_RATE} {METHOD_ESTIMATE}")
+
+
+@dataclass(frozen=True)
+class Profil:
+    """Everything the territory profile (and the fiche) shows about one territory."""
+
+    ti: str
+    phase: int
+    nom: str
+    legende: str
+    info: pd.Series
+    chiffres: dict[str, str]
+    industrie_part: str
+    industrie_phrase: str
+    industrie_rang: str
+    locator: go.Figure
+    serie: export.Chart | None
+    serie_note: str
+    indicateurs_titre: str
+    indicateurs: pd.DataFrame  # formatted, one row per indicator of the priority
+    projets_message: str | None
+    projets_chiffres: dict[str, str]
+    projets: pd.DataFrame
+    projets_lien: dict[str, str]
+    pairs: pd.DataFrame  # formatted
+    pairs_ids: list[str]
+    comparer_lien: dict[str, str]
+    departements: pd.DataFrame  # formatted
+    membres_titre: str
+    membres: pd.DataFrame  # formatted
+    membres_export: pd.DataFrame  # numbers as numbers
+    source: str
+    filtres_texte: str  # the filters as written under a chart's title
+    priorite_libelle: str
+    source_relance: str
+
+
+def profil(reader: Reader, filtres: Filtres, ti: str) -> Profil | None:
+    """The profile of a territory; None if the id is unknown in the phase."""
+    run = reader.run
+    phase, indicator = filtres.phase, filtres.indicateur
+    found = run("territoires", phase=phase, ti=ti)
+    if found.empty:
+        return None
+    info = found.iloc[0]
+    nom = info["nom"]
+    industry_all = run("territoire_industrie", phase=phase)
+    industry = industry_all[industry_all["ti_id"] == ti].iloc[0]
+    items = common.indicateurs(run, filtres.priorite)
+    members = run("territoire_membres", phase=phase, ti=ti)
+    peers = run("territoire_pairs", phase=phase, ti=ti)
+    own = projets.filter_projects(run("projets", phase=phase), ti=ti, priorite=filtres.priorite_filtre)
+    imports = run("projet_imports")
+    locator = charts.locator_map(
+        reader.layer("carte_fond", couche="departements"), list(run("departements")["code"]),
+        reader.layer("carte_territoires", phase=phase), ti, nom, reader.load("carte_fond", couche="encarts"))
+    share = industry["part_industrie"]
+    comparer = {"phase": str(phase), "priorite": filtres.priorite, "comparer": ",".join([ti, *peers["ti_id"][:3]]),
+                **({"indicateur": indicator.id} if indicator else {})}
+    return Profil(
+        ti=ti, phase=phase, nom=nom,
+        legende=f"{ti} · {PHASES[phase]} · Région {info['region_nom']} · Départements : {info['departements_noms']}",
+        info=info, chiffres=key_figures(info), industrie_part=fmt.pourcent(share),
+        industrie_phrase=industry_sentence(industry),
+        industrie_rang=(f"{fmt.pourcent(share)} ({int(industry['rang'])}e sur {int(industry['nb_territoires'])})"
+                        if pd.notna(share) else "non disponible (outre-mer)"),
+        locator=locator,
+        serie=series_chart(run, filtres, ti, nom, indicator) if indicator else None,
+        serie_note=SERIES_NOTE if indicator else "Aucun indicateur du Baromètre pour la priorité choisie.",
+        indicateurs_titre="Tous les indicateurs de la priorité, à la dernière date",
+        indicateurs=indicator_ranks(run, phase, ti, items) if items else pd.DataFrame(),
+        projets_message=NO_LIST if imports.empty else None,
+        projets_chiffres=projets.territory_summary(own, int(info["population"])),
+        projets=projets.projects_table(run, own),
+        projets_lien={"phase": str(phase), "ti": ti, "priorite": filtres.priorite},
+        pairs=tables.peers_table(peers), pairs_ids=list(peers["ti_id"]), comparer_lien=comparer,
+        departements=tables.departements_table(run("territoire_departements", phase=phase, ti=ti)),
+        membres_titre=f"Membres ({info['nb_membres']})", membres=tables.members_table(members),
+        membres_export=pd.DataFrame({"Membre": members["nom"], "SIREN": members["siren"], "Type": members["type"],
+                                     "Population": members["population"], "Communes": members["nb_communes"]}),
+        source=common.source_territoires(run, phase),
+        filtres_texte=common.filters_subtitle(filtres, nom), priorite_libelle=filtres.priorite_libelle,
+        source_relance=common.source_relance(run),
+    )
+
+
+def fiche(reader: Reader, filtres: Filtres, ti: str, day=None):
+    """The fiche territoire (PDF and ZIP) of a territory, its map layers inline."""
+    from relance import fiche as document
+
+    found = profil(reader, filtres, ti)
+    if found is None:
+        raise KeyError(f"territoire {ti} inconnu en phase {filtres.phase}")
+    return document.build(found, day)
