@@ -1,5 +1,5 @@
--- Several territories of one phase side by side for one indicator over time (view territoire_indicateur:
--- rate per 10,000 and estimate), from January 2020 (France Relance period).
+-- Several territories of one phase side by side for one indicator over time (table territoire_indicateur, the
+-- method of relance/schema.sql: rate per 10,000 and estimate), from January 2020 (France Relance period).
 -- params: $phase INTEGER, $tis VARCHAR[], $indicateur VARCHAR
 -- columns: ti_id, nom, date, taux_10000, estimation
 with valeurs as (

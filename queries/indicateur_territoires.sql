@@ -1,5 +1,6 @@
--- One indicator at one date for every territory of a phase, read through its départements (view
--- territoire_indicateur: rate, estimate, completeness), with its rank by rate among the complete territories.
+-- One indicator at one date for every territory of a phase, read through its départements (table
+-- territoire_indicateur, the method of relance/schema.sql: rate, estimate, completeness), with its rank by rate
+-- among the complete territories.
 -- params: $phase INTEGER, $indicateur VARCHAR, $date DATE
 -- columns: ti_id, estimation, taux_10000, valeurs_departements, rang, nb_territoires
 with valeurs as (

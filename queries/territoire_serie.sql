@@ -8,7 +8,7 @@ with territoire_choisi as (
 ),
 
 dep as (
-    -- the territory read through its départements (view territoire_indicateur), France Relance period only
+    -- the territory read through its départements (table territoire_indicateur), France Relance period only
     select date, taux_10000 as taux_territoire, estimation as estimation_territoire
     from territoire_indicateur
     where phase = $phase and ti_id = $ti and id_indicateur = $indicateur and date >= date '2020-01-01' and complet

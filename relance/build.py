@@ -452,6 +452,7 @@ def write(tables: dict[str, pd.DataFrame], link: Path, raw: Path, seconds: float
             ])
             for name, frame in {**tables, "build_info": info}.items():
                 con.from_df(frame[con.table(name).columns]).insert_into(name)
+            db.write(con, "methodes")
             # Projects are placed against the tables just written (communes, territories, polygons).
             _insert(con, imports.tables(con, raw, imports.lists(raw, imports.imports_dir(link))))
             run_checks(con)

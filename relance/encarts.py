@@ -10,14 +10,15 @@ import numpy as np
 import shapely
 
 
-def apply_transform(geom, params):
-    """Apply an inset transform (cx_src, cy_src, sx, sy, cx_dst, cy_dst) to a geometry."""
+def move(coords: np.ndarray, params) -> np.ndarray:
+    """Coordinates (n × 2 array of lon, lat) moved by an inset transform (cx_src, cy_src, sx, sy, cx_dst, cy_dst)."""
     cx_src, cy_src, sx, sy, cx_dst, cy_dst = params
+    out = np.empty_like(coords, dtype=float)
+    out[:, 0] = cx_dst + (coords[:, 0] - cx_src) * sx
+    out[:, 1] = cy_dst + (coords[:, 1] - cy_src) * sy
+    return out
 
-    def move(coords: np.ndarray) -> np.ndarray:
-        out = np.empty_like(coords)
-        out[:, 0] = cx_dst + (coords[:, 0] - cx_src) * sx
-        out[:, 1] = cy_dst + (coords[:, 1] - cy_src) * sy
-        return out
 
-    return shapely.transform(geom, move)
+def apply_transform(geom, params):
+    """Apply an inset transform to a geometry."""
+    return shapely.transform(geom, lambda coords: move(coords, params))

@@ -58,10 +58,8 @@ def build(profil, day: dt.date | None = None) -> Fiche:
         ("Phase", PHASES[phase]),
         ("Région", info["region_nom"]),
         ("Départements", info["departements_noms"]),
-        ("Population", fmt.nombre(info["population"])),
-        ("Intercommunalités membres", fmt.nombre(info["nb_intercommunalites"])),
+        *profil.chiffres.items(),
         ("Membres", fmt.nombre(info["nb_membres"])),
-        ("Communes", fmt.nombre(info["nb_communes"])),
         ("Part de l'industrie dans l'emploi", profil.industrie_rang),
     ]
     locator = profil.locator

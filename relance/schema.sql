@@ -205,13 +205,14 @@ create table controle_attendu (
     justification varchar not null
 );
 
--- Methods defined once: every query that reads a territory through its départements selects from these views.
+-- Methods defined once: every query that reads a territory through its départements selects from these.
 
 -- An indicator read for a territory through its départements, at every date the départements publish:
 -- taux_10000 is the population-weighted rate of its départements; estimation shares each département's value
 -- by the share of the département's population living in the territory (an estimate, not a count). Both are
--- NULL unless every département of the territory has a value at that date (complet).
-create view territoire_indicateur as
+-- NULL unless every département of the territory has a value at that date (complet). The build stores it as
+-- the table territoire_indicateur (queries/ecritures/methodes.sql), which the queries read.
+create view territoire_indicateur_methode as
 with grille as (
     select distinct id_indicateur, date
     from indicateur_valeur
@@ -238,10 +239,14 @@ final as (
         g.id_indicateur,
         g.date,
         count(v.valeur) = count(*) as complet,
-        case when count(v.valeur) = count(*) then sum(v.valeur * p.part_departement) end as estimation,
+        -- sums in a fixed order, so that two builds give the same bits
         case when count(v.valeur) = count(*)
-            then sum(v.valeur / p.population_departement * 10000 * p.part_territoire) end as taux_10000,
-        list({'nom': p.departement_nom, 'valeur': v.valeur} order by p.part_territoire desc) as valeurs_departements
+            then sum(v.valeur * p.part_departement order by p.departement_code) end as estimation,
+        case when count(v.valeur) = count(*)
+            then sum(v.valeur / p.population_departement * 10000 * p.part_territoire order by p.departement_code)
+        end as taux_10000,
+        list({'nom': p.departement_nom, 'valeur': v.valeur} order by p.part_territoire desc, p.departement_code)
+            as valeurs_departements
     from parts as p
     cross join grille as g
     left join indicateur_valeur as v
@@ -252,14 +257,15 @@ final as (
 
 select * from final;
 
--- The share of each département's population living in a territory of the phase (0 outside every territory).
-create view departement_couverture as
+-- The share of each département's population living in a territory of the phase (0 outside every territory),
+-- stored by the build as the table departement_couverture.
+create view departement_couverture_methode as
 with phases as (
     select distinct phase from territoire
 ),
 
 final as (
-    select ph.phase, d.code, d.nom, d.population, coalesce(sum(td.part_departement), 0) as part_ti
+    select ph.phase, d.code, d.nom, d.population, coalesce(sum(td.part_departement order by td.ti_id), 0) as part_ti
     from departement as d
     cross join phases as ph
     left join territoire_departement as td on td.departement_code = d.code and td.phase = ph.phase

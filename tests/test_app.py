@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -194,8 +195,11 @@ def test_methodologie_shows_priority_mapping():
     at = start()
     at.switch_page(page_path("methodologie")).run()
     mapping = at.dataframe[0].value
-    assert len(mapping) == 9 + 9
-    assert (mapping["Type"] == "mesure des projets").sum() == 9
+    reference = app.config.REPO_ROOT / "relance" / "reference"
+    indicators, measures = (len(pd.read_csv(reference / name, sep=";"))
+                            for name in ("indicateurs_priorites.csv", "mesures_priorites.csv"))
+    assert len(mapping) == indicators + measures
+    assert (mapping["Type"] == "mesure des projets").sum() == measures
     row = mapping[mapping["Identifiant"] == "nb-entreprises-industrielles-agricoles"].iloc[0]
     assert row["Priorité"] == "Innover / décarboner"
     assert row["Justification"]

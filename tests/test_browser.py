@@ -105,7 +105,9 @@ def query_string(page) -> str:
     return page.evaluate("() => window.location.search")
 
 
-def test_map_hover_and_click_selects_territory(page, app_url, tmp_path):
+def test_map_hover_click_panel_downloads_and_profile(page, app_url, tmp_path):
+    """The main flow on one page load: hover a territory, click it, read its panel, download the map's data and
+    image, open its profile."""
     page.goto(f"{app_url}/?phase=1")
     paths = wait_for_map(page)
     assert paths.count() >= 149
@@ -126,6 +128,25 @@ def test_map_hover_and_click_selects_territory(page, app_url, tmp_path):
     shot = tmp_path / "carte-clic.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 20_000
+
+    for label, check in (("CSV", lambda data: data.startswith("\ufeff".encode()) and b";" in data[:200]),
+                         ("PNG", lambda data: data[:8] == b"\x89PNG\r\n\x1a\n")):
+        button = page.get_by_test_id("stDownloadButton").filter(has_text=label).first
+        with page.expect_download(timeout=60_000) as info:
+            button.click()
+        download = info.value
+        target = tmp_path / download.suggested_filename
+        download.save_as(target)
+        assert download.suggested_filename.startswith("ti-2706_phase1_carte-taux-")
+        assert check(target.read_bytes()), label
+
+    page.get_by_role("link", name="Ouvrir la fiche du territoire").click()
+    page.get_by_role("heading", name="France Relance dans le territoire").wait_for(timeout=30_000)
+    page.wait_for_function("() => window.location.pathname.endsWith('/territoire')", timeout=30_000)
+    assert "ti=ti-2706" in query_string(page)
+    page.get_by_role("heading", name="Nevers Val de Loire", exact=True).wait_for(timeout=30_000)
+    page.get_by_text("Nevers Val de Loire (ses départements)").first.wait_for(timeout=30_000)
+    assert page.locator("[data-testid='stException']").count() == 0
 
 
 def test_search_list_selects_territory_and_url_reopens_it(page, app_url, tmp_path):
@@ -153,33 +174,3 @@ def test_bad_url_value_shows_message_not_traceback(page, app_url):
     wait_for_map(page)
     page.get_by_text("mal formé").wait_for(timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0
-
-
-def test_open_profile_from_map(page, app_url, tmp_path):
-    page.goto(f"{app_url}/?phase=1")
-    wait_for_map(page)
-    x, y = page.evaluate(POINT_IN_TERRITORY, "ti-2706")
-    page.mouse.click(x, y)
-    page.get_by_role("link", name="Ouvrir la fiche du territoire").click()
-    page.get_by_role("heading", name="France Relance dans le territoire").wait_for(timeout=30_000)
-    page.wait_for_function("() => window.location.pathname.endsWith('/territoire')", timeout=30_000)
-    assert "ti=ti-2706" in query_string(page)
-    page.get_by_role("heading", name="Nevers Val de Loire", exact=True).wait_for(timeout=30_000)
-    page.get_by_text("Nevers Val de Loire (ses départements)").first.wait_for(timeout=30_000)
-    page.screenshot(path=str(tmp_path / "fiche.png"), full_page=True)
-    assert page.locator("[data-testid='stException']").count() == 0
-
-
-def test_download_buttons_deliver_files(page, app_url, tmp_path):
-    page.goto(f"{app_url}/?phase=1&mode=estimation")
-    wait_for_map(page)
-    for label, check in (("CSV", lambda data: data.startswith("\ufeff".encode()) and b";" in data[:200]),
-                         ("PNG", lambda data: data[:8] == b"\x89PNG\r\n\x1a\n")):
-        button = page.get_by_test_id("stDownloadButton").filter(has_text=label).first
-        with page.expect_download(timeout=60_000) as info:
-            button.click()
-        download = info.value
-        target = tmp_path / download.suggested_filename
-        download.save_as(target)
-        assert download.suggested_filename.startswith("france_phase1_carte-estimation-")
-        assert check(target.read_bytes()), label

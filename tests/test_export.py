@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from relance import db, export
+from relance.__main__ import main
 from relance.views import carte, territoire
 
 
@@ -126,28 +127,21 @@ def test_series_chart_exports(run, make_filtres):
     assert back.iloc[-1]["Nevers Val de Loire (pour 10 000 hab.)"] == pytest.approx(1.78979, abs=1e-5)
 
 
-def test_fiche_territoire_pdf_and_zip(reader, make_filtres):
+def test_fiche_command_line_writes_pdf_and_zip(built_db, tmp_path, capsys):
     from pypdf import PdfReader
 
-    result = territoire.fiche(reader, make_filtres(), "ti-9301", day=dt.date(2026, 11, 23))
-    reader = PdfReader(io.BytesIO(result.pdf))
+    assert main(["fiche", "ti-9301", "--phase", "1", "--out", str(tmp_path), "--db", str(built_db)]) == 0
+    today = dt.date.today().isoformat()
+    pdf_name, zip_name = f"ti-9301_phase1_fiche-territoire_{today}.pdf", f"ti-9301_phase1_fiche-territoire_{today}.zip"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [pdf_name, zip_name]
+    reader = PdfReader(tmp_path / pdf_name)
     # cover, indicator chart, indicator table, members (19 members: two pages of 18)
-    assert len(reader.pages) == result.pages == 5
+    assert len(reader.pages) == 5
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "Aix-Marseille-Provence" in text and "Martigues" in text and "211300561" in text
-    assert result.pdf_name == "ti-9301_phase1_fiche-territoire_2026-11-23.pdf"
-    names = zipfile.ZipFile(io.BytesIO(result.zip)).namelist()
-    assert result.pdf_name in names
+    names = zipfile.ZipFile(tmp_path / zip_name).namelist()
+    assert pdf_name in names
     assert any(n.endswith(".svg") for n in names) and any(n.endswith(".png") for n in names)
-    assert "ti-9301_phase1_membres_2026-11-23.csv" in names
-
-
-def test_fiche_command_line(built_db, tmp_path, capsys):
-    from relance.__main__ import main
-
-    assert main(["fiche", "ti-2706", "--phase", "1", "--out", str(tmp_path), "--db", str(built_db)]) == 0
-    files = sorted(p.name for p in tmp_path.iterdir())
-    today = dt.date.today().isoformat()
-    assert files == [f"ti-2706_phase1_fiche-territoire_{today}.pdf", f"ti-2706_phase1_fiche-territoire_{today}.zip"]
+    assert f"ti-9301_phase1_membres_{today}.csv" in names
     assert main(["fiche", "ti-9999", "--phase", "1", "--out", str(tmp_path), "--db", str(built_db)]) == 2
     assert "n'existe pas en phase 1" in capsys.readouterr().err

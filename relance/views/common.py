@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from relance import fmt
+from relance import fmt, listes
 from relance.db import Runner
 from relance.filtres import ALL_PRIORITIES, ALL_PRIORITIES_LABEL, PHASES, Filtres, Indicateur, Priorite
 
@@ -43,6 +43,16 @@ def priority_labels(run: Runner) -> dict[str, str]:
 def label_of(labels: dict[str, str], code: str | None) -> str:
     """A priority's label, "non classée" for a project whose measure is not mapped."""
     return labels.get(code, "non classée") if code else "non classée"
+
+
+def measure_priority(run: Runner, mesure: str) -> str | None:
+    """The priority of a France Relance measure in the reviewed mapping (table mesure_priorite)."""
+    return listes.priority_of(mesure, listes.measure_map(run("priorites_mesures")))
+
+
+def shows_priority(filtres: Filtres, priorite: str | None) -> bool:
+    """Whether what belongs to a priority is shown under the priority filter."""
+    return filtres.priorite == ALL_PRIORITIES or filtres.priorite == priorite
 
 
 def indicateurs(run: Runner, priorite: str) -> list[Indicateur]:

@@ -121,11 +121,11 @@ class France:
 
 
 def france(run: Runner, filtres: Filtres) -> France:
-    """Territories against the rest of France for the filters (the Fonds friches under foncier or every priority)."""
+    """Territories against the rest of France for the filters (the Fonds friches under their priority)."""
     items = common.indicateurs(run, filtres.priorite)
     indicator = filtres.indicateur
     terciles, nuage = detail_charts(run, filtres, indicator) if indicator else (None, None)
-    friches = filtres.priorite in ("toutes", "foncier")
+    friches = common.shows_priority(filtres, common.measure_priority(run, "Fonds friches"))
     return France(
         introduction=introduction(filtres.phase),
         synthese=summary_chart(run, filtres, items) if items else None, synthese_note=SUMMARY_NOTE,

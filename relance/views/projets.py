@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import shapely
 
 from relance import charts, export, fmt, listes, placement
 from relance.db import Reader, Runner
-from relance.encarts import apply_transform
+from relance.encarts import move
 from relance.filtres import PHASES, Filtres
 from relance.views import common
 
@@ -72,17 +72,14 @@ def projects_table(run: Runner, projects: pd.DataFrame) -> pd.DataFrame:
 
 def display_points(projects: pd.DataFrame, transforms: dict, departements: pd.DataFrame) -> pd.DataFrame:
     """Project coordinates in map position: overseas points moved into their insets like the polygons."""
-    region = departements.set_index("code")["region_code"]
     points = projects.dropna(subset=["lat", "lon"]).copy()
-    lons, lats = [], []
-    for row in points.itertuples():
-        params = transforms.get(region.get(row.departement_code, ""))
-        point = shapely.Point(row.lon, row.lat)
-        if params:
-            point = apply_transform(point, params)
-        lons.append(point.x)
-        lats.append(point.y)
-    points["x"], points["y"] = lons, lats
+    coords = np.array(points[["lon", "lat"]], dtype=float)
+    regions = points["departement_code"].map(departements.set_index("code")["region_code"]).to_numpy()
+    for region, params in transforms.items():
+        inside = regions == region
+        if inside.any():
+            coords[inside] = move(coords[inside], params)
+    points["x"], points["y"] = coords[:, 0], coords[:, 1]
     return points
 
 
