@@ -34,29 +34,6 @@ def built_db(raw_dir, tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session", autouse=True)
-def second_build(built_db, raw_dir, tmp_path_factory):
-    """The same build again, from the same raw files and lists, run by the command line in a background process
-    as soon as the session database exists (it overlaps the tests that wait on a browser); call it to wait."""
-    import subprocess
-    import sys
-
-    path = tmp_path_factory.mktemp("db2") / "relance.duckdb"
-    shutil.copytree(imports.imports_dir(built_db), imports.imports_dir(path))
-    process = subprocess.Popen([sys.executable, "-m", "relance", "build", "--raw", str(raw_dir), "--db", str(path)],
-                               cwd=config.REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-
-    def wait() -> Path:
-        _, err = process.communicate(timeout=600)
-        assert process.returncode == 0, err
-        return path
-
-    yield wait
-    if process.poll() is None:  # a partial run that never compared it
-        process.kill()
-        process.wait()
-
-
 @pytest.fixture(scope="session")
 def con(built_db):
     connection = db.connect(built_db)
