@@ -4,7 +4,7 @@ import streamlit as st
 
 from relance import app, ui
 from relance.filtres import PHASES, parse_choice, parse_territory
-from relance.metriques import DEFAULT_METRIC, DEFAULT_MODE, METRIC_CHOICES, METRIQUES, MODES, RELANCE
+from relance.metriques import DEFAULT_METRIC, DEFAULT_MODE, METRIC_CHOICES, METRIC_LABELS, METRIQUES, MODES, RELANCE
 from relance.views import carte, common
 
 filtres = app.filtres()
@@ -23,7 +23,7 @@ def _map_clicked() -> None:
         st.session_state["ti"] = location
 
 
-choices = {RELANCE: "Indicateur France Relance (barre latérale)", **{k: m.libelle for k, m in METRIQUES.items()}}
+choices = {**{k: m.libelle for k, m in METRIQUES.items()}, **METRIC_LABELS}
 col_map, col_panel = st.columns([3, 2], gap="medium")
 with col_map:
     st.selectbox("Indicateur coloré", options=METRIC_CHOICES, format_func=choices.get, key="metrique")
@@ -50,6 +50,15 @@ with col_panel:
         st.caption(panel.legende)
         st.page_link(app.PAGE["territoire"], label="Ouvrir la fiche du territoire", icon=":material/open_in_new:",
                      query_params=panel.lien)
+        st.markdown("**France Relance dans le territoire**")
+        for row in (list(panel.relance.principaux.items())[:2], list(panel.relance.principaux.items())[2:]):
+            for column, (label, value) in zip(st.columns(2), row, strict=True):
+                column.metric(label, value)
+        st.caption(panel.relance.friches)
+        for line in (panel.relance.aides, panel.relance.co2):
+            if line:
+                st.caption(line)
+        st.markdown("**Le territoire**")
         for column, (label, value) in zip(st.columns([4, 4, 3]), panel.chiffres.items(), strict=True):
             column.metric(label, value)
         st.markdown("**Départements**")

@@ -18,6 +18,12 @@ view = comparer.comparaison(ui.run, filtres, st.session_state["comparer"])
 if view.message:
     st.info(view.message)
     st.stop()
+st.header("Lauréats France Relance placés dans les territoires")
+ui.show_chart(view.laureats, "comparaison-laureats")
+ui.show_table(view.laureats_tableau, "comparaison-laureats-tableau")
+st.header("Indicateurs du Baromètre (valeurs départementales)")
+if not view.charts:
+    st.info("Aucun indicateur du Baromètre pour cette priorité.")
 st.caption(view.lecture)
 for chart in view.charts:
     ui.show_chart(chart, f"comparaison-{chart.what}")

@@ -10,6 +10,14 @@ st.title("Territoires d'industrie et reste de la France")
 ui.show_url_messages()
 
 view = france.france(ui.run, filtres)
+st.markdown(view.laureats.phrase)
+for chart, key in zip(view.laureats.graphiques, ("laureats-habitants", "laureats-emplois"), strict=True):
+    ui.show_chart(chart, key)
+st.caption(view.laureats.limites)
+with st.expander("Par priorité et par mesure (tableau)"):
+    ui.show_table(view.laureats.tableau, "laureats-tableau")
+
+st.header("Seconde lecture : départements et indicateurs du Baromètre")
 st.markdown(view.introduction)
 if view.synthese:
     ui.show_chart(view.synthese, "synthese")

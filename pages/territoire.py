@@ -19,7 +19,7 @@ if ti is None:
     st.info("Choisissez un territoire dans la liste, ou cliquez sur la carte puis « Ouvrir la fiche du territoire ».")
     st.stop()
 
-profil = territoire.profil(ui.READER, filtres, ti)
+profil = territoire.profil(ui.READER, filtres, ti, st.session_state.get("recherche-territoire", ""))
 st.title(profil.nom)
 st.caption(profil.legende)
 ui.fiche_buttons(territoire.fiche, filtres.phase, ti, ui.INLINE_READER, filtres, ti)
@@ -36,6 +36,37 @@ with right:
     ui.show_figure(profil.locator, "localisation")
 
 st.header("France Relance dans le territoire")
+relance = profil.laureats
+for message in relance.messages:
+    st.info(message)
+st.markdown(relance.chiffres.phrase)
+for column, (label, value) in zip(st.columns(4), relance.chiffres.principaux.items(), strict=True):
+    column.metric(label, value)
+for line in (relance.chiffres.friches, relance.chiffres.aides, relance.chiffres.co2):
+    if line:
+        st.caption(line)
+graphs = relance.graphiques
+if graphs:
+    ui.show_chart(graphs[0], "laureats-mesures")
+    for left_chart, right_chart in zip(graphs[1::2], [*graphs[2::2], None], strict=False):
+        left, right = st.columns(2, gap="medium")
+        with left:
+            ui.show_chart(left_chart, f"laureats-{left_chart.what}")
+        if right_chart is not None:
+            with right:
+                ui.show_chart(right_chart, f"laureats-{right_chart.what}")
+st.subheader("Les projets et les friches du territoire")
+st.text_input("Rechercher (entreprise, projet, commune, site)", key="recherche-territoire")
+ui.show_table(relance.projets, "table-projets")
+if len(relance.friches.data):
+    st.markdown("**Candidatures au Fonds friches situées dans le territoire**")
+    ui.show_table(relance.friches, "table-friches")
+if relance.carte is not None:
+    ui.show_chart(relance.carte, "laureats-carte")
+st.page_link(app.PAGE["projets"], label="Voir sur la page Projets", icon=":material/factory:",
+             query_params=profil.projets_lien)
+
+st.header("Indicateurs du Baromètre (valeurs départementales)")
 if profil.serie is None:
     st.info(profil.serie_note)
 else:
@@ -44,17 +75,6 @@ else:
 if not profil.indicateurs.empty:
     st.subheader(profil.indicateurs_titre)
     st.dataframe(profil.indicateurs, hide_index=True)
-
-st.header("Projets France Relance")
-if profil.projets_message:
-    st.info(profil.projets_message)
-else:
-    for column, (label, value) in zip(st.columns(3), profil.projets_chiffres.items(), strict=True):
-        column.metric(label, value)
-    if len(profil.projets):
-        st.dataframe(profil.projets, hide_index=True, key="projets-territoire")
-    st.page_link(app.PAGE["projets"], label="Voir sur la page Projets", icon=":material/factory:",
-                 query_params=profil.projets_lien)
 
 st.header("Territoires comparables")
 st.caption("Les plus proches par la population (échelle logarithmique) et la part de l'industrie dans l'emploi.")

@@ -1,6 +1,6 @@
 -- Every loaded project with its commune, EPCI and territory in one phase (NULL outside every territory).
 -- params: $phase INTEGER
--- columns: projet_id, source, nom, entreprise, siren, type_entreprise, filiere, mesure, priorite, commune_code, commune_nom, departement_code, epci_siren, epci_nom, ti_id, ti_nom, lat, lon, placement, confiance, problemes, montant_aide, montant_investissement, date, description, fichier
+-- columns: projet_id, import_id, source, nom, entreprise, siren, type_entreprise, filiere, mesure, priorite, commune_code, commune_nom, departement_code, epci_siren, epci_nom, ti_id, ti_nom, lat, lon, position, placement, confiance, problemes, montant_aide, montant_investissement, date, annee, tonnes_co2, description, fichier
 with territoires as (
     select pt.projet_id, pt.ti_id, t.nom as ti_nom
     from projet_territoire as pt
@@ -11,6 +11,7 @@ with territoires as (
 final as (
     select
         p.projet_id,
+        p.import_id,
         p.source,
         p.nom,
         p.entreprise,
@@ -28,12 +29,15 @@ final as (
         t.ti_nom,
         p.lat,
         p.lon,
+        p.position,
         p.placement,
         p.confiance,
         p.problemes,
         p.montant_aide,
         p.montant_investissement,
         p.date,
+        p.annee,
+        p.tonnes_co2,
         p.description,
         i.fichier
     from projet as p

@@ -222,9 +222,11 @@ def _indicators(raw: Path, ref: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
 def _industry(raw: Path, ref: dict, membre: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Industrial share of jobs per EPCI, and per territory weighted by its members' private jobs.
 
-    A member's share is its EPCI's (RP 2022; a commune member takes its EPCI's share) and its weight
-    is its private salaried jobs (URSSAF 2022; an EPT's is the sum of its communes'). Overseas
-    members have no share in the source: a territory without any covered member gets NULL.
+    A member's share is its own (RP 2022, per EPCI or EPT); a commune member has none (the source has no
+    commune rows: its EPCI's share is not its own). A territory's share is the mean of its members' shares
+    weighted by their private salaried jobs (URSSAF 2022; an EPT's are the sum of its communes'), over the
+    members that have both; NULL when none has. Its private jobs are the sum over every member the URSSAF
+    series covers (NULL when none is).
     """
     shares = sources.read_industry_share(raw)
     jobs = sources.read_private_jobs(raw)
@@ -232,35 +234,32 @@ def _industry(raw: Path, ref: dict, membre: pd.DataFrame) -> tuple[pd.DataFrame,
     commune_jobs = jobs[jobs["echelon"] == "communes"].set_index("code")["emplois"]
     share = shares.set_index("siren")["part_industrie"]
     ept_jobs = {siren: int(commune_jobs.reindex(codes).fillna(0).sum()) for siren, codes in ref["ept_communes"].items()}
-    commune_epci = ref["communes"].set_index("code")["epci_siren"]
     rows = []
     for member in membre.itertuples():
         if member.kind == "commune":
-            code = ref["commune_by_siren"][member.siren]
-            member_share, weight = share.get(commune_epci.get(code)), commune_jobs.get(code)
+            member_share, weight = None, commune_jobs.get(ref["commune_by_siren"][member.siren])
         elif member.kind == "ept":
             member_share, weight = share.get(member.siren), ept_jobs.get(member.siren)
         else:
             member_share, weight = share.get(member.siren), epci_jobs.get(member.siren)
         covered = member_share is not None and weight is not None and weight > 0
         rows.append({"phase": member.phase, "ti_id": member.ti_id, "part": member_share if covered else None,
-                     "poids": float(weight) if covered else 0.0})
+                     "poids": float(weight) if covered else 0.0,
+                     "emplois": float(weight) if weight is not None else None})
     frame = pd.DataFrame(rows)
     frame["produit"] = frame["part"].fillna(0) * frame["poids"]
     grouped = frame.groupby(["phase", "ti_id"], as_index=False).agg(
-        produit=("produit", "sum"), emplois_salaries_prives=("poids", "sum"),
-        membres_couverts=("part", "count"), membres=("part", "size"))
-    grouped["part_industrie"] = (grouped["produit"] / grouped["emplois_salaries_prives"]).where(
-        grouped["emplois_salaries_prives"] > 0)
-    grouped["emplois_salaries_prives"] = grouped["emplois_salaries_prives"].astype("int64")
+        produit=("produit", "sum"), poids=("poids", "sum"), emplois_salaries_prives=("emplois", "sum"),
+        avec_emplois=("emplois", "count"), membres_couverts=("part", "count"), membres=("part", "size"))
+    grouped["part_industrie"] = (grouped["produit"] / grouped["poids"]).where(grouped["poids"] > 0)
+    grouped["emplois_salaries_prives"] = grouped["emplois_salaries_prives"].where(
+        grouped["avec_emplois"] > 0).round().astype("Int64")
     epci = shares[shares["siren"].isin(set(ref["epci"]["siren"]) | set(ref["ept"]["siren"]))].copy()
-    epci["emplois_salaries_prives"] = [
-        epci_jobs.get(s, ept_jobs.get(s)) for s in epci["siren"]
-    ]
+    epci["emplois_salaries_prives"] = [epci_jobs.get(s, ept_jobs.get(s)) for s in epci["siren"]]
     epci["emplois_salaries_prives"] = epci["emplois_salaries_prives"].astype("Int64")
     territoire = grouped[["phase", "ti_id", "part_industrie", "emplois_salaries_prives", "membres_couverts",
                           "membres"]]
-    return epci[["siren", "part_industrie", "emplois_salaries_prives"]], territoire
+    return epci[["siren", "part_industrie", "emplois_salaries_prives"]], territoire, epci_jobs
 
 
 def _former_codes(communes: pd.DataFrame) -> pd.DataFrame:
@@ -332,8 +331,10 @@ def assemble(raw: Path) -> dict[str, pd.DataFrame]:
                 "phase": phase, "ti_id": ti_id, "geojson": shapely.to_geojson(shapely.set_precision(geom, 0.0001)),
                 "centre_lon": centre.x, "centre_lat": centre.y}]))
     indicateur, valeur, priorites = _indicators(raw, ref)
-    epci_industrie, territoire_industrie = _industry(raw, ref, pd.concat(tables["territoire_membre"]))
+    epci_industrie, territoire_industrie, epci_jobs = _industry(raw, ref, pd.concat(tables["territoire_membre"]))
+    ref["epci"]["emplois_salaries_prives"] = ref["epci"]["siren"].map(epci_jobs).round().astype("Int64")
     fonds_friches = sources.read_fonds_friches(raw, ref["regions"])
+    friche, friche_rejets = _friches(sources.read_friche_sites(raw), fonds_friches, ref["communes"])
     out = {name: pd.concat(frames, ignore_index=True) for name, frames in tables.items()}
     out.update({
         "region": ref["regions"],
@@ -342,7 +343,7 @@ def assemble(raw: Path) -> dict[str, pd.DataFrame]:
         "commune_code_postal": ref["communes"][["code", "codes_postaux"]].explode("codes_postaux").dropna()
         .rename(columns={"code": "commune_code", "codes_postaux": "code_postal"}).drop_duplicates(),
         "commune_ancien_code": _former_codes(ref["communes"]),
-        "epci": ref["epci"][["siren", "nom", "type", "population", "nb_communes"]],
+        "epci": ref["epci"][["siren", "nom", "type", "population", "nb_communes", "emplois_salaries_prives"]],
         "ept": ref["ept"][["siren", "nom", "population", "nb_communes"]],
         "carte_couche": pd.DataFrame(layers),
         "indicateur": indicateur[["id_indicateur", "mesure", "libelle", "libelle_court", "unite", "priorite",
@@ -352,11 +353,44 @@ def assemble(raw: Path) -> dict[str, pd.DataFrame]:
         "epci_industrie": epci_industrie,
         "territoire_industrie": territoire_industrie,
         "fonds_friches": fonds_friches,
+        "friche": friche,
+        "friche_rejet": friche_rejets,
         "controle_attendu": _expected_counts(),
         "mesure_priorite": imports.measure_priorities(),
     })
-    out["source"] = _source_rows(out, valeur)
+    out["source"] = _source_rows(out, valeur, raw)
     return out
+
+
+def _friches(sites: pd.DataFrame | None, applications: pd.DataFrame, communes: pd.DataFrame
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every located Fonds friches application (Cartofriches site joined to its file by `num_dossier`): edition,
+    France Relance or not, laureate flag, current commune, point, site name; and the sites that cannot be
+    joined, with their reason (the build goes on without them)."""
+    columns = ["num_dossier", "edition", "france_relance", "laureat", "commune_code", "lat", "lon", "site_nom"]
+    if sites is None:
+        return pd.DataFrame(columns=columns), pd.DataFrame(columns=["ligne", "motif"])
+    joined = sites.merge(applications[["num_dossier", "num_demarche", "laureat"]], on="num_dossier", how="left")
+    rejects = []
+    unknown = joined["num_demarche"].isna()
+    rejects += [{"ligne": r.ligne, "motif": f"dossier {r.num_dossier} absent du fichier des candidatures "
+                 "(fondsfriches_light.rds) : édition et lauréat inconnus"} for r in joined[unknown].itertuples()]
+    joined = joined[~unknown]
+    duplicated = joined["num_dossier"].duplicated()
+    rejects += [{"ligne": r.ligne, "motif": f"dossier {r.num_dossier} en double (premier site gardé)"}
+                for r in joined[duplicated].itertuples()]
+    joined = joined[~duplicated].copy()
+    editions = joined["num_demarche"].map(sources.FRICHES_EDITIONS)
+    unnamed = editions.isna()
+    rejects += [{"ligne": r.ligne, "motif": f"procédure {r.num_demarche} inconnue (dossier {r.num_dossier})"}
+                for r in joined[unnamed].itertuples()]
+    joined, editions = joined[~unnamed], editions[~unnamed]
+    current = set(communes["code"])
+    former = _former_codes(communes).set_index("ancien_code")["commune_code"]
+    joined["commune_code"] = [c if c in current else former.get(c) for c in joined["commune_code"]]
+    joined["edition"] = [e[0] for e in editions]
+    joined["france_relance"] = [e[1] for e in editions]
+    return joined[columns].reset_index(drop=True), pd.DataFrame(rejects, columns=["ligne", "motif"])
 
 
 def _expected_counts() -> pd.DataFrame:
@@ -366,7 +400,7 @@ def _expected_counts() -> pd.DataFrame:
     return frame.assign(phase=pd.to_numeric(frame["phase"]).astype("Int64"), valeur=frame["valeur"].astype("int64"))
 
 
-def _source_rows(tables: dict[str, pd.DataFrame], valeur: pd.DataFrame) -> pd.DataFrame:
+def _source_rows(tables: dict[str, pd.DataFrame], valeur: pd.DataFrame, raw: Path) -> pd.DataFrame:
     """Provenance of each source with the rows it contributed, counted from the built tables."""
     territoire = tables["territoire"]
     counts = {
@@ -388,10 +422,12 @@ def _source_rows(tables: dict[str, pd.DataFrame], valeur: pd.DataFrame) -> pd.Da
         "ptod_epci": len(tables["epci_industrie"]),
         "urssaf_serie": int(tables["epci_industrie"]["emplois_salaries_prives"].notna().sum()),
         "fonds_friches": len(tables["fonds_friches"]),
+        "cartofriches_sites": len(tables["friche"]),
+        "dge_liste": 0,  # projects placed from the list, counted when they are written
     }
     return pd.DataFrame([
         {"cle": s.key, "fichier": s.path, "titre": s.titre, "editeur": s.editeur, "licence": s.licence,
-         "millesime": s.millesime, "lignes": counts[s.key]}
+         "millesime": s.millesime, "lignes": counts[s.key], "present": (raw / s.path).exists()}
         for s in sources.SOURCES.values()
     ])
 
@@ -450,11 +486,15 @@ def write(tables: dict[str, pd.DataFrame], link: Path, raw: Path, seconds: float
                 {"cle": "donnees_brutes", "valeur": str(raw)},
                 {"cle": "duree_s", "valeur": f"{seconds:.1f}"},
             ])
-            for name, frame in {**tables, "build_info": info}.items():
+            written = {name: frame for name, frame in tables.items() if name != "friche_rejet"}
+            for name, frame in {**written, "build_info": info}.items():
                 con.from_df(frame[con.table(name).columns]).insert_into(name)
             db.write(con, "methodes")
             # Projects are placed against the tables just written (communes, territories, polygons).
-            _insert(con, imports.tables(con, raw, imports.lists(raw, imports.imports_dir(link))))
+            projects = imports.tables(con, raw, imports.lists(raw, imports.imports_dir(link)))
+            _insert(con, projects)
+            _insert(con, imports.friche_tables(con, raw, tables["friche"], tables["friche_rejet"]))
+            db.write(con, "lignes_listes")
             run_checks(con)
             con.execute("checkpoint")
         finally:

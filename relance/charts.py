@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import textwrap
 
 import numpy as np
@@ -186,6 +187,83 @@ def territory_map(
     return _layout(fig, title or f"{metric.libelle} des Territoires d'industrie",
                    subtitle or f"{PHASES[phase]}, {len(territories)} territoires",
                    source, height=680, bottom=190)
+
+
+SYMBOL_MAX = 34  # px: diameter of the largest territory's circle
+
+
+def _symbol_sizes(values: pd.Series, largest: float) -> np.ndarray:
+    """Circle diameters whose areas are proportional to the counts (a count is not a colour area)."""
+    return np.sqrt(values.astype(float).clip(lower=0) / largest) * SYMBOL_MAX if largest > 0 else values * 0
+
+
+def _round_steps(largest: float) -> list[int]:
+    """Two or three round counts for the size legend, the largest close to the maximum."""
+    if largest <= 0:
+        return []
+    magnitude = 10 ** math.floor(math.log10(largest))
+    top = max(1, int(largest // magnitude * magnitude))
+    return sorted({v for v in (max(1, top // 10), max(1, top // 3), top) if v > 0})
+
+
+def territory_symbols(
+    geojson: dict | str,
+    territories: pd.DataFrame,
+    metric: Metrique,
+    phase: int,
+    departements: dict | str,
+    departement_codes: list[str],
+    insets: list[dict],
+    selected: str | None = None,
+    title: str = "",
+    subtitle: str = "",
+    source: str = "",
+) -> go.Figure:
+    """The territories of one phase in a neutral tint, each with a circle whose area is its count of `metric`
+    (drawn at `centre_lon`, `centre_lat`); hover and click go to the territory under the circle."""
+    territories = territories.reset_index(drop=True)
+    hover_values = [_value_text(v, metric) for v in territories[metric.key]]
+    details = territories["detail"] if "detail" in territories else [""] * len(territories)
+    customdata = list(zip(territories["nom"], territories["ti_id"], territories["region_nom"],
+                          territories["departements_noms"], hover_values, details, strict=True))
+    hover = ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>Région : %{customdata[2]}<br>"
+             "Département(s) : %{customdata[3]}<br>" + metric.libelle + " : %{customdata[4]}%{customdata[5]}"
+             "<extra></extra>")
+    fig = go.Figure()
+    fig.add_trace(go.Choropleth(
+        geojson=geojson, featureidkey="properties.ti_id", locations=territories["ti_id"],
+        z=np.zeros(len(territories)), colorscale=[[0, "#dfe8f3"], [1, "#dfe8f3"]], showscale=False,
+        marker={"line": {"color": "white", "width": 0.6}}, customdata=customdata, hovertemplate=hover,
+        name="Territoires", showlegend=False,
+    ))
+    fig.add_trace(go.Choropleth(
+        geojson=departements, featureidkey="properties.code", locations=departement_codes,
+        z=np.zeros(len(departement_codes)), colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+        showscale=False, marker={"line": {"color": BORDER_COLOR, "width": 0.5}}, hoverinfo="skip",
+        name="Départements", showlegend=False,
+    ))
+    values = territories[metric.key].fillna(0)
+    largest = float(values.max()) if len(values) else 0.0
+    shown = territories[values > 0]
+    fig.add_trace(go.Scattergeo(
+        lon=shown["centre_lon"], lat=shown["centre_lat"], mode="markers", hoverinfo="skip", showlegend=False,
+        marker={"size": _symbol_sizes(shown[metric.key], largest), "sizemode": "diameter", "color": "#08519c",
+                "opacity": 0.75, "line": {"color": "white", "width": 0.8}},
+        name=metric.libelle,
+    ))
+    for step in _round_steps(largest):
+        fig.add_trace(go.Scattergeo(
+            lon=[None], lat=[None], mode="markers", hoverinfo="skip", showlegend=True,
+            name=f"{fmt.nombre(step)} {metric.unite}",
+            marker={"size": float(_symbol_sizes(pd.Series([step]), largest)[0]), "color": "#08519c",
+                    "opacity": 0.75, "line": {"color": "white", "width": 0.8}},
+        ))
+    fig.update_layout(legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.02, "itemsizing": "trace",
+                              "title": {"text": f"{metric.legende or metric.libelle} (surface des cercles)",
+                                        "side": "top"}})
+    _finish_map(fig, geojson, territories, selected, customdata, hover, insets)
+    return _layout(fig, title or f"{metric.libelle} des Territoires d'industrie",
+                   subtitle or f"{PHASES[phase]}, {len(territories)} territoires", source, height=680, bottom=190)
 
 
 def departement_map(
@@ -458,3 +536,47 @@ def projects_count_chart(counts: pd.DataFrame, priorites: list[Priorite], subtit
     fig.update_xaxes(title="Projets", tickformat=",.0f", gridcolor="#e5e5e5")
     return _layout(fig, "Projets par mesure et priorité", subtitle, source,
                    height=220 + 38 * max(1, counts["mesure"].nunique()), left=330, right=30, bottom=140)
+
+
+BAR_STYLES = [("#08519c", ""), ("#9ecae1", "/"), ("#e6550d", "x"), ("#31a354", ".")]
+
+
+def count_bars(frame: pd.DataFrame, label: str, series: list[tuple[str, str]], title: str, subtitle: str,
+               source: str, axis_title: str, horizontal: bool = True, decimals: int = 0,
+               errors: dict[str, tuple[str, str]] | None = None) -> go.Figure:
+    """Bars of counts (or rates) per label, one bar per series (column, legend name), black-and-white readable
+    (each series has its own pattern); integer ticks for counts; optional 95 % intervals per series
+    (`errors[column] = (low column, high column)`)."""
+    fig = go.Figure()
+    labels = frame[label].astype(str).map(escape_html)
+    for (column, name), (color, pattern) in zip(series, BAR_STYLES, strict=False):
+        values = frame[column].astype(float)
+        texts = [fmt.nombre(v, decimals) for v in values]
+        error = None
+        if errors and column in errors:
+            low, high = errors[column]
+            error = {"type": "data", "symmetric": False, "array": (frame[high] - values).tolist(),
+                     "arrayminus": (values - frame[low]).tolist(), "color": "#333", "thickness": 1.2, "width": 4}
+        bar = {"y": labels, "x": values, "orientation": "h"} if horizontal else {"x": labels, "y": values}
+        fig.add_trace(go.Bar(
+            **bar, name=name, text=texts, textposition="outside", cliponaxis=False,
+            marker={"color": color, "pattern_shape": pattern, "line": {"color": "#333", "width": 0.6}},
+            hovertemplate=("%{y}" if horizontal else "%{x}") + " : %{text}<extra>" + escape_html(name) + "</extra>",
+            **({"error_x": error} if horizontal and error else {"error_y": error} if error else {}),
+        ))
+    value_axis = {"title": axis_title, "gridcolor": "#e5e5e5", "rangemode": "tozero",
+                  "tickformat": ",d" if decimals == 0 else f",.{decimals}f"}
+    if decimals == 0:
+        value_axis["dtick"] = None
+        value_axis["tickmode"] = "auto"
+    if horizontal:
+        fig.update_xaxes(**value_axis)
+        fig.update_yaxes(autorange="reversed")
+        height = 200 + 34 * len(frame) * max(1, len(series) // 2 + 1)
+        left = min(360, 40 + 7 * int(labels.str.len().max() if len(labels) else 10))
+    else:
+        fig.update_yaxes(**value_axis)
+        height, left = 420, 60
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.15, "x": 0},
+                      showlegend=len(series) > 1)
+    return _layout(fig, title, subtitle, source, height=height, width=70, left=left, right=40, bottom=130)

@@ -157,20 +157,17 @@ def file_name(what: str, ext: str, phase: int | None = None, ti: str | None = No
 
 
 @dataclass
-class Chart:
-    """A chart as shown, with what its exports need: data, file names, filters and source."""
+class Table:
+    """A table as shown, with what its exports (CSV, XLSX) need: data, file names, filters and source."""
 
-    figure: go.Figure
     data: pd.DataFrame
-    what: str  # file-name part, e.g. "carte-taux-entreprises-industrielles"
+    what: str  # file-name part, e.g. "projets-du-territoire"
     title: str
     filters: str
     source: str
     phase: int | None = None
     ti: str | None = None
     method: str = ""
-    export_figure: Callable[[], go.Figure] | None = None  # maps: the same figure with inline geometry
-    height: int | None = None  # export height in px (maps are taller than on the page)
 
     def meta(self) -> dict[str, str]:
         out = {"Titre": self.title, "Filtres": self.filters, "Source": self.source.replace("<br>", " ")}
@@ -183,15 +180,30 @@ class Chart:
     def name(self, ext: str) -> str:
         return file_name(self.what, ext, self.phase, self.ti)
 
-    def image(self, fmt: str) -> bytes:
-        figure = self.export_figure() if self.export_figure else self.figure
-        return figure_bytes(figure, fmt, height=self.height)
-
     def csv(self) -> bytes:
         return csv_bytes(self.data)
 
     def xlsx(self) -> bytes:
         return xlsx_bytes(self.data, self.meta())
+
+
+@dataclass
+class Chart(Table):
+    """A chart as shown, with its data: the figure's images (PNG, SVG, PDF) besides the table's exports."""
+
+    figure: go.Figure | None = None
+    export_figure: Callable[[], go.Figure] | None = None  # maps: the same figure with inline geometry
+    height: int | None = None  # export height in px (maps are taller than on the page)
+
+    def image(self, fmt: str) -> bytes:
+        figure = self.export_figure() if self.export_figure else self.figure
+        return figure_bytes(figure, fmt, height=self.height)
+
+
+def chart(figure: go.Figure, data: pd.DataFrame, what: str, title: str, filters: str, source: str, **options
+          ) -> Chart:
+    """A Chart, its figure first."""
+    return Chart(data=data, what=what, title=title, filters=filters, source=source, figure=figure, **options)
 
 
 def zip_bytes(files: dict[str, bytes]) -> bytes:

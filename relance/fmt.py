@@ -51,6 +51,20 @@ def euros(value, decimales: int = 1) -> str:
     return f"{nombre(amount, 0)}{NBSP}€"
 
 
+def compte(value, singulier: str, pluriel: str | None = None) -> str:
+    """`1 projet`, `12 projets`, `1 234 lauréates`: a count with its noun agreed (0 and 1 take the singular)."""
+    word = singulier if abs(float(value)) < 2 else (pluriel or singulier + "s")
+    return f"{nombre(value)}{NBSP}{word}"
+
+
+def rang(position, total, ex_aequo: bool = False) -> str:
+    """`1er sur 149`, `12e ex aequo sur 149`; "non classé" when there is no rank."""
+    if _missing(position):
+        return "non classé"
+    position = int(position)
+    return f"{'1er' if position == 1 else f'{position}e'}{' ex aequo' if ex_aequo else ''} sur {int(total)}"
+
+
 def date_longue(value: dt.date) -> str:
     """`2022-12-31` -> `31 décembre 2022`."""
     day = "1er" if value.day == 1 else str(value.day)

@@ -104,11 +104,46 @@ def lists(raw: Path, folder: Path) -> list[dict]:
 COLUMNS = {
     "projet": ["projet_id", "source", "import_id", "ligne", "nom", "entreprise", "siren", "type_entreprise",
                "filiere", "mesure", "priorite", "departement_code", "commune_code", "epci_siren", "lat", "lon",
-               "placement", "confiance", "problemes", "montant_aide", "montant_investissement", "date", "description"],
+               "placement", "confiance", "problemes", "montant_aide", "montant_investissement", "date", "description",
+               "annee", "tonnes_co2", "position"],
     "projet_territoire": ["projet_id", "phase", "ti_id"],
     "projet_import": ["import_id", "fichier", "format", "source", "importe_le", "lignes", "rejetees", "sha256"],
     "projet_rejet": ["import_id", "ligne", "motif"],
 }
+
+
+def _rows(items: list[dict], parsed_lists: list[tuple[dict, listes.Parsed]], ref: placement.Reference,
+          measures) -> dict[str, list[dict]]:
+    projects, links, imports, rejects = [], [], [], []
+    for item, parsed in parsed_lists:
+        label = item.get("source") or listes.SOURCE_LABELS[parsed.format]
+        imports.append({"import_id": item["import_id"], "fichier": item["fichier"], "format": parsed.format,
+                        "source": label, "importe_le": item["importe_le"],
+                        "lignes": len(parsed.rows), "rejetees": len(parsed.rejects), "sha256": parsed.sha256})
+        rejects += [{"import_id": item["import_id"], "ligne": line, "motif": reason}
+                    for line, reason in parsed.rejects]
+        for row, where in zip(parsed.rows, placement.place_all(parsed.rows, ref), strict=True):
+            projet_id = f"{item['import_id']}-{row.ligne}"
+            priorite = listes.classify(row, measures)
+            projects.append({
+                "projet_id": projet_id, "source": label, "import_id": item["import_id"], "ligne": row.ligne,
+                "nom": row.nom, "entreprise": row.entreprise, "siren": row.siren,
+                "type_entreprise": row.type_entreprise, "filiere": row.filiere, "mesure": row.mesure,
+                "priorite": priorite, "departement_code": where.departement_code,
+                "commune_code": where.commune_code, "epci_siren": where.epci_siren, "lat": where.lat,
+                "lon": where.lon, "placement": where.methode, "confiance": where.confiance,
+                "problemes": "; ".join(row.problemes) or None, "montant_aide": row.montant_aide,
+                "montant_investissement": row.montant_investissement, "date": row.date,
+                "description": row.description, "annee": row.annee, "tonnes_co2": row.tonnes_co2,
+                "position": where.position,
+            })
+            links += [{"projet_id": projet_id, "phase": phase, "ti_id": ti}
+                      for phase, ti in where.territoires.items() if ti]
+    return {"projet": projects, "projet_territoire": links, "projet_import": imports, "projet_rejet": rejects}
+
+
+def _frames(rows: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
+    return {name: pd.DataFrame(values, columns=COLUMNS[name]) for name, values in rows.items()}
 
 
 def tables(con, raw: Path, items: list[dict]) -> dict[str, pd.DataFrame]:
@@ -116,34 +151,39 @@ def tables(con, raw: Path, items: list[dict]) -> dict[str, pd.DataFrame]:
     placed against the territories, communes and postcodes of the database `con` holds."""
     measures = listes.measure_map(measure_priorities())
     ref = placement.Reference.from_database(con, raw)
-    projects, links, imports, rejects = [], [], [], []
+    parsed_lists = []
     for item in items:
-        content = Path(item["path"]).read_bytes()
         try:
-            parsed = listes.parse(content, item["fichier"])
+            parsed_lists.append((item, listes.parse(Path(item["path"]).read_bytes(), item["fichier"])))
         except ListeError as exc:
             raise SourceError(item["path"], str(exc)) from exc
-        imports.append({"import_id": item["import_id"], "fichier": item["fichier"], "format": parsed.format,
-                        "source": listes.SOURCE_LABELS[parsed.format], "importe_le": item["importe_le"],
-                        "lignes": len(parsed.rows), "rejetees": len(parsed.rejects), "sha256": parsed.sha256})
-        rejects += [{"import_id": item["import_id"], "ligne": line, "motif": reason}
-                    for line, reason in parsed.rejects]
-        for row, where in zip(parsed.rows, placement.place_all(parsed.rows, ref), strict=True):
-            projet_id = f"{item['import_id']}-{row.ligne}"
-            projects.append({
-                "projet_id": projet_id, "source": listes.SOURCE_LABELS[parsed.format],
-                "import_id": item["import_id"], "ligne": row.ligne, "nom": row.nom, "entreprise": row.entreprise,
-                "siren": row.siren, "type_entreprise": row.type_entreprise, "filiere": row.filiere,
-                "mesure": row.mesure, "priorite": row.priorite or listes.priority_of(row.mesure, measures),
-                "departement_code": where.departement_code, "commune_code": where.commune_code,
-                "epci_siren": where.epci_siren, "lat": row.lat, "lon": row.lon,
-                "placement": where.methode, "confiance": where.confiance,
-                "problemes": "; ".join(row.problemes) or None, "montant_aide": row.montant_aide,
-                "montant_investissement": row.montant_investissement, "date": row.date,
-                "description": row.description,
-            })
-            links += [{"projet_id": projet_id, "phase": phase, "ti_id": ti}
-                      for phase, ti in where.territoires.items() if ti]
-    return {name: pd.DataFrame(rows, columns=COLUMNS[name])
-            for name, rows in (("projet", projects), ("projet_territoire", links), ("projet_import", imports),
-                               ("projet_rejet", rejects))}
+    return _frames(_rows(items, parsed_lists, ref, measures))
+
+
+FRICHES_IMPORT = "cerema-friches"
+FRICHES_LABEL = "Cerema, Fonds friches (lauréats France Relance)"
+FRICHES_MEASURE = "Fonds friches"
+
+
+def friche_tables(con, raw: Path, friche: pd.DataFrame, rejets: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The France Relance laureates of the Fonds friches as projects (measure "Fonds friches"), placed by the
+    commune of their application like any list; applications that could not be joined are listed as rejects."""
+    if friche.empty and rejets.empty:
+        return _frames({"projet": [], "projet_territoire": [], "projet_import": [], "projet_rejet": []})
+    laureates = friche[friche["france_relance"] & friche["laureat"] & friche["commune_code"].notna()]
+    rows = [listes.Row(ligne=i + 1, nom=r.site_nom or f"Friche (dossier {r.num_dossier})",
+                       commune_code=r.commune_code, lat=r.lat, lon=r.lon, mesure=FRICHES_MEASURE,
+                       description=f"{r.edition}, dossier {r.num_dossier}")
+            for i, r in enumerate(laureates.itertuples())]
+    parsed = listes.Parsed("friches", rows, [(int(r.ligne), r.motif) for r in rejets.itertuples()],
+                           "", sources.SOURCES["cartofriches_sites"].path)
+    item = {"import_id": FRICHES_IMPORT, "fichier": Path(sources.SOURCES["cartofriches_sites"].path).name,
+            "importe_le": dt.date.today().isoformat(), "source": FRICHES_LABEL}
+    measures = listes.measure_map(measure_priorities())
+    frames = _frames(_rows([item], [(item, parsed)], placement.Reference.from_database(con, raw), measures))
+    frames["projet"]["projet_id"] = [f"friche-{n}" for n in laureates["num_dossier"]]
+    links = frames["projet_territoire"]
+    by_line = dict(zip([f"{FRICHES_IMPORT}-{i + 1}" for i in range(len(laureates))], frames["projet"]["projet_id"],
+                       strict=True))
+    links["projet_id"] = links["projet_id"].map(by_line)
+    return frames

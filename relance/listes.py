@@ -40,12 +40,16 @@ ALIASES = {
     "lat": ["lat", "latitude"],
     "lon": ["lon", "lng", "long", "longitude"],
     "coordonnees": ["coordonnees", "coordonnees_gps", "gps", "geoloc"],
-    "montant_aide": ["montant_aide", "aide", "subvention", "montant_subvention", "aide_accordee", "montant"],
+    "montant_aide": ["montant_aide", "aide", "subvention", "montant_subvention", "aide_accordee", "montant",
+                     "montant_aide_accordee", "aide_france_relance", "montant_aide_france_relance",
+                     "montant_subvention_accordee", "aide_publique"],
     "montant_investissement": ["montant_investissement", "investissement", "cout_total", "montant_total",
-                               "cout_projet"],
-    "mesure": ["mesure", "dispositif", "appel", "appel_a_projets"],
+                               "cout_projet", "cout_total_projet", "cout_total_investissement",
+                               "montant_total_investissement", "investissement_total", "assiette_eligible"],
+    "mesure": ["mesure", "dispositif", "appel", "appel_a_projets", "mesure_france_relance", "volet"],
     "priorite": ["priorite", "axe"],
-    "date": ["date", "date_decision", "date_attribution", "annee"],
+    "date": ["date", "date_decision", "date_attribution", "annee", "date_laureat", "date_notification",
+             "annee_decision", "date_signature"],
     "ti_id": ["ti_id", "territoire", "id_territoire", "territoire_industrie"],
 }
 PRIORITY_WORDS = {"foncier": "foncier", "accueillir": "foncier", "competences": "competences",
@@ -74,6 +78,8 @@ class Row:
     montant_aide: float | None = None
     montant_investissement: float | None = None
     date: str | None = None
+    annee: int | None = None
+    tonnes_co2: float | None = None
     ti_id: str | None = None
     problemes: list[str] = field(default_factory=list)
 
@@ -87,6 +93,7 @@ class Parsed:
     rejects: list[tuple[int, str]]
     sha256: str
     name: str
+    warnings: list[str] = field(default_factory=list)  # about the file as a whole (columns not read)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -97,8 +104,13 @@ def plain(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
+_STOPWORDS = {"de", "du", "des", "d", "la", "le", "les", "l", "en", "eur", "euros", "e", "ht", "ttc"}
+
+
 def _column_key(name: str) -> str:
-    return plain(name).replace(" ", "_")
+    """A header as compared with the aliases: `Montant de l'aide (€)` -> `montant_aide`."""
+    text = re.sub(r"\([^)]*\)", " ", str(name)).replace("€", " ")
+    return "_".join(w for w in plain(text).split() if w not in _STOPWORDS)
 
 
 def clean_text(value) -> str | None:
@@ -137,6 +149,12 @@ def parse_amount(value) -> float | None:
     if amount < 0:
         raise ValueError(f"montant négatif : {value!r}")
     return amount
+
+
+def year_of(value) -> int | None:
+    """The year of a date as written (`2021-05-01`, `05/2021`, `2021`): a year of the plan, 2020 to 2023."""
+    match = re.search(r"(?<!\d)(20[2-3]\d)(?!\d)", str(value or ""))
+    return int(match.group(1)) if match and 2020 <= int(match.group(1)) <= 2023 else None
 
 
 def postcode(value) -> str | None:
@@ -215,11 +233,11 @@ def parse(content: bytes, name: str) -> Parsed:
     """Read a project file, telling the official DGE format and staff lists apart by their header."""
     frame = read_table(content, name)
     digest = hashlib.sha256(content).hexdigest()
-    if [_column_key(c) for c in frame.columns] == OFFICIAL_HEADER:
+    if [plain(c).replace(" ", "_") for c in frame.columns] == OFFICIAL_HEADER:
         rows, rejects = _read_official(frame)
         return Parsed("dge", rows, rejects, digest, name)
-    rows, rejects = _read_staff(frame, name)
-    return Parsed("liste", rows, rejects, digest, name)
+    rows, rejects, warnings = _read_staff(frame, name)
+    return Parsed("liste", rows, rejects, digest, name, warnings)
 
 
 def _read_official(frame: pd.DataFrame) -> tuple[list[Row], list[tuple[int, str]]]:
@@ -228,22 +246,27 @@ def _read_official(frame: pd.DataFrame) -> tuple[list[Row], list[tuple[int, str]
     for index, record in enumerate(frame.to_dict("records")):
         line = index + 2
         entreprise = clean_text(record["entreprise"])
-        if not entreprise:
-            rejects.append((line, "entreprise manquante"))
-            continue
         siren = re.sub(r"\D", "", record["siren"] or "")
         coords = coordinates(record["coordonnees_gps"])
         row = Row(
             ligne=line, nom=clean_text(record["description_projet"])[:200] if clean_text(
-                record["description_projet"]) else entreprise,
+                record["description_projet"]) else (entreprise or "projet sans description"),
             entreprise=entreprise, siren=siren[:9] if len(siren) in (9, 14) else None,
             mesure=clean_text(record["mesure"]), type_entreprise=clean_text(record["type_entreprise"]),
             filiere=clean_text(record["filiere"]), description=clean_text(record["description_projet"]),
             commune_nom=clean_text(record["nom_commune"]), code_postal=postcode(record["code_postal"]),
             departement_code=departement_code(record["code_departement"]),
             lat=coords[0] if coords else None, lon=coords[1] if coords else None,
-            date=clean_text(record["mise_a_jour"]),
+            date=clean_text(record["mise_a_jour"]), annee=year_of(record["mise_a_jour"]),
         )
+        if not entreprise:
+            row.problemes.append("entreprise non publiée dans la liste DGE")
+        co2 = clean_text(record["tonnes_equivalent_co2_pour_les_projets_decarbonation"])
+        if co2:
+            try:
+                row.tonnes_co2 = float(co2.replace(",", ".").replace(" ", ""))
+            except ValueError:
+                row.problemes.append(f"tonnes de CO2 illisibles : {co2[:40]!r}")
         if record["coordonnees_gps"].strip() and coords is None:
             row.problemes.append(f"coordonnées illisibles : {record['coordonnees_gps'][:40]!r}")
         if not (coords or row.code_postal or row.departement_code):
@@ -264,7 +287,7 @@ def _find_columns(frame: pd.DataFrame) -> dict[str, str]:
     return found
 
 
-def _read_staff(frame: pd.DataFrame, name: str) -> tuple[list[Row], list[tuple[int, str]]]:
+def _read_staff(frame: pd.DataFrame, name: str) -> tuple[list[Row], list[tuple[int, str]], list[str]]:
     columns = _find_columns(frame)
     if "nom" not in columns:
         raise ListeError(f"{name} : colonne du nom du projet manquante (attendu : "
@@ -273,6 +296,7 @@ def _read_staff(frame: pd.DataFrame, name: str) -> tuple[list[Row], list[tuple[i
     if not located:
         raise ListeError(f"{name} : aucune colonne de localisation (code_insee, commune et code_postal, ou "
                            "latitude et longitude)")
+    warnings = unread_columns(frame, set(columns.values()))
     rows, rejects = [], []
     for index, record in enumerate(frame.to_dict("records")):
         line = index + 2
@@ -284,7 +308,8 @@ def _read_staff(frame: pd.DataFrame, name: str) -> tuple[list[Row], list[tuple[i
         if not nom:
             rejects.append((line, "nom du projet manquant"))
             continue
-        row = Row(ligne=line, nom=nom, entreprise=get("entreprise"), mesure=get("mesure"), date=get("date"))
+        row = Row(ligne=line, nom=nom, entreprise=get("entreprise"), mesure=get("mesure"), date=get("date"),
+                  annee=year_of(get("date")))
         problems = []
         siren = re.sub(r"\D", "", get("siren") or "")
         row.siren = siren[:9] if len(siren) in (9, 14) else None
@@ -335,21 +360,74 @@ def _read_staff(frame: pd.DataFrame, name: str) -> tuple[list[Row], list[tuple[i
             continue
         row.problemes = problems
         rows.append(row)
-    return rows, rejects
+    return rows, rejects, warnings
 
 
-def measure_map(mapping: pd.DataFrame) -> list[tuple[str, str]]:
-    """The reviewed measure -> priority mapping (`mesure`, `priorite` columns), names made plain for matching."""
-    return [(plain(m), p) for m, p in zip(mapping["mesure"], mapping["priorite"], strict=True)]
+_AMOUNT_WORDS = {"montant", "aide", "aides", "cout", "subvention", "budget", "financement", "investissement", "prix",
+                 "depense", "depenses", "assiette"}
+_DATE_WORDS = {"date", "annee", "mois", "jour"}
+_DATE_RE = re.compile(r"^(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}(-\d{2})?|\d{1,2}/\d{4}|20\d{2})$")
 
 
-def priority_of(measure: str | None, mapping: list[tuple[str, str]]) -> str | None:
-    """The priority of a measure (see `measure_map`): names compared without accents or apostrophe styles, a
-    longer name starting with a mapped one allowed."""
+def unread_columns(frame: pd.DataFrame, read: set[str]) -> list[str]:
+    """Warnings for columns that look like an amount or a date but are not read (never a silent drop)."""
+    warnings = []
+    for column in frame.columns:
+        if column in read:
+            continue
+        words = set(_column_key(column).split("_")) | ({"euro"} if "€" in str(column) else set())
+        values = [v for v in frame[column].astype(str).str.strip() if v][:200]
+        dates = sum(bool(_DATE_RE.match(v)) for v in values)
+        amounts = 0
+        for value in values:
+            try:
+                amounts += parse_amount(value) is not None and not _DATE_RE.match(value)
+            except ValueError:
+                pass
+        if words & _DATE_WORDS or (values and dates / len(values) > 0.8):
+            warnings.append(f"la colonne « {column} » ressemble à une date mais n'est pas reconnue : elle n'est pas "
+                            "lue (renommez-la « Date de décision » pour qu'elle le soit)")
+        elif words & (_AMOUNT_WORDS | {"euro"}) or (values and amounts / len(values) > 0.8 and "€" in "".join(values)):
+            warnings.append(f"la colonne « {column} » ressemble à un montant mais n'est pas reconnue : elle n'est pas "
+                            "lue (renommez-la « Montant de l'aide (€) » ou « Coût total du projet (€) »)")
+    return warnings
+
+
+def measure_map(mapping: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """The reviewed measure -> priority mapping (`mesure`, `priorite` columns): (plain name, priority, name)."""
+    return [(plain(m), p, m) for m, p in zip(mapping["mesure"], mapping["priorite"], strict=True)]
+
+
+def _mapped(measure: str | None, mapping: list[tuple[str, str, str]]) -> tuple[str, str] | None:
     if not measure:
         return None
     key = plain(measure)
-    for reference, priorite in mapping:
+    for reference, priorite, name in mapping:
         if key == reference or key.startswith(reference):
-            return priorite
+            return priorite, name
     return None
+
+
+def priority_of(measure: str | None, mapping: list[tuple[str, str, str]]) -> str | None:
+    """The priority of a measure (see `measure_map`): names compared without accents or apostrophe styles, a
+    longer name starting with a mapped one allowed."""
+    found = _mapped(measure, mapping)
+    return found[0] if found else None
+
+
+def measure_name(measure: str | None) -> str | None:
+    """A measure as stored: typographic apostrophes made straight (’ and ' are the same measure)."""
+    return measure.replace("’", "'").replace("‘", "'") if measure else measure
+
+
+def classify(row: Row, mapping: list[tuple[str, str, str]]) -> str | None:
+    """The row's priority (given, else its measure's), its measure name normalised; a measure the reviewed
+    mapping does not know is recorded as a problem."""
+    found = _mapped(row.mesure, mapping)
+    if found and plain(row.mesure) == plain(found[1]):
+        row.mesure = found[1]
+    else:
+        row.mesure = measure_name(row.mesure)
+    if row.mesure and not found and not row.priorite:
+        row.problemes.append(f"mesure non reconnue : « {row.mesure[:60]} » (priorité non classée)")
+    return row.priorite or (found[0] if found else None)

@@ -26,8 +26,9 @@ class Metrique:
         return f"{text} — estimation" if self.estimation else text
 
 
-METHOD_PROJECTS = ("Projets des listes chargées placés dans le territoire (commune, ou coordonnées dans son "
-                   "contour)")
+METHOD_PROJECTS = ("Lauréats France Relance placés dans le territoire (liste DGE des projets industriels, lauréats "
+                   "France Relance du Fonds friches, listes de l'équipe) par leur point, leur code postal ou leur "
+                   "commune")
 METRIQUES: dict[str, Metrique] = {
     m.key: m
     for m in [
@@ -35,11 +36,15 @@ METRIQUES: dict[str, Metrique] = {
         Metrique("nb_intercommunalites", "Intercommunalités membres", "intercommunalités",
                  legende="Intercommunalités membres (EPCI, EPT)"),
         Metrique("nb_communes", "Communes", "communes", legende="Nombre de communes"),
-        Metrique("projets_10000", "Projets France Relance pour 10 000 habitants", "projets pour 10 000 hab.",
-                 decimales=2, legende="Projets pour 10 000 habitants",
-                 methode=METHOD_PROJECTS + ", rapportés à sa population."),
-        Metrique("nb_projets", "Projets France Relance", "projets", legende="Nombre de projets",
+        Metrique("nb_projets", "Projets France Relance", "projets", legende="Projets France Relance",
                  methode=METHOD_PROJECTS + "."),
+        Metrique("projets_10000", "Projets France Relance pour 10 000 habitants", "projets pour 10 000 hab.",
+                 decimales=2, legende="Projets France Relance pour 10 000 habitants",
+                 methode=METHOD_PROJECTS + ", rapportés à sa population (INSEE)."),
+        Metrique("projets_1000_emplois", "Projets France Relance pour 1 000 emplois salariés privés",
+                 "projets pour 1 000 emplois", decimales=2,
+                 legende="Projets France Relance pour 1 000 emplois salariés privés",
+                 methode=METHOD_PROJECTS + ", rapportés à l'emploi salarié privé de ses membres (URSSAF 2022)."),
         Metrique("part_industrie", "Part de l'industrie dans l'emploi", "%", decimales=1,
                  legende="Part de l'industrie dans l'emploi (%)",
                  methode="Part de l'industrie dans l'emploi au lieu de travail (INSEE, RP 2022) de chaque EPCI "
@@ -47,10 +52,12 @@ METRIQUES: dict[str, Metrique] = {
                          "outre-mer."),
     ]
 }
-PROJECT_METRICS = ("projets_10000", "nb_projets")
-RELANCE = "relance"  # map metric: a France Relance indicator, drawn in one of MODES
-METRIC_CHOICES = [RELANCE, *METRIQUES]
-DEFAULT_METRIC = RELANCE
+PROJECT_METRICS = ("nb_projets", "projets_10000", "projets_1000_emplois")
+SYMBOL_METRICS = ("nb_projets",)  # counts: drawn as circles whose area is the count, never as a colour area
+RELANCE = "relance"  # map metric: a Baromètre indicator (département values), drawn in one of MODES
+METRIC_CHOICES = [*PROJECT_METRICS, RELANCE, *(k for k in METRIQUES if k not in PROJECT_METRICS)]
+METRIC_LABELS = {RELANCE: "Indicateur du Baromètre (valeur départementale)"}
+DEFAULT_METRIC = "nb_projets"
 
 MODES = {
     "taux": "Taux pour 10 000 habitants des départements du territoire",

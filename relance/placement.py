@@ -34,6 +34,9 @@ class Placement:
     territoires: dict[int, str | None]
     methode: str
     confiance: str  # "haute", "moyenne", "faible", "non placé"
+    lat: float | None = None  # where the project is drawn
+    lon: float | None = None
+    position: str | None = None  # "point publié" or "centre de la commune" (no point given)
 
 
 @dataclass
@@ -84,6 +87,19 @@ class Reference:
             self._polygons = all_commune_polygons(self.commune_folder) if self.commune_folder else (
                 gpd.GeoDataFrame({"code": [], "departement": []}, geometry=[], crs=CRS))
         return self._polygons[self._polygons["departement"].isin(departements)]
+
+    def centres(self, codes: set[str]) -> dict[str, tuple[float, float]]:
+        """A point inside each current commune (from its 2018 polygons), to draw a project that has no point."""
+        if not codes or self.commune_folder is None:
+            return {}
+        former = {old: new for old, new in self.former.items() if new in codes}
+        polygons = self.commune_polygons({self.departement_of[c] for c in codes if c in self.departement_of})
+        polygons = polygons.assign(commune=polygons["code"].map(lambda c: former.get(c, c)))
+        polygons = polygons[polygons["commune"].isin(codes)]
+        if polygons.empty:
+            return {}
+        points = polygons.dissolve("commune").representative_point()
+        return {code: (point.y, point.x) for code, point in points.items()}
 
     def communes_at(self, points: pd.DataFrame) -> dict[int, str]:
         """For each point (index, lat, lon, candidates: départements to search), the current commune whose 2018
@@ -166,8 +182,17 @@ def place_all(rows: list[Row], ref: Reference) -> list[Placement]:
     ], columns=["index", "lat", "lon", "candidates"]).set_index("index")
     at_point = ref.communes_at(located[located["candidates"].map(bool)])
     in_territory = ref.territories_at(located)
-    return [_place(row, ref, hints[i], at_point.get(i), {p: in_territory.get((p, i)) for p in (1, 2)})
-            for i, row in enumerate(rows)]
+    placed = [_place(row, ref, hints[i], at_point.get(i), {p: in_territory.get((p, i)) for p in (1, 2)})
+              for i, row in enumerate(rows)]
+    centres = ref.centres({p.commune_code for p, row in zip(placed, rows, strict=True)
+                           if row.lat is None and p.commune_code})
+    for where, row in zip(placed, rows, strict=True):
+        if row.lat is not None:
+            where.lat, where.lon, where.position = row.lat, row.lon, "point publié"
+        elif where.commune_code in centres:
+            where.lat, where.lon = centres[where.commune_code]
+            where.position = "centre de la commune"
+    return placed
 
 
 def place(row: Row, ref: Reference) -> Placement:

@@ -30,7 +30,8 @@ create table epci (
     nom varchar not null,
     type varchar not null,
     population bigint not null,
-    nb_communes integer not null
+    nb_communes integer not null,
+    emplois_salaries_prives bigint
 );
 create table ept (
     siren varchar primary key,
@@ -123,7 +124,7 @@ create table territoire_industrie (
     phase integer not null,
     ti_id varchar not null,
     part_industrie double,
-    emplois_salaries_prives bigint not null,
+    emplois_salaries_prives bigint,
     membres_couverts integer not null,
     membres integer not null,
     primary key (phase, ti_id)
@@ -133,6 +134,16 @@ create table fonds_friches (
     region_code varchar,
     num_demarche varchar not null,
     laureat boolean not null
+);
+create table friche (
+    num_dossier varchar primary key,
+    edition varchar not null,
+    france_relance boolean not null,
+    laureat boolean not null,
+    commune_code varchar,
+    lat double,
+    lon double,
+    site_nom varchar
 );
 create table projet_import (
     import_id varchar primary key,
@@ -167,7 +178,10 @@ create table projet (
     montant_aide double,
     montant_investissement double,
     date varchar,
-    description varchar
+    description varchar,
+    annee integer,
+    tonnes_co2 double,
+    position varchar
 );
 create table projet_territoire (
     projet_id varchar not null,
@@ -192,7 +206,8 @@ create table source (
     editeur varchar not null,
     licence varchar not null,
     millesime varchar not null,
-    lignes bigint not null
+    lignes bigint not null,
+    present boolean not null
 );
 create table build_info (
     cle varchar primary key,

@@ -29,6 +29,7 @@ class Source:
     editeur: str
     licence: str
     millesime: str
+    optional: bool = False  # the build goes on without it, and the pages say so
 
 
 SOURCES: dict[str, Source] = {
@@ -154,7 +155,34 @@ SOURCES: dict[str, Source] = {
             "MIT (dépôt Cerema)",
             "extrait de septembre 2024",
         ),
+        Source(
+            "cartofriches_sites",
+            "cerema-cartofriches-sites/f.xy.rds",
+            "Fonds friches : commune et point de chaque candidature (sites Cartofriches)",
+            "Cerema (Cartofriches)",
+            "MIT (dépôt Cerema)",
+            "version du 05/12/2023",
+            optional=True,
+        ),
+        Source(
+            "dge_liste",
+            "dge-plan-de-relance/plan-de-relance.csv",
+            "Plan de relance – projets industriels (lauréats, points GPS)",
+            "DGE (transcription vérifiée d'une copie publique)",
+            "Licence Ouverte",
+            "liste complète, 3 080 projets (mises à jour 2021-2022)",
+            optional=True,
+        ),
     ]
+}
+
+# Fonds friches procedures (num_demarche): the three France Relance editions and the 2023 Fonds vert
+# (PROVENANCE 4b: the site names of the Cartofriches file name each call).
+FRICHES_EDITIONS = {
+    "36961": ("Fonds friches, 1re édition (2021)", True),
+    "46904": ("Fonds friches, 2e édition", True),
+    "54008": ("Fonds friches, 3e édition", True),
+    "68862": ("Fonds vert, recyclage foncier (2023)", False),
 }
 
 SIREN_RE = re.compile(r"^\d{9}$")
@@ -568,3 +596,40 @@ def read_fonds_friches(raw: Path, regions: pd.DataFrame) -> pd.DataFrame:
         "num_demarche": df["num_demarche"].astype(str),
         "laureat": df["laureat_fv"] == "Oui",
     })
+
+
+FRICHES_SOURCE = "Appel à projet Fonds Friches"
+SITES_COLUMNS = ["id_from_file", "site_nom", "comm_insee", "comm_nom", "source_nom"]
+
+
+def read_friche_sites(raw: Path) -> pd.DataFrame | None:
+    """Fonds friches applications located by the Cerema (Cartofriches sites whose source is the call):
+    ligne, num_dossier, site_nom, commune_code, lat, lon. None when the optional file is absent."""
+    from relance import rds
+
+    path = Path(raw) / SOURCES["cartofriches_sites"].path
+    if not path.exists():
+        return None
+    try:
+        frame = rds.read_rds(path)
+        columns = rds.data_frame(frame)
+    except (rds.RdsError, OSError, EOFError, ValueError) as exc:
+        raise SourceError(path, f"fichier R illisible ({exc})") from exc
+    geometry = frame.attributes.get("sf_column")
+    missing = [c for c in SITES_COLUMNS if c not in columns]
+    if geometry is None or geometry.value[0] not in columns:
+        missing.append("geometry (sf_column)")
+    if missing:
+        raise SourceError(path, f"colonne(s) manquante(s) : {', '.join(missing)}")
+    points = columns[geometry.value[0]]
+    rows = []
+    for index, source in enumerate(columns["source_nom"]):
+        if source != FRICHES_SOURCE:
+            continue
+        point = points[index].value if points[index] is not None else None
+        lon, lat = (float(point[0]), float(point[1])) if point is not None and len(point) == 2 else (None, None)
+        name = (columns["site_nom"][index] or "").strip().strip('"').strip()
+        rows.append({"ligne": index + 1, "num_dossier": str(columns["id_from_file"][index] or "").strip(),
+                     "site_nom": name or None, "commune_code": (columns["comm_insee"][index] or "").strip() or None,
+                     "lat": lat if lat == lat else None, "lon": lon if lon == lon else None})
+    return pd.DataFrame(rows, columns=["ligne", "num_dossier", "site_nom", "commune_code", "lat", "lon"])

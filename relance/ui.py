@@ -191,6 +191,18 @@ def show_chart(chart: export.Chart, key: str, **plotly_kwargs):
     return event
 
 
+def show_table(table: export.Table, key: str, height: int | None = None) -> None:
+    """A table (no toolbar download: its own CSV and XLSX buttons, formulas neutralised) and its downloads."""
+    st.dataframe(table.data, hide_index=True, key=key, height=height or "auto",
+                 column_config={c: st.column_config.NumberColumn(format="euro") for c in table.data.columns
+                                if c.endswith("(€)")})
+    row = st.container(horizontal=True, gap="small")
+    for fmt_key, label, mime in EXPORT_FORMATS[3:]:
+        row.download_button(label, data=table.csv if fmt_key == "csv" else table.xlsx, file_name=table.name(fmt_key),
+                            mime=mime, key=f"{key}-{fmt_key}", on_click="ignore", icon=":material/download:",
+                            help=f"Télécharger {table.name(fmt_key)}")
+
+
 def show_figure(figure, key: str) -> None:
     """A static figure without toolbar or downloads (the locator map)."""
     st.plotly_chart(figure, key=key, config={**PLOTLY_CONFIG, "displayModeBar": False, "staticPlot": True})

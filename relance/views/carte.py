@@ -18,12 +18,13 @@ from relance.metriques import (
     METRIQUES,
     PROJECT_METRICS,
     RELANCE,
+    SYMBOL_METRICS,
     Metrique,
 )
-from relance.views import common
+from relance.views import common, laureats
 
-NO_LIST = ("Aucune liste de projets n'est chargée : la carte des projets est vide. Chargez une liste sur la page "
-           "« Projets » (ou `python -m relance import FICHIER`).")
+NO_LIST = ("Aucun projet n'est chargé : la carte des projets est vide. Placez la liste DGE dans les données brutes, ou "
+           "chargez une liste sur la page « Projets » (ou `python -m relance import FICHIER`).")
 NO_INDICATOR = ("Aucun indicateur du Baromètre ne relève de cette priorité. Choisissez une autre priorité, ou un "
                 "autre indicateur coloré ; les Fonds friches (foncier) ne sont publiés que par région.")
 
@@ -40,36 +41,14 @@ def indicator_metric(indicator: Indicateur, mode: str) -> Metrique:
                     legende=f"{short}<br>({unit} pour 10\u00a0000 habitants)", methode=METHOD_RATE)
 
 
-def project_counts(run: Runner, phase: int, priorite: str | None) -> pd.DataFrame:
-    """Per territory of the phase: projects (of one priority, or all), projects per 10,000 inhabitants, the count
-    per priority, the aid amounts lists give, and the hover detail."""
-    territories = run("territoires", phase=phase, ti=None)[["ti_id", "population"]]
-    counts = run("projets_par_territoire", phase=phase)
-    shown = counts if priorite is None else counts[counts["priorite"] == priorite]
-    totals = shown.groupby("ti_id").agg(nb_projets=("nb_projets", "sum"), montant_aide=("montant_aide", "sum"))
-    out = territories.merge(totals, left_on="ti_id", right_index=True, how="left")
-    out["nb_projets"] = out["nb_projets"].fillna(0).astype("int64")
-    out["projets_10000"] = out["nb_projets"] / out["population"] * 10000
-    labels = {p.code: p.libelle.split(" /")[0].lower() for p in common.priorites(run)}
-    by_priority = counts.assign(priorite=counts["priorite"].fillna("non classée"))
-    details = {}
-    for ti_id, group in by_priority.groupby("ti_id"):
-        parts = [f"{labels.get(p, p)} {fmt.nombre(n)}" for p, n in zip(group["priorite"], group["nb_projets"],
-                                                                         strict=True)]
-        details[ti_id] = f" ({', '.join(parts)})" if parts else ""
-    out["detail"] = [
-        f"<br>Projets : {fmt.nombre(n)}{details.get(ti, '') if priorite is None else ''}"
-        + (f"<br>Aide (listes qui la donnent) : {fmt.euros(a)}" if pd.notna(a) and a else "")
-        for ti, n, a in zip(out["ti_id"], out["nb_projets"], out["montant_aide"], strict=True)]
-    return out.drop(columns="population")
-
-
 def map_territories(run: Runner, filtres: Filtres, metric_key: str, mode: str) -> tuple[pd.DataFrame, Metrique]:
     """Territories of a phase with the column to colour, and the metric describing it."""
     phase, indicator = filtres.phase, filtres.indicateur
     territories = run("territoires", phase=phase, ti=None)
     if metric_key in PROJECT_METRICS:
-        territories = territories.merge(project_counts(run, phase, filtres.priorite_filtre), on="ti_id", how="left")
+        found = laureats.figures(run, phase, filtres.priorite_filtre).drop(columns="population")
+        territories = territories.merge(found, on="ti_id", how="left").merge(
+            run("carte_centres", phase=phase), on="ti_id", how="left")
         return territories, METRIQUES[metric_key]
     if metric_key == "part_industrie":
         industry = run("territoire_industrie", phase=phase)[["ti_id", "part_industrie", "rang", "nb_territoires"]]
@@ -123,8 +102,10 @@ def carte(reader: Reader, filtres: Filtres, metric_key: str, mode: str, selected
     run, load = reader.run, reader.load
     phase, indicator = filtres.phase, filtres.indicateur
     messages = []
-    if metric_key in PROJECT_METRICS and run("projet_imports").empty:
-        messages.append(NO_LIST)
+    if metric_key in PROJECT_METRICS:
+        messages += common.missing_sources(run)
+        if run("projet_imports").empty:
+            messages.append(NO_LIST)
     if metric_key == RELANCE and indicator is None:
         messages.append(NO_INDICATOR)
         metric_key = "population"
@@ -133,7 +114,7 @@ def carte(reader: Reader, filtres: Filtres, metric_key: str, mode: str, selected
         metric = indicator_metric(indicator, mode)
         departements = run("indicateur_departements", indicateur=indicator.id, date=indicator.derniere_date)
         territories = run("territoires", phase=phase, ti=None)
-        title = f"{indicator.libelle} : valeur par département"
+        title = f"{indicator.libelle} : valeur départementale"
         subtitle = common.filters_subtitle(filtres, date=indicator.derniere_date)
         source = common.source_relance(run)
 
@@ -149,23 +130,26 @@ def carte(reader: Reader, filtres: Filtres, metric_key: str, mode: str, selected
     else:
         frame, metric = map_territories(run, filtres, metric_key, mode)
         relance = metric_key == RELANCE
-        title = (f"{indicator.libelle}{' (estimation)' if metric.estimation else ''}" if relance
-                 else f"{metric.libelle} des Territoires d'industrie")
+        reading = ("estimation à partir des valeurs départementales" if metric.estimation
+                   else "valeur départementale")
+        title = f"{indicator.libelle} ({reading})" if relance else f"{metric.libelle} des Territoires d'industrie"
         subtitle = (common.filters_subtitle(filtres, date=indicator.derniere_date) if relance
                     else f"{PHASES[phase]}, {len(frame)} territoires")
         source = common.source_relance(run) if relance else common.source_territoires(run, phase)
         if metric_key in PROJECT_METRICS:
+            title = f"{metric.libelle} dans les Territoires d'industrie"
             subtitle = common.filters_subtitle(filtres)
-            source = common.source_projets(list(run("projet_imports")["fichier"]))
+            source = common.source_projets(run)
         codes = list(run("departements")["code"])
+        draw = charts.territory_symbols if metric_key in SYMBOL_METRICS else charts.territory_map
 
         def build(dep_geo, ti_geo) -> go.Figure:
-            return charts.territory_map(ti_geo, frame, metric, phase, dep_geo, codes, insets, selected=selected,
-                                        title=title, subtitle=subtitle, source=source)
+            return draw(ti_geo, frame, metric, phase, dep_geo, codes, insets, selected=selected, title=title,
+                        subtitle=subtitle, source=source)
 
         data = _french_map_data(frame, metric)
         what = f"carte-{mode if relance else ''}-{indicator.libelle_court if relance else metric.libelle}"
-    chart = export.Chart(
+    chart = export.chart(
         figure=build(reader.layer("carte_fond", couche="departements"),
                      reader.layer("carte_territoires", phase=phase)),
         data=data, what=what, title=title, filters=subtitle, source=source, phase=phase, ti=selected,
@@ -180,10 +164,11 @@ def carte(reader: Reader, filtres: Filtres, metric_key: str, mode: str, selected
 
 @dataclass(frozen=True)
 class Panneau:
-    """The selected territory beside the map."""
+    """The selected territory beside the map: its own France Relance figures first, then its size."""
 
     titre: str
     legende: str
+    relance: laureats.Chiffres
     chiffres: dict[str, str]
     departements: pd.DataFrame
     membres_titre: str
@@ -215,7 +200,7 @@ def panneau(run: Runner, filtres: Filtres, ti: str) -> Panneau:
     notes.append(common.plain_source(common.source_territoires(run, phase)))
     return Panneau(
         titre=info["nom"], legende=f"{info['ti_id']} · {PHASES[phase]} · Région {info['region_nom']}",
-        chiffres=key_figures(info),
+        relance=laureats.territory_figures(run, filtres, ti, info["nom"]), chiffres=key_figures(info),
         departements=tables.departements_table(run("territoire_departements", phase=phase, ti=ti)),
         membres_titre=f"Membres ({info['nb_membres']})",
         membres=tables.members_table(run("territoire_membres", phase=phase, ti=ti)),

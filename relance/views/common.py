@@ -99,10 +99,33 @@ def source_friches(run: Runner) -> str:
     return f"Source : {friches['editeur']}, fichier des candidatures au Fonds friches ({friches['millesime']})."
 
 
-def source_projets(files: list[str]) -> str:
-    """Source line of project charts: the lists loaded."""
-    listed = ", ".join(fmt.escape_html(f) for f in files[:3]) + ("…" if len(files) > 3 else "")
-    return f"Source : listes de projets chargées ({listed or 'aucune'}) ; ANCT, Territoires d'industrie."
+def source_projets(run: Runner, import_ids: list[str] | None = None) -> str:
+    """Source line of project charts: the lists the projects come from (all loaded lists when not given)."""
+    imports = run("projet_imports")
+    if import_ids is not None:
+        imports = imports[imports["import_id"].isin(set(import_ids))]
+    sources = _sources(run)
+    parts = []
+    if imports["format"].eq("dge").any():
+        dge = sources.loc["dge_liste"]
+        parts.append(f"DGE, Plan de relance – projets industriels ({dge['millesime']})")
+    if imports["format"].eq("friches").any():
+        sites = sources.loc["cartofriches_sites"]
+        parts.append(f"Cerema, Fonds friches, lauréats France Relance ({sites['millesime']})")
+    staff = list(imports.loc[imports["format"].eq("liste"), "fichier"])
+    if staff:
+        listed = ", ".join(fmt.escape_html(f) for f in staff[:3]) + ("…" if len(staff) > 3 else "")
+        parts.append(f"listes de l'équipe ({listed})")
+    return (f"Sources : {' ; '.join(parts) or 'aucune liste chargée'} ;<br>placement Relance & Territoires ; "
+            "ANCT, Territoires d'industrie.")
+
+
+def missing_sources(run: Runner) -> list[str]:
+    """What the build went without: each optional raw source that was absent, said in French."""
+    found = run("sources")
+    return [f"Source absente des données brutes, la base a été construite sans elle : {r.titre} "
+            f"(`{r.fichier}`). Les chiffres de projets ne viennent que des autres sources."
+            for r in found[~found["present"]].itertuples()]
 
 
 def plain_source(text: str) -> str:

@@ -10,9 +10,10 @@ from relance import charts, export
 from relance.db import Runner
 from relance.filtres import PHASES, Filtres, Indicateur
 from relance.metriques import METHOD_ESTIMATE, METHOD_RATE
-from relance.views import common
+from relance.views import common, laureats
 
-READING = ("À gauche, le taux pour 10 000 habitants des départements de chaque territoire (moyenne pondérée par la "
+READING = ("Indicateurs du Baromètre, valeurs départementales. À gauche, le taux pour 10 000 habitants des "
+           "départements de chaque territoire (moyenne pondérée par la "
            "population) ; à droite, l'estimation pour le territoire (valeur de chaque département × part de sa "
            "population dans le territoire). Mêmes échelles pour tous les territoires.")
 
@@ -27,7 +28,7 @@ def comparison_chart(run: Runner, filtres: Filtres, chosen: list[str], names: di
     table = pd.DataFrame({"Identifiant": data["ti_id"], "Territoire": data["nom"], "Date": pd.to_datetime(data["date"]),
                           "Pour 10 000 habitants": data["taux_10000"],
                           f"Estimation ({indicator.unite_courte})": data["estimation"]})
-    return export.Chart(figure, table, f"comparaison-{indicator.libelle_court}", indicator.libelle, subtitle, source,
+    return export.chart(figure, table, f"comparaison-{indicator.libelle_court}", indicator.libelle, subtitle, source,
                         phase=filtres.phase, ti="-".join(chosen) if len(chosen) <= 2 else None,
                         method=f"{METHOD_RATE} {METHOD_ESTIMATE}")
 
@@ -38,15 +39,16 @@ class Comparaison:
 
     message: str | None  # why nothing is compared
     lecture: str = ""
-    charts: list[export.Chart] = field(default_factory=list)
+    charts: list[export.Chart] = field(default_factory=list)  # Baromètre indicators (département values)
+    laureats: export.Chart | None = None
+    laureats_tableau: export.Table | None = None
 
 
 def comparaison(run: Runner, filtres: Filtres, chosen: list[str]) -> Comparaison:
     """One chart per indicator of the priority for the chosen territories."""
     if len(chosen) < 2:
         return Comparaison(f"Choisissez au moins deux territoires de la {PHASES[filtres.phase].lower()}.")
+    chart, table = laureats.compared(run, filtres, chosen)
     items = common.indicateurs(run, filtres.priorite)
-    if not items:
-        return Comparaison("Aucun indicateur du Baromètre pour cette priorité.")
     names = common.territory_names(run, filtres.phase)
-    return Comparaison(None, READING, [comparison_chart(run, filtres, chosen, names, i) for i in items])
+    return Comparaison(None, READING, [comparison_chart(run, filtres, chosen, names, i) for i in items], chart, table)

@@ -10,7 +10,7 @@ import pandas as pd
 from relance import charts, export, fmt, tables
 from relance.db import Runner
 from relance.filtres import PHASES, Filtres, Indicateur
-from relance.views import common
+from relance.views import common, laureats
 
 SUMMARY_NOTE = ("Chaque indicateur à sa dernière date publiée. Indice 100 : taux de l'ensemble des départements "
                 "(somme des valeurs départementales rapportée à la population).")
@@ -25,7 +25,8 @@ FRICHES_NOTE = (
 
 def introduction(phase: int) -> str:
     """How the départements are grouped."""
-    return (f"Les départements sont rangés en trois groupes égaux selon la part de leur population qui vit dans un "
+    return ("Seconde lecture, avec les indicateurs du Baromètre (valeurs départementales). Les départements sont "
+            "en trois groupes égaux selon la part de leur population qui vit dans un "
             f"Territoire d'industrie de la {PHASES[phase].lower()}. Pour chaque groupe, le taux est la somme des "
             "valeurs divisée par la somme des populations. Les valeurs du Baromètre étant départementales, c'est la "
             "lecture la plus honnête : elle ne suppose rien sur la répartition à l'intérieur d'un département.")
@@ -54,7 +55,7 @@ def summary_chart(run: Runner, filtres: Filtres, items: list[Indicateur]) -> exp
                          "Part en TI min.": summary["part_min"], "Part en TI max.": summary["part_max"],
                          "Pour 10 000 habitants": summary["taux_10000"],
                          "Indice (ensemble = 100)": summary["indice"]})
-    return export.Chart(figure, data, "territoires-et-reste-de-la-france", charts.SUMMARY_TITLE, subtitle, source,
+    return export.chart(figure, data, "territoires-et-reste-de-la-france", charts.SUMMARY_TITLE, subtitle, source,
                         phase=filtres.phase)
 
 
@@ -78,7 +79,7 @@ def detail_charts(run: Runner, filtres: Filtres, indicator: Indicateur) -> tuple
                          "Part en TI max.": groups["part_max"], "Population": groups["population"],
                          f"Valeur ({indicator.unite_courte})": groups["valeur"],
                          "Pour 10 000 habitants": groups["taux_10000"]})
-    terciles = export.Chart(figure, data, f"tiers-{indicator.libelle_court}", indicator.libelle, subtitle, source,
+    terciles = export.chart(figure, data, f"tiers-{indicator.libelle_court}", indicator.libelle, subtitle, source,
                             phase=phase)
     departements = run("departements_couverture", phase=phase, indicateur=indicator.id, date=indicator.derniere_date)
     figure = charts.coverage_scatter(departements, indicator.libelle, indicator.unite_courte, phase, source,
@@ -87,7 +88,7 @@ def detail_charts(run: Runner, filtres: Filtres, indicator: Indicateur) -> tuple
                          "Population": departements["population"], "Part en TI": departements["part_ti"],
                          f"Valeur ({indicator.unite_courte})": departements["valeur"],
                          "Pour 10 000 habitants": departements["taux_10000"]})
-    scatter = export.Chart(figure, data, f"departements-{indicator.libelle_court}", indicator.libelle, subtitle,
+    scatter = export.chart(figure, data, f"departements-{indicator.libelle_court}", indicator.libelle, subtitle,
                            source, phase=phase)
     return terciles, scatter
 
@@ -99,15 +100,16 @@ def friches_chart(run: Runner) -> export.Chart:
     figure = charts.friches_chart(friches, source)
     data = pd.DataFrame({"Région": friches["region_nom"], "Procédure": friches["num_demarche"],
                          "Candidatures": friches["candidatures"], "Lauréats (laureat_fv)": friches["laureats"]})
-    return export.Chart(figure, data, "fonds-friches-par-region", "Fonds friches : lauréats par région",
+    return export.chart(figure, data, "fonds-friches-par-region", "Fonds friches : lauréats par région",
                         "Quatre procédures, dont la 4e probablement hors France Relance", source,
                         method="Drapeau laureat_fv du fichier Cerema ; édition de chaque procédure non documentée.")
 
 
 @dataclass(frozen=True)
 class France:
-    """What the page shows for the filters."""
+    """What the page shows for the filters: the project-level answer first, then the Baromètre terciles."""
 
+    laureats: laureats.Comparaison
     introduction: str
     synthese: export.Chart | None
     synthese_note: str
@@ -127,6 +129,7 @@ def france(run: Runner, filtres: Filtres) -> France:
     terciles, nuage = detail_charts(run, filtres, indicator) if indicator else (None, None)
     friches = common.shows_priority(filtres, common.measure_priority(run, "Fonds friches"))
     return France(
+        laureats=laureats.territories_vs_france(run, filtres),
         introduction=introduction(filtres.phase),
         synthese=summary_chart(run, filtres, items) if items else None, synthese_note=SUMMARY_NOTE,
         detail_titre=f"En détail : {indicator.libelle_court}" if indicator else None,

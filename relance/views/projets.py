@@ -62,11 +62,14 @@ def projects_table(run: Runner, projects: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Entreprise": projects["entreprise"], "Projet": projects["nom"], "Mesure": projects["mesure"],
         "Priorité": projects["priorite"].map(lambda p: common.label_of(labels, p)),
+        "Filière": projects["filiere"], "Taille d'entreprise": projects["type_entreprise"],
+        "Année": projects["annee"].astype("Int64"),
         "Commune": projects["commune_nom"], "Département": projects["departement_code"],
         "Territoire": projects["ti_nom"].fillna("hors territoire"), "Identifiant": projects["ti_id"],
-        "Placement": projects["placement"], "Confiance": projects["confiance"], "Problèmes": projects["problemes"],
-        "Aide (€)": projects["montant_aide"], "Investissement (€)": projects["montant_investissement"],
-        "Source": projects["fichier"],
+        "Position": projects["position"], "Placement": projects["placement"], "Confiance": projects["confiance"],
+        "Problèmes": projects["problemes"], "Aide (€)": projects["montant_aide"],
+        "Investissement (€)": projects["montant_investissement"], "CO2 évité (t)": projects["tonnes_co2"],
+        "Source": projects["source"],
     })
 
 
@@ -93,13 +96,13 @@ def projects_chart(reader: Reader, filtres: Filtres, projects: pd.DataFrame, sel
     names = territories.set_index("ti_id")["nom"]
     subtitle = (common.filters_subtitle(filtres, names.get(selected) if selected else None)
                 + f" · {len(projects)} projets, {len(points)} avec coordonnées")
-    source = common.source_projets(sorted(set(projects["fichier"])))
+    source = common.source_projets(run, sorted(set(projects["import_id"])))
     priorites = common.priorites(run)
 
     def build(ti_geo) -> go.Figure:
         return charts.projects_map(points, ti_geo, territories, insets, priorites, selected, subtitle, source)
 
-    return export.Chart(build(reader.layer("carte_territoires", phase=phase)), projects_table(run, projects),
+    return export.chart(build(reader.layer("carte_territoires", phase=phase)), projects_table(run, projects),
                         "projets-carte", "Projets France Relance", subtitle, source, phase=phase, ti=selected,
                         method=PLACEMENT_METHOD, export_figure=lambda: build(load("carte_territoires", phase=phase)),
                         height=820)
@@ -113,13 +116,13 @@ def projects_count_chart(run: Runner, filtres: Filtres, projects: pd.DataFrame, 
               .groupby(["mesure", "priorite"], as_index=False).size().rename(columns={"size": "projets"})
               .sort_values("projets"))
     subtitle = common.filters_subtitle(filtres, selected_name) + f" · {len(projects)} projets"
-    source = common.source_projets(sorted(set(projects["fichier"])))
+    source = common.source_projets(run, sorted(set(projects["import_id"])))
     figure = charts.projects_count_chart(counts, common.priorites(run), subtitle, source)
     labels = common.priority_labels(run)
     data = pd.DataFrame({"Mesure": counts["mesure"],
                          "Priorité": counts["priorite"].map(lambda p: common.label_of(labels, p)),
                          "Projets": counts["projets"]})
-    return export.Chart(figure, data, "projets-par-mesure", "Projets par mesure et priorité", subtitle, source,
+    return export.chart(figure, data, "projets-par-mesure", "Projets par mesure et priorité", subtitle, source,
                         phase=filtres.phase)
 
 
@@ -143,10 +146,12 @@ def preview(run: Runner, content: bytes, name: str, ref: placement.Reference) ->
     rows = []
     for row, where in zip(parsed.rows, placement.place_all(parsed.rows, ref), strict=True):
         commune = ref.nom_of.get(where.commune_code) if where.commune_code else None
+        if where.position == "centre de la commune":
+            row.problemes.append("sans point : dessiné au centre de sa commune")
         rows.append({"Ligne": row.ligne, "Projet": row.nom, "Entreprise": row.entreprise, "Commune": commune,
                      "Territoire phase 1": where.territoires.get(1), "Territoire phase 2": where.territoires.get(2),
                      "Confiance": where.confiance, "Placement": where.methode,
-                     "Priorité": common.label_of(labels, row.priorite or listes.priority_of(row.mesure, measures)),
+                     "Priorité": common.label_of(labels, listes.classify(row, measures)),
                      "Aide (€)": row.montant_aide, "Problèmes": "; ".join(row.problemes)})
     resume = (f"**{fmt.escape_markdown(name)}** : {listes.FORMAT_LABELS[parsed.format]}, {len(parsed.rows)} projets "
               f"lisibles, {len(parsed.rejects)} lignes rejetées. Rien n'est enregistré avant de cliquer sur "

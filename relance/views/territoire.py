@@ -12,13 +12,12 @@ from relance import charts, export, fmt, tables
 from relance.db import Reader, Runner
 from relance.filtres import PHASES, Filtres, Indicateur
 from relance.metriques import METHOD_ESTIMATE, METHOD_RATE
-from relance.views import common, projets
+from relance.views import common, laureats
 from relance.views.carte import key_figures
 
-SERIES_NOTE = ("Le territoire est lu à travers ses départements : moyenne de leurs taux pondérée par la part de la "
-               "population du territoire dans chacun. Région et France : valeurs publiées à ces échelles.")
-NO_LIST = ("Aucune liste de projets n'est chargée. Chargez la liste DGE ou une liste de l'équipe sur la page "
-           "« Projets » (ou `python -m relance import FICHIER`) pour voir ici les projets du territoire.")
+SERIES_NOTE = ("Valeurs départementales : le territoire est lu à travers ses départements (moyenne de leurs taux "
+               "pondérée par la part de la population du territoire dans chacun). Région et France : valeurs "
+               "publiées à ces échelles.")
 
 
 def industry_sentence(industry: pd.Series) -> str:
@@ -67,7 +66,7 @@ def series_chart(run: Runner, filtres: Filtres, ti: str, nom: str, indicator: In
         "France (pour 10 000 hab.)": series["taux_france"],
         f"{nom} — estimation ({indicator.unite_courte})": series["estimation_territoire"],
     })
-    return export.Chart(figure, data, f"serie-{indicator.libelle_court}", indicator.libelle, subtitle, source,
+    return export.chart(figure, data, f"serie-{indicator.libelle_court}", indicator.libelle, subtitle, source,
                         phase=filtres.phase, ti=ti, method=f"{METHOD_RATE} {METHOD_ESTIMATE}")
 
 
@@ -89,9 +88,7 @@ class Profil:
     serie_note: str
     indicateurs_titre: str
     indicateurs: pd.DataFrame  # formatted, one row per indicator of the priority
-    projets_message: str | None
-    projets_chiffres: dict[str, str]
-    projets: pd.DataFrame
+    laureats: laureats.Laureats
     projets_lien: dict[str, str]
     pairs: pd.DataFrame  # formatted
     pairs_ids: list[str]
@@ -106,7 +103,7 @@ class Profil:
     source_relance: str
 
 
-def profil(reader: Reader, filtres: Filtres, ti: str) -> Profil | None:
+def profil(reader: Reader, filtres: Filtres, ti: str, search: str = "") -> Profil | None:
     """The profile of a territory; None if the id is unknown in the phase."""
     run = reader.run
     phase, indicator = filtres.phase, filtres.indicateur
@@ -120,8 +117,6 @@ def profil(reader: Reader, filtres: Filtres, ti: str) -> Profil | None:
     items = common.indicateurs(run, filtres.priorite)
     members = run("territoire_membres", phase=phase, ti=ti)
     peers = run("territoire_pairs", phase=phase, ti=ti)
-    own = projets.filter_projects(run("projets", phase=phase), ti=ti, priorite=filtres.priorite_filtre)
-    imports = run("projet_imports")
     locator = charts.locator_map(
         reader.layer("carte_fond", couche="departements"), list(run("departements")["code"]),
         reader.layer("carte_territoires", phase=phase), ti, nom, reader.load("carte_fond", couche="encarts"))
@@ -140,9 +135,7 @@ def profil(reader: Reader, filtres: Filtres, ti: str) -> Profil | None:
         serie_note=SERIES_NOTE if indicator else "Aucun indicateur du Baromètre pour la priorité choisie.",
         indicateurs_titre="Tous les indicateurs de la priorité, à la dernière date",
         indicateurs=indicator_ranks(run, phase, ti, items) if items else pd.DataFrame(),
-        projets_message=NO_LIST if imports.empty else None,
-        projets_chiffres=projets.territory_summary(own, int(info["population"])),
-        projets=projets.projects_table(run, own),
+        laureats=laureats.territory_laureats(reader, filtres, ti, nom, search),
         projets_lien={"phase": str(phase), "ti": ti, "priorite": filtres.priorite},
         pairs=tables.peers_table(peers), pairs_ids=list(peers["ti_id"]), comparer_lien=comparer,
         departements=tables.departements_table(run("territoire_departements", phase=phase, ti=ti)),
