@@ -103,12 +103,15 @@ def make_filtres(run):
 
 @pytest.fixture
 def empty_db(db_copy) -> Path:
-    """A copy of the session database with no project list loaded (as a build without any list would be)."""
+    """A copy of the session database with no project source (as a build without the DGE list, the Cartofriches
+    sites and any imported list would be)."""
     import duckdb
 
     con = duckdb.connect(str(db_copy))
     for (import_id,) in con.execute("select import_id from projet_import").fetchall():
         db.write(con, "retirer_liste", import_id=import_id)
+    con.execute("delete from friche")
+    con.execute("update source set present = false, lignes = 0 where cle in ('dge_liste', 'cartofriches_sites')")
     con.close()
     shutil.rmtree(imports.imports_dir(db_copy))
     return db_copy

@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+import brut
 import numpy as np
 import pandas as pd
 import pytest
@@ -24,6 +25,16 @@ def start(**query) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def frame(at: AppTest, column: str):
+    """The (first) dataframe shown that has this column (AppTest gives dataframes no key)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def chart(at: AppTest, key: str) -> dict:
+    """The figure of the chart with this key."""
+    return json.loads(next(c for c in at.get("plotly_chart") if c.key == key).proto.spec)
 
 
 def map_figure(at: AppTest) -> dict:
@@ -48,8 +59,24 @@ def _database(built_db):
     return built_db
 
 
-def test_map_default_is_the_relance_rate_and_widgets_change_it():
+def test_map_default_is_projects_drawn_as_circles(con):
     at = start()
+    figure = map_figure(at)
+    assert figure["layout"]["title"]["text"].startswith("<b>Projets France Relance dans les Territoires")
+    circles = next(t for t in figure["data"] if t["type"] == "scattergeo" and t.get("name") == "Projets France Relance")
+    placed = dict(con.execute("select ti_id, count(*) from projet_territoire where phase = 1 group by 1").fetchall())
+    assert len(values(circles["marker"]["size"])) == len(placed)  # one circle per territory with a project
+    largest = max(placed.values())
+    biggest = max(values(circles["marker"]["size"]))
+    assert biggest == pytest.approx(34)  # the largest count has the largest circle, areas proportional
+    trace = choropleth(figure)
+    nevers = trace["locations"].index("ti-2706")
+    assert f"Projets France Relance : {placed['ti-2706']}" in trace["customdata"][nevers][5]
+    assert largest >= placed["ti-2706"]
+
+
+def test_map_barometre_readings_and_widgets_change_it():
+    at = start(metrique="relance")
     figure = map_figure(at)
     trace = choropleth(figure)
     assert len(trace["locations"]) == 149
@@ -65,7 +92,8 @@ def test_map_default_is_the_relance_rate_and_widgets_change_it():
     trace = choropleth(figure)
     assert values(trace["z"])[nevers] == pytest.approx(24.7315, abs=1e-3)
     assert "estimation" in trace["colorbar"]["title"]["text"]
-    assert "(estimation)" in figure["layout"]["title"]["text"]
+    title = figure["layout"]["title"]["text"].replace("</b><br><b>", " ")
+    assert "(estimation à partir des valeurs départementales)" in title
     assert any("Estimation." in c.value for c in at.caption)
 
     at.radio(key="mode").set_value("departement").run()
@@ -98,7 +126,7 @@ def test_map_default_is_the_relance_rate_and_widgets_change_it():
 
 
 def test_priority_filters_indicators_everywhere():
-    at = start()
+    at = start(metrique="relance")
     at.selectbox(key="priorite").set_value("competences").run()
     options = at.selectbox(key="indicateur").options
     assert len(options) == 3 and all("entreprises" not in o for o in options)
@@ -185,7 +213,7 @@ def test_methodologie_page_lists_sources_from_database():
     at.switch_page(page_path("methodologie")).run()
     assert not at.exception
     sources = at.table[0].value
-    assert len(sources) == 15
+    assert len(sources) == 17
     row = sources[sources["Source"].str.startswith("Territoires d'industrie, phase 2")].iloc[0]
     assert row["Lignes chargées"] == "183"
     assert row["Licence"] == "Licence Ouverte 2.0"
@@ -223,14 +251,14 @@ def open_page(page: str, **query) -> AppTest:
 def test_profile_single_departement_territory():
     at = open_page("pages/territoire.py", phase="1", ti="ti-9303")
     assert at.title[0].value == "Carros"
-    figure = json.loads(at.get("plotly_chart")[1].proto.spec)
+    figure = chart(at, "serie")
     territory, region, france = figure["data"][:3]
     assert territory["name"] == "Carros (ses départements)"
     assert france["name"] == "France"
     assert region["name"] == "Région Provence-Alpes-Côte d'Azur"
     # Alpes-Maritimes: 77 companies at 2022-12-31 (raw CSV) for 1 128 418 inhabitants (sum of its communes).
     assert values(territory["y"])[-1] == pytest.approx(77 / 1128418 * 10000, rel=1e-9)
-    ranks = at.dataframe[0].value
+    ranks = frame(at, "Indicateur")
     main = ranks[ranks["Indicateur"] == "Entreprises industrielles aidées à investir"].iloc[0]
     assert main["Valeurs des départements"] == "Alpes-Maritimes : 77"
     assert main["Pour 10 000 habitants"] == "0,68"
@@ -242,9 +270,9 @@ def test_profile_multi_departement_territory_and_widget():
     assert at.title[0].value == "Nevers Val de Loire"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Part de l'industrie dans l'emploi"] == "13,2\u00a0%"
-    figure = json.loads(at.get("plotly_chart")[1].proto.spec)
+    figure = chart(at, "serie")
     assert values(figure["data"][0]["y"])[-1] == pytest.approx(1.78979, abs=1e-5)
-    ranks = at.dataframe[0].value
+    ranks = frame(at, "Indicateur")
     main = ranks[ranks["Indicateur"] == "Entreprises industrielles aidées à investir"].iloc[0]
     assert main["Valeurs des départements"] == "Nièvre : 36, Cher : 74"
     assert main["Rang (taux)"] == "55e sur 149"
@@ -256,13 +284,16 @@ def test_profile_multi_departement_territory_and_widget():
 
 def test_compare_page_one_chart_per_indicator():
     at = open_page("pages/comparer.py", phase="1", comparer="ti-2706,ti-9301", priorite="innover")
-    charts = at.get("plotly_chart")
-    assert len(charts) == 3
-    figure = json.loads(charts[0].proto.spec)
+    barometre = [c for c in at.get("plotly_chart") if c.key.startswith("comparaison-comparaison-")]
+    assert len(barometre) == 3  # one chart per indicator of the priority
+    figure = json.loads(barometre[0].proto.spec)
     names = {t["name"] for t in figure["data"]}
     assert names == {"Nevers Val de Loire (ti-2706)", "Aix-Marseille-Provence (ti-9301)"}
+    laureats = chart(at, "comparaison-laureats")
+    assert [t["name"] for t in laureats["data"]] == ["Innover / décarboner"]
     at.multiselect(key="comparer").set_value(["ti-2706", "ti-9301", "ti-9303"]).run()
-    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    figure = json.loads(next(c for c in at.get("plotly_chart") if c.key.startswith("comparaison-comparaison-"))
+                        .proto.spec)
     assert len(figure["data"]) == 6  # three territories, per capita and estimate
     assert "ti-9303" in str(at.query_params["comparer"])
 
@@ -275,35 +306,28 @@ def test_compare_ignores_unknown_ids_with_message():
 
 def test_territories_vs_rest_of_france_page():
     at = open_page("pages/france.py", phase="1", priorite="innover")
-    summary = json.loads(at.get("plotly_chart")[0].proto.spec)
+    summary = chart(at, "synthese")
     assert [t["name"] for t in summary["data"][:3]] == ["Tiers le moins couvert", "Tiers intermédiaire",
                                                        "Tiers le plus couvert"]
     assert len(summary["data"][0]["y"]) == 3  # the three indicators of the priority
     # 9 640 companies in all départements for 68 350 798 inhabitants: the index base.
     base = 9640 / 68350798 * 10000
     assert values(summary["data"][0]["x"])[0] == pytest.approx(1.199360 / base * 100, abs=1e-3)
-    figure = json.loads(at.get("plotly_chart")[1].proto.spec)
+    figure = chart(at, "terciles")
     assert values(figure["data"][0]["y"]) == pytest.approx([1.199360, 1.612806, 1.519788], abs=1e-6)
     at.selectbox(key="priorite").set_value("foncier").run()
     assert not at.exception
-    friches = at.dataframe[0].value
+    friches = frame(at, "Lauréats (drapeau laureat_fv)")
     assert friches["Candidatures"].str.replace("\u00a0", "").astype(int).sum() == 4446
-
-
-def dge_rows_kept(raw_dir) -> int:
-    """DGE laureates with a company name (the importer rejects the others), counted from the raw file."""
-    import csv
-
-    path = raw_dir / "dge-plan-de-relance" / "plan-de-relance.csv"
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        return sum(1 for r in csv.DictReader(handle, delimiter=";") if r["entreprise"].strip())
 
 
 def test_projects_page_filters(raw_dir):
     at = open_page("pages/projets.py", phase="1")
     metrics = {m.label: m.value for m in at.metric}
-    # The whole DGE list (loaded by default) and the two sample lists of the test database (10 projects).
-    assert metrics["Projets"] == f"{dge_rows_kept(raw_dir) + 10:,}".replace(",", "\u00a0")
+    # The whole DGE list and the Fonds friches laureates (loaded by default), and the two sample lists of the test
+    # database (11 projects).
+    expected = brut.dge_located(raw_dir) + brut.friches_laureates_with_commune(raw_dir) + 11
+    assert metrics["Projets"] == f"{expected:,}".replace(",", "\u00a0")
     at.text_input(key="recherche").set_value("Forges de Nevers").run()
     assert {m.label: m.value for m in at.metric}["Projets"] == "1"
     table = at.dataframe[0].value
@@ -350,19 +374,23 @@ def test_map_and_profile_count_projects(con):
     trace = choropleth(map_figure(at))
     nevers = trace["locations"].index("ti-2706")
     assert values(trace["z"])[nevers] == pytest.approx(placed / 138181 * 10000)
-    assert f"Projets : {placed}" in trace["customdata"][nevers][5]
+    assert f"Projets France Relance : {placed}" in trace["customdata"][nevers][5]
     at = open_page("pages/territoire.py", phase="1", ti="ti-2706")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Projets"] == str(placed)
-    assert metrics["Aide (listes qui la donnent)"] == "1,2\u00a0k€"
+    assert metrics["Projets France Relance"] == str(placed)
+    assert any(f"1,2\u00a0k€ pour 1\u00a0projet sur {placed}" in c.value for c in at.caption)
 
 
 def test_no_project_list_said_plainly(empty_db, monkeypatch):
     monkeypatch.setenv("RELANCE_DB", str(empty_db))
     at = start(metrique="nb_projets")
-    assert any("Aucune liste de projets n'est chargée" in i.value for i in at.info)
+    shown = " ".join(i.value for i in at.info)
+    assert "Aucun projet n'est chargé" in shown
+    assert "Source absente des données brutes" in shown and "dge-plan-de-relance/plan-de-relance.csv" in shown
     at = open_page("pages/territoire.py", phase="1", ti="ti-2706")
-    assert any("Aucune liste de projets n'est chargée" in i.value for i in at.info)
+    shown = " ".join(i.value for i in at.info)
+    assert "Aucun projet France Relance de cette priorité n'est placé dans ce territoire" in shown
+    assert "Source absente des données brutes" in shown
 
 
 def test_phase_changed_in_the_address_clears_the_territory():

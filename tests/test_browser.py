@@ -108,7 +108,7 @@ def query_string(page) -> str:
 def test_map_hover_click_panel_downloads_and_profile(page, app_url, tmp_path):
     """The main flow on one page load: hover a territory, click it, read its panel, download the map's data and
     image, open its profile."""
-    page.goto(f"{app_url}/?phase=1")
+    page.goto(f"{app_url}/?phase=1&metrique=relance")
     paths = wait_for_map(page)
     assert paths.count() >= 149
     assert page.locator(".js-plotly-plot svg.main-svg").count() > 0

@@ -47,7 +47,7 @@ def test_map_svg_has_title_source_and_estimation(map_chart):
     assert root.tag.endswith("svg")
     text = " ".join(t for t in root.itertext())
     assert "Nombre d’entreprises industrielles" in text
-    assert "(estimation)" in text and "estimation" in text.lower()
+    assert "estimation à partir des valeurs départementales" in text
     assert "Baromètre des résultats" in text
     assert "Phase 1 (2018-2022) · Toutes les priorités · au 31 décembre 2022" in text
     # The geometry is inline in the export (the page fetches it by URL).

@@ -52,7 +52,8 @@ def test_real_extract_is_official_format_and_placed_by_coordinates(raw_dir, ref)
 def test_sample_official_file_defects(ref):
     rows = placed(FIXTURES / "dge_echantillon.csv", ref)
     parsed = listes.parse((FIXTURES / "dge_echantillon.csv").read_bytes(), "x.csv")
-    assert parsed.rejects == [(7, "entreprise manquante")]
+    assert parsed.rejects == []  # a laureate without a company name is kept, with the problem said
+    assert rows[7][0].problemes[0] == "entreprise non publiée dans la liste DGE"
     guadeloupe, where = rows[2]
     assert guadeloupe.departement_code == "971"  # "971.0"
     assert guadeloupe.description == "Création d'une ligne de \"conditionnement\""  # HTML entities decoded
@@ -160,9 +161,10 @@ def test_official_list_in_raw_directory_is_loaded(raw_copy, con):
     assert [i["fichier"] for i in found] == ["plan-de-relance.csv"]
     tables = imports.tables(con, raw, found)
     assert list(tables["projet"]["source"].unique()) == ["DGE, Plan de relance – projets industriels"]
-    assert len(tables["projet"]) == 5
+    assert len(tables["projet"]) == 6
     priorities = dict(zip(tables["projet"]["mesure"], tables["projet"]["priorite"], strict=True))
-    assert priorities["Soutien à l’investissement industriel dans les territoires"] == "foncier"
+    # the measure is stored under its reviewed name (’ and ' are the same measure)
+    assert priorities["Soutien à l'investissement industriel dans les territoires"] == "foncier"
 
 
 def test_hostile_upload_content_is_inert(reader, make_filtres):
@@ -173,7 +175,8 @@ def test_hostile_upload_content_is_inert(reader, make_filtres):
                b"=HYPERLINK(\"http://evil\",\"clic\");58194;20\n")
     parsed = listes.parse(content, "<b>liste</b>.csv")
     assert [r.nom for r in parsed.rows] == ["alert(1)", "=HYPERLINK(\"http://evil\",\"clic\")"]  # tags dropped
-    frame = pd.DataFrame([{"projet_id": "x", "source": "s", "nom": r.nom, "entreprise": "<img src=x>",
+    frame = pd.DataFrame([{"projet_id": "x", "import_id": "0123456789abcdef", "source": "s", "nom": r.nom,
+                           "entreprise": "<img src=x>", "position": "point publié", "annee": 2021, "tonnes_co2": None,
                            "siren": None, "type_entreprise": None, "filiere": None, "mesure": None,
                            "priorite": None, "commune_code": "58194", "commune_nom": "Nevers",
                            "departement_code": "58", "epci_siren": None, "epci_nom": None, "ti_id": None,
@@ -184,6 +187,10 @@ def test_hostile_upload_content_is_inert(reader, make_filtres):
     chart = projets.projects_chart(reader, make_filtres(), frame, None)
     points = [t for t in chart.figure.data if t.type == "scattergeo" and t.customdata is not None]
     assert points[0].customdata[0][0] == "&lt;img src=x&gt;"
-    assert "&lt;b&gt;liste&lt;/b&gt;.csv" in chart.source
+    from relance.views import common
+
+    imports_frame = pd.DataFrame([{"import_id": "0123456789abcdef", "fichier": "<b>liste</b>.csv", "format": "liste"}])
+    stub = lambda name, **p: imports_frame if name == "projet_imports" else reader.run(name, **p)  # noqa: E731
+    assert "&lt;b&gt;liste&lt;/b&gt;.csv" in common.source_projets(stub, ["0123456789abcdef"])
     csv_text = chart.csv().decode("utf-8-sig")
     assert "'=HYPERLINK" in csv_text

@@ -73,11 +73,16 @@ def test_multi_departement_territory_figures(con):
 
 def test_industrial_share_job_weighted_and_overseas_unavailable(con):
     industry = db.run(con, "territoire_industrie", phase=1).set_index("ti_id")
-    assert industry["part_industrie"].notna().sum() == 141
+    # Overseas territories (no source) and those made only of communes (a commune has no share of its own) have none.
+    assert industry["part_industrie"].notna().sum() == 138
+    communes_only = {r[0] for r in con.execute("select ti_id from territoire where phase = 1 and "
+                                               "nb_intercommunalites = 0").fetchall()}
+    assert set(industry.index[industry["part_industrie"].isna()]) - communes_only == {
+        t for t in industry.index if t[3:5] in ("01", "02", "03", "04", "06")}
     missing = con.execute("select string_agg(distinct t.region_code, ',' order by t.region_code) from "
                           "territoire_industrie i join territoire t using (phase, ti_id) "
                           "where i.part_industrie is null").fetchone()[0]
-    assert missing == "01,02,03,04,06"
+    assert missing == "01,02,03,04,06,93"  # overseas, and Provence territories made only of communes
     # Haut-Jura (phase 2, ti-2706): job-weighted mean of its 5 EPCI.
     members = con.execute("""
         select sum(e.part_industrie * e.emplois_salaries_prives) / sum(e.emplois_salaries_prives)
@@ -106,7 +111,7 @@ def test_fonds_friches_counts(con):
 def test_industry_sentence_rank_or_unavailable(run):
     industry = run("territoire_industrie", phase=1).set_index("ti_id")
     assert territoire.industry_sentence(industry.loc["ti-2706"]).startswith(
-        "Industrie : 93e territoire sur 141 de la phase")
+        "Industrie : 93e territoire sur 138 de la phase")
     assert territoire.industry_sentence(industry.loc["ti-0101"]).startswith("Part de l'industrie non disponible")
 
 
