@@ -27,6 +27,22 @@ st.markdown(
 )
 st.dataframe(view.priorites, hide_index=True)
 
+st.subheader("Placement des projets")
+st.markdown(
+    "Chaque projet est placé par les indices qui concordent : son point (dans le contour 2018 d'une commune, "
+    "ramenée à la commune actuelle), son code postal (zéro initial rétabli) et son département ; le nom de commune "
+    "ne compte que s'il concorde (dans la liste DGE, il désigne souvent un autre lieu). Les lauréats du Fonds "
+    "friches sont placés par la commune de leur candidature (Cerema). Un projet sans point est dessiné au centre de "
+    "sa commune, et marqué comme tel."
+)
+st.markdown(view.placement_phrase)
+st.dataframe(view.placement, hide_index=True)
+st.markdown("**Projets dont la commune publiée contredit le point et le code postal** (à télécharger pour vérifier)")
+ui.show_table(view.desaccords, "desaccords", height=240)
+if len(view.rejets):
+    st.markdown("**Lignes laissées de côté, et pourquoi**")
+    st.dataframe(view.rejets, hide_index=True)
+
 st.subheader("Méthodes de lecture par territoire")
 st.markdown(
     f"- **Taux.** {METHOD_RATE}\n"
@@ -57,8 +73,8 @@ st.subheader("Limites connues")
 st.markdown(
     "- Le Baromètre compte des entreprises, des contrats, des bénéficiaires : **aucun montant en euros**.\n"
     "- Les valeurs sont départementales : un territoire n'est lu qu'à travers ses départements.\n"
-    "- Le Fonds friches n'a ni commune, ni EPCI, ni montant d'aide ; l'édition de chaque procédure n'est pas "
-    "documentée dans la source.\n"
+    "- Le Fonds friches ne publie ni montant d'aide ni porteur ; le drapeau de lauréat (`laureat_fv`) du Cerema peut "
+    "différer de la liste officielle ; la commune est celle de la candidature (parfois celle du porteur).\n"
     "- La liste des projets industriels de la DGE ne publie aucun montant d'aide ; le nom de commune qu'elle donne "
     "désigne souvent un autre lieu que le projet (le placement s'appuie sur les coordonnées et le code postal)."
 )

@@ -30,6 +30,8 @@ with st.expander("Charger une liste de projets", expanded=not loaded):
             st.error(f"Fichier refusé : {escape_markdown(exc)}")
         else:
             st.markdown(preview.resume)
+            for warning in preview.avertissements:
+                st.warning(warning, icon=":material/warning:")
             st.dataframe(preview.lignes, hide_index=True, key="apercu",
                          column_config={"Aide (€)": st.column_config.NumberColumn(format="euro")})
             if len(preview.rejets):
@@ -52,14 +54,24 @@ with st.expander("Charger une liste de projets", expanded=not loaded):
         left.markdown(item.texte)
         if not item.amovible:
             right.caption("dans les données brutes")
-        elif right.button("Supprimer", key=f"supprimer-{item.import_id}"):
-            try:
-                with st.spinner("Suppression et reconstruction de la base…"):
-                    ui.remove_list(item.import_id)
-            except ui.CommandFailed as exc:
-                st.error(f"La liste n'a pas été retirée : {escape_markdown(exc)}")
-            else:
+        elif st.session_state.get("a-supprimer") == item.import_id:
+            left.warning("Supprimer cette liste pour tous les utilisateurs ? Ses projets quittent la base.",
+                         icon=":material/warning:")
+            if right.button("Confirmer", key=f"confirmer-{item.import_id}", type="primary"):
+                st.session_state.pop("a-supprimer")
+                try:
+                    with st.spinner("Suppression…"):
+                        ui.remove_list(item.import_id)
+                except ui.CommandFailed as exc:
+                    st.error(f"La liste n'a pas été retirée : {escape_markdown(exc)}")
+                else:
+                    st.rerun()
+            if right.button("Annuler", key=f"annuler-{item.import_id}"):
+                st.session_state.pop("a-supprimer")
                 st.rerun()
+        elif right.button("Supprimer", key=f"supprimer-{item.import_id}"):
+            st.session_state["a-supprimer"] = item.import_id
+            st.rerun()
 
 found = projets.catalogue(ui.run, filtres.phase)
 if found.projets.empty:

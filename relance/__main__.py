@@ -111,6 +111,8 @@ def _import(args: argparse.Namespace) -> int:
           f"{len(parsed.rejects)} lignes rejetées")
     for line, reason in parsed.rejects:
         print(f"  ligne {line} rejetée : {reason}")
+    for warning in parsed.warnings:
+        print(f"  attention : {warning}")
     if not new:
         print(f"Déjà importé (import {import_id}) : rien n'est dupliqué.")
     else:

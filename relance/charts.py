@@ -42,7 +42,16 @@ def _layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
     title = wrap(title, width).replace("<br>", "</b><br><b>")
     subtitle = wrap(subtitle, int(width * 1.25))
     source = wrap(source, int(width * 1.5))
-    top = 72 + 20 * (title.count("<br>") + subtitle.count("<br>")) + extra_top
+    top = 72 + 20 * (title.count("<br>") + subtitle.count("<br>"))
+    legend_top = None
+    if fig.layout.legend.orientation == "h" and fig.layout.showlegend is not False:
+        # Legends sit between the subtitle and the plot: never over the axis labels or the source line.
+        names = [t.name for t in fig.data if t.showlegend is not False and t.name]
+        if names:
+            rows = math.ceil(sum(len(n) + 6 for n in names) * 7.5 / (width * 9.5))
+            legend_top = top - 8
+            top += 24 * rows + (22 if fig.layout.legend.title.text else 0)
+    top += extra_top
     fig.update_layout(
         title={"text": f"<b>{title}</b><br><span style='font-size:13px'>{subtitle}</span>", "x": 0.01,
                "xanchor": "left", "yanchor": "top"},
@@ -53,8 +62,12 @@ def _layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
         paper_bgcolor="white",
         plot_bgcolor="white",
     )
+    if legend_top is not None:
+        fig.update_layout(meta={"legende_px": legend_top})
+    # The source starts 8 px from the figure's left edge whatever the margin (xshift is in pixels).
     fig.add_annotation(text=source, showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
-                       yanchor="bottom", align="left", font={"size": 10, "color": "#555"}, name="source")
+                       xshift=-(left - 8), yanchor="bottom", align="left", font={"size": 10, "color": "#555"},
+                       name="source")
     return fit_size(fig, None, height)
 
 
@@ -69,15 +82,14 @@ def fit_size(fig: go.Figure, width: int | None, height: int) -> go.Figure:
         if colorbar is not None and colorbar.orientation == "h" and getattr(trace, "showscale", None) is not False:
             # A horizontal colour bar just under the map (its title above the bar), above the source line.
             colorbar.update(yref="paper", y=-12 / plot_height, yanchor="top")
-    legend = fig.layout.legend
-    if legend.orientation == "h" and (legend.y is None or legend.y < 0 or legend.yref == "container"):
-        # A legend under the plot: just below the x-axis labels, above the source line, at any size.
-        fig.update_layout(legend={"yref": "container", "y": (margin.b - 38) / height, "yanchor": "top"})
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    if "legende_px" in meta:
+        # A legend under the subtitle, above the plot, at any size (its pixels are kept in the layout's meta).
+        fig.update_layout(legend={"yref": "container", "y": 1 - meta["legende_px"] / height, "yanchor": "top",
+                                  "x": 0, "xanchor": "left"})
     for annotation in fig.layout.annotations:
         if annotation.name == "source":
             annotation.update(y=-(margin.b - 6) / plot_height)
-            if width:
-                annotation.update(x=-(margin.l - 8) / (width - margin.l - margin.r))
     return fig
 
 
@@ -543,12 +555,12 @@ BAR_STYLES = [("#08519c", ""), ("#9ecae1", "/"), ("#e6550d", "x"), ("#31a354", "
 
 def count_bars(frame: pd.DataFrame, label: str, series: list[tuple[str, str]], title: str, subtitle: str,
                source: str, axis_title: str, horizontal: bool = True, decimals: int = 0,
-               errors: dict[str, tuple[str, str]] | None = None) -> go.Figure:
+               errors: dict[str, tuple[str, str]] | None = None, width: int = 70) -> go.Figure:
     """Bars of counts (or rates) per label, one bar per series (column, legend name), black-and-white readable
     (each series has its own pattern); integer ticks for counts; optional 95 % intervals per series
     (`errors[column] = (low column, high column)`)."""
     fig = go.Figure()
-    labels = frame[label].astype(str).map(escape_html)
+    labels = frame[label].astype(str).map(lambda t: wrap(escape_html(t), 38 if width < 60 else 60))
     for (column, name), (color, pattern) in zip(series, BAR_STYLES, strict=False):
         values = frame[column].astype(float)
         texts = [fmt.nombre(v, decimals) for v in values]
@@ -572,11 +584,13 @@ def count_bars(frame: pd.DataFrame, label: str, series: list[tuple[str, str]], t
     if horizontal:
         fig.update_xaxes(**value_axis)
         fig.update_yaxes(autorange="reversed")
-        height = 200 + 34 * len(frame) * max(1, len(series) // 2 + 1)
-        left = min(360, 40 + 7 * int(labels.str.len().max() if len(labels) else 10))
+        lines = labels.str.count("<br>") + 1
+        height = 200 + 30 * int(lines.sum()) * max(1, len(series) // 2 + 1)
+        longest = max((len(part) for text in labels for part in text.split("<br>")), default=10)
+        left = min(40 + 7 * longest, 300 if width >= 60 else 230)
     else:
         fig.update_yaxes(**value_axis)
         height, left = 420, 60
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.15, "x": 0},
                       showlegend=len(series) > 1)
-    return _layout(fig, title, subtitle, source, height=height, width=70, left=left, right=40, bottom=130)
+    return _layout(fig, title, subtitle, source, height=height, width=width, left=left, right=40, bottom=130)

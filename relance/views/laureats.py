@@ -152,7 +152,7 @@ def territory_laureats(reader, filtres: Filtres, ti: str, nom: str, search: str 
             frame = _by(own[own["import_id"].str.startswith("dge-")], column, missing)
             if len(frame):
                 figure = charts.count_bars(frame, "libelle", [("projets", "Projets")], title,
-                                           subtitle + " · liste DGE", source, "Projets")
+                                           subtitle + " · liste DGE", source, "Projets", width=48)
                 graphs.append(export.chart(figure, frame.rename(columns={"libelle": column.capitalize(),
                                                                          "projets": "Projets"}),
                                            what, title, subtitle, source, phase=phase, ti=ti))
@@ -163,7 +163,7 @@ def territory_laureats(reader, filtres: Filtres, ti: str, nom: str, search: str 
         note = f" · {fmt.compte(undated, 'projet')} sans date" if undated else ""
         figure = charts.count_bars(frame, "libelle", [("projets", "Projets")], title,
                                    subtitle + " · année de mise à jour de la liste DGE" + note, source, "Projets",
-                                   horizontal=False)
+                                   horizontal=False, width=48)
         graphs.append(export.chart(figure, frame.rename(columns={"libelle": "Année", "projets": "Projets"}),
                                    "laureats-par-annee", title, subtitle, source, phase=phase, ti=ti,
                                    method="Année de la colonne mise_a_jour de la liste DGE (2021 ou 2022) ; les "
@@ -176,7 +176,7 @@ def territory_laureats(reader, filtres: Filtres, ti: str, nom: str, search: str 
         title = "Fonds friches : candidatures et lauréates par édition"
         figure = charts.count_bars(editions, "edition", [("candidatures", "Candidatures"), ("laureats", "Lauréates")],
                                    title, subtitle + " · commune de la candidature", friches_source,
-                                   "Candidatures")
+                                   "Candidatures", width=48)
         graphs.append(export.chart(figure, editions.rename(columns={"edition": "Édition", "candidatures":
                                                                     "Candidatures", "laureats": "Lauréates"}),
                                    "fonds-friches-par-edition", title, subtitle, friches_source, phase=phase, ti=ti,

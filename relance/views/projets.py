@@ -134,6 +134,7 @@ class Apercu:
     lignes: pd.DataFrame
     rejets: pd.DataFrame
     enregistrable: bool
+    avertissements: list[str]
 
 
 def preview(run: Runner, content: bytes, name: str, ref: placement.Reference) -> Apercu:
@@ -157,7 +158,7 @@ def preview(run: Runner, content: bytes, name: str, ref: placement.Reference) ->
               f"lisibles, {len(parsed.rejects)} lignes rejetées. Rien n'est enregistré avant de cliquer sur "
               "« Enregistrer ».")
     return Apercu(resume, pd.DataFrame(rows), pd.DataFrame(parsed.rejects, columns=["Ligne", "Motif du rejet"]),
-                  bool(parsed.rows))
+                  bool(parsed.rows), [fmt.escape_markdown(w) for w in parsed.warnings])
 
 
 @dataclass(frozen=True)
@@ -170,10 +171,12 @@ class ListeChargee:
 
 
 def loaded_lists(run: Runner) -> list[ListeChargee]:
-    """The loaded lists, described for the page."""
-    return [ListeChargee(r.import_id, f"`{r.import_id}` · {fmt.escape_markdown(r.fichier)} · {r.source} · importé "
-                                      f"le {r.importe_le} · {r.lignes} projets, {r.rejetees} lignes rejetées",
-                         not r.import_id.startswith("dge-"))
+    """The loaded lists, described for the page (the DGE list and the Fonds friches come from the raw data)."""
+    return [ListeChargee(r.import_id, f"`{r.import_id}` · {fmt.escape_markdown(r.fichier)} · {r.source} · "
+                                      f"{'importé le ' + r.importe_le + ' · ' if r.format == 'liste' else ''}"
+                                      f"{fmt.compte(r.lignes, 'projet')}, "
+                                      f"{fmt.compte(r.rejetees, 'ligne rejetée', 'lignes rejetées')}",
+                         r.format == "liste")
             for r in run("projet_imports").itertuples()]
 
 
