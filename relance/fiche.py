@@ -14,6 +14,15 @@ from relance.filtres import PHASES
 
 PAGE = (1123, 794)  # A4 landscape at 96 dpi
 MEMBERS_PER_PAGE = 18
+LIST_PER_PAGE = 12
+
+
+def _short(value, limit: int = 75) -> str:
+    """A cell of a listed table: empty when missing, cut at `limit` characters, markup shown as text."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return ""
+    text = fmt.escape_html(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -52,8 +61,14 @@ def build(profil, day: dt.date | None = None) -> Fiche:
     pages: list[go.Figure] = []
     files: dict[str, bytes] = {}
 
-    # 1. Cover: key figures and locator map.
+    # 1. Cover: the sentence and France Relance figures first, then identity, and the locator map.
+    relance = profil.laureats
     key_rows = [
+        *relance.chiffres.principaux.items(),
+        ("Fonds friches", relance.chiffres.friches.split(" : ", 1)[-1]),
+        *([("Aide déclarée (listes de l'équipe)", relance.chiffres.aides.split(" : ", 1)[-1])]
+          if relance.chiffres.aides else []),
+        *([("Décarbonation (liste DGE)", relance.chiffres.co2.split(" : ", 1)[-1])] if relance.chiffres.co2 else []),
         ("Identifiant", ti),
         ("Phase", PHASES[phase]),
         ("Région", info["region_nom"]),
@@ -64,21 +79,49 @@ def build(profil, day: dt.date | None = None) -> Fiche:
     ]
     locator = profil.locator
     cover = go.Figure([_table(["Chiffres clés", ""], [[k for k, _ in key_rows], [v for _, v in key_rows]],
-                              widths=[0.45, 0.55], domain={"x": [0, 0.5], "y": [0, 1]}), *locator.data])
+                              widths=[0.42, 0.58], domain={"x": [0, 0.58], "y": [0, 0.86]}), *locator.data])
     cover.update_geos(locator.layout.geo)
-    cover.update_geos(domain={"x": [0.55, 1], "y": [0.05, 1]})
+    cover.update_geos(domain={"x": [0.62, 1], "y": [0.05, 0.86]})
+    cover.add_annotation(text=charts.wrap(relance.chiffres.phrase, 150), xref="paper", yref="paper", x=0, y=0.99,
+                         xanchor="left", yanchor="top", showarrow=False, align="left", font={"size": 13})
     pages.append(_page(cover, f"Fiche territoire : {nom}", f"{profil.filtres_texte} · {fmt.date_longue(day)}",
-                       profil.source))
+                       f"{profil.source}<br>{relance.projets.source}"))
     files[export.file_name("chiffres-cles", "csv", phase, ti, day)] = export.csv_bytes(
         pd.DataFrame(key_rows, columns=["Rubrique", "Valeur"]))
 
-    # 2. The chosen indicator over time, against région and France.
+    # 2. Projects by measure and priority, then the list of projects and of Fonds friches applications.
     exported: list[export.Chart] = []
+    if relance.graphiques:
+        pages.append(charts.fit_size(go.Figure(relance.graphiques[0].figure), PAGE[0], PAGE[1]))
+        exported.append(relance.graphiques[0])
+    listed = relance.projets.data
+    for start in range(0, len(listed), LIST_PER_PAGE):
+        chunk = listed.iloc[start:start + LIST_PER_PAGE]
+        columns = ["Entreprise", "Projet", "Mesure", "Commune", "Année"]
+        cells = [[_short(v) for v in chunk[c]] for c in columns]
+        suffix = f" ({start // LIST_PER_PAGE + 1})" if len(listed) > LIST_PER_PAGE else ""
+        pages.append(_page(go.Figure([_table(columns, cells, widths=[1.4, 3, 2, 1.1, 0.5])]),
+                           f"{nom} : projets France Relance{suffix}", f"{len(listed)} projets · {profil.filtres_texte}",
+                           relance.projets.source))
+    files[export.file_name("projets", "csv", phase, ti, day)] = relance.projets.csv()
+    friches = relance.friches.data
+    if len(friches):
+        chunk = friches.iloc[:LIST_PER_PAGE]
+        columns = ["Site", "Commune", "Édition", "Lauréate"]
+        more = f" (les {LIST_PER_PAGE} premières ; toutes dans le ZIP)" if len(friches) > LIST_PER_PAGE else ""
+        pages.append(_page(go.Figure([_table(columns, [[_short(v) for v in chunk[c]] for c in columns],
+                                             widths=[3, 1.2, 2, 0.7])]),
+                           f"{nom} : candidatures au Fonds friches{more}",
+                           f"{len(friches)} candidatures situées dans le territoire · {profil.filtres_texte}",
+                           relance.friches.source))
+        files[export.file_name("fonds-friches", "csv", phase, ti, day)] = relance.friches.csv()
+
+    # 3. The Baromètre indicator over time (département values), against région and France.
     if profil.serie is not None:
         pages.append(charts.fit_size(go.Figure(profil.serie.figure), PAGE[0], PAGE[1]))
         exported.append(profil.serie)
 
-    # 3. Every indicator of the priority: rate, estimate, rank; and the closest territories.
+    # 4. Every indicator of the priority: rate, estimate, rank; and the closest territories.
     ranks = profil.indicateurs
     if not ranks.empty:
         columns = ["Indicateur", "Date", "Pour 10 000 habitants", "Estimation pour le territoire", "Rang (taux)",
@@ -95,7 +138,7 @@ def build(profil, day: dt.date | None = None) -> Fiche:
                            "estimations : valeur départementale × part de la population", profil.source_relance))
         files[export.file_name("indicateurs", "csv", phase, ti, day)] = export.csv_bytes(ranks)
 
-    # 4. Members (several pages when needed).
+    # 5. Members (several pages when needed).
     members = profil.membres
     for start in range(0, len(members), MEMBERS_PER_PAGE):
         chunk = members.iloc[start:start + MEMBERS_PER_PAGE]
