@@ -357,7 +357,7 @@ def test_projects_upload_preview_then_save(empty_db, monkeypatch):
     assert list(rejects["Motif du rejet"]) == ["montant illisible : 'douze euros'", "aucune localisation lisible"]
     at.button(key="enregistrer").click().run()
     assert not at.exception
-    assert any("60100043ffaeee9b" in m.value and "5 projets" in m.value for m in at.markdown)
+    assert any("60100043ffaeee9b" in m.value and "5\u00a0projets" in m.value for m in at.markdown)
     from relance import db
 
     con = db.connect(empty_db)

@@ -1,0 +1,172 @@
+"""France Relance at territory level, checked against figures the tests compute from the raw files."""
+
+from __future__ import annotations
+
+import json
+
+import brut
+import pytest
+import shapely
+from shapely.geometry import shape
+
+from relance import imports, listes, placement
+from relance.errors import SourceError
+
+
+def test_dge_rows_read_and_rejected_with_reasons(con, raw_dir):
+    records = brut.dge_records(raw_dir)
+    assert len(records) == 3080  # PROVENANCE 5b
+    located = brut.dge_located(raw_dir)
+    dge = con.execute("select import_id, lignes, rejetees from projet_import where import_id like 'dge-%'").fetchall()
+    assert [(lines, rejected) for _, lines, rejected in dge] == [(located, len(records) - located)]
+    # laureates without a company name are kept, with the problem said
+    unnamed = sum(1 for r in records if not r["entreprise"].strip())
+    said = con.execute("select count(*) from projet where import_id like 'dge-%' and problemes like "
+                       "'%entreprise non publiée%'").fetchone()[0]
+    assert said == unnamed == 2
+    lines = con.execute("select lignes from source where cle = 'dge_liste'").fetchone()[0]
+    assert lines == located
+
+
+def test_dge_projects_inside_the_territories(con, raw_dir):
+    """Phase 2: the DGE points inside the published territory polygons (shapely on the raw GeoJSON) agree with the
+    projects the build places in a territory, within 1 % (the build places by commune, borders differ)."""
+    polygons = [shape(f["geometry"]) for f in json.loads(
+        (raw_dir / "anct-territoires-industrie-phase2" / "ti_geom.geojson").read_text(encoding="utf-8"))["features"]]
+    tree = shapely.STRtree(polygons)
+    inside = 0
+    for record in brut.dge_records(raw_dir):
+        if record["coordonnees_gps"].strip():
+            lat, lon = (float(v) for v in record["coordonnees_gps"].split(","))
+            point = shapely.Point(lon, lat)
+            inside += any(polygons[i].contains(point) for i in tree.query(point))
+    placed = con.execute("select count(*) from projet_territoire join projet using (projet_id) "
+                         "where phase = 2 and source like 'DGE%'").fetchone()[0]
+    assert abs(placed - inside) <= 0.01 * placed
+
+
+def test_fonds_friches_laureates_are_projects(con, raw_dir):
+    expected = brut.friches_laureates_with_commune(raw_dir)
+    assert expected == 983  # PROVENANCE 4b: every France Relance laureate with a site has a commune
+    found = con.execute("select count(*), count(distinct priorite), any_value(priorite) from projet "
+                        "where mesure = 'Fonds friches'").fetchone()
+    assert found == (expected, 1, "foncier")
+    editions = dict(con.execute("select edition, count(*) filter (where laureat) from friche where france_relance "
+                                "group by 1").fetchall())
+    assert sum(editions.values()) == expected
+    # Fonds vert (2023) applications are kept in `friche`, never counted as France Relance
+    assert con.execute("select count(*) from projet p join friche f on p.projet_id = 'friche-' || f.num_dossier "
+                       "where not f.france_relance").fetchone()[0] == 0
+
+
+def test_fonds_friches_laureates_in_phase_2_territories(con):
+    """PROVENANCE 4b: 678 France Relance laureates lie in the communes of phase-2 territories."""
+    assert con.execute("select sum(laureats) from (select count(*) filter (where f.laureat) as laureats from friche f "
+                       "join territoire_commune tc on tc.commune_code = f.commune_code and tc.phase = 2 "
+                       "where f.france_relance group by tc.ti_id)").fetchone()[0] == 678
+
+
+def test_bad_row_of_a_default_source_is_listed_and_the_build_goes_on(con):
+    rejects = con.execute("select motif from projet_rejet where import_id = 'cerema-friches'").fetchall()
+    assert rejects == [("dossier 12966758 absent du fichier des candidatures (fondsfriches_light.rds) : édition et "
+                        "lauréat inconnus",)]
+
+
+def test_missing_dge_folder_builds_without_it(raw_copy):
+    raw = raw_copy("dge-plan-de-relance", None)
+    assert imports.lists(raw, raw / "aucun-import") == []
+
+
+def test_missing_cartofriches_folder_builds_without_it(raw_copy):
+    from relance import sources
+
+    raw = raw_copy("cerema-cartofriches-sites", None)
+    assert sources.read_friche_sites(raw) is None
+
+
+def test_wrong_header_of_the_dge_list_stops_the_build_naming_it(raw_dir, raw_copy, con):
+    relative = "dge-plan-de-relance/plan-de-relance.csv"
+    text = (raw_dir / relative).read_text(encoding="utf-8-sig").replace("coordonnees_gps", "gps_coordonnees", 1)
+    raw = raw_copy(relative, text.encode("utf-8"))
+    with pytest.raises(SourceError, match=r"plan-de-relance\.csv : .*colonne du nom du projet manquante"):
+        imports.tables(con, raw, imports.lists(raw, raw / "aucun-import"))
+
+
+def staff(text: str) -> listes.Parsed:
+    return listes.parse(text.encode("utf-8"), "liste.csv")
+
+
+def test_natural_french_headers_are_recognised():
+    parsed = staff("Nom du projet;Code INSEE;Montant de l'aide (€);Coût total du projet (€);Date de décision;Mesure\n"
+                   "Robot;58194;12 000 €;150 000 €;15/03/2021;Décarbonation de l’industrie\n")
+    row = parsed.rows[0]
+    assert (row.montant_aide, row.montant_investissement, row.annee) == (12000, 150000, 2021)
+    assert parsed.warnings == []
+
+
+def test_unrecognised_amount_or_date_column_gives_a_warning():
+    parsed = staff("Nom du projet;Code INSEE;Enveloppe FEDER (€);Notifié le\nRobot;58194;1 200 €;01/02/2022\n")
+    assert any("« Enveloppe FEDER (€) » ressemble à un montant" in w for w in parsed.warnings)
+    assert any("« Notifié le » ressemble à une date" in w for w in parsed.warnings)
+
+
+@pytest.mark.parametrize(("measure", "priority", "stored"), [
+    ("Soutien à l’investissement industriel dans les territoires", "foncier",
+     "Soutien à l'investissement industriel dans les territoires"),
+    ("Soutien à l'investissement industriel dans les territoires", "foncier",
+     "Soutien à l'investissement industriel dans les territoires"),
+    ("Fonds friches", "foncier", "Fonds friches"),
+    ("Décarbonation de l’industrie", "innover", "Décarbonation de l'industrie"),
+    ("Compétences", "competences", "Compétences"),
+    ("Aide à la pêche", None, "Aide à la pêche"),
+])
+def test_measures_normalised_and_mapped_or_flagged(measure, priority, stored):
+    row = listes.Row(ligne=2, nom="x", mesure=measure)
+    assert listes.classify(row, listes.measure_map(imports.measure_priorities())) == priority
+    assert row.mesure == stored
+    assert bool(row.problemes) == (priority is None)
+
+
+def test_a_project_with_a_commune_but_no_point_is_drawn_at_its_commune(con, raw_dir):
+    ref = placement.Reference.from_database(con, raw_dir)
+    row = staff("Nom du projet;Code INSEE\nRobot;58194\n").rows[0]
+    where = placement.place(row, ref)
+    assert where.position == "centre de la commune" and where.commune_code == "58194"
+    commune = next(f for f in json.loads((raw_dir / "france-geojson-2018" / "communes" /
+                                          "communes-58-nievre.geojson").read_text(encoding="utf-8"))["features"]
+                   if f["properties"]["code"] == "58194")
+    assert shape(commune["geometry"]).contains(shapely.Point(where.lon, where.lat))
+
+
+def test_staff_list_amounts_summed_per_territory_with_their_share(run):
+    from relance.views import laureats
+
+    figures = laureats.figures(run, 1, None).set_index("ti_id")
+    nevers = figures.loc["ti-2706"]
+    assert (nevers["montant_aide"], nevers["nb_montants"]) == (1200.5, 1)  # the sample list's one amount
+
+
+def test_territory_ranks_show_ties(run):
+    from relance import fmt
+    from relance.views import laureats
+
+    figures = laureats.figures(run, 1, None)
+    tied = figures[figures["rang_nombre_ex_aequo"]]
+    assert len(tied) > 10  # many territories share a count
+    assert (tied.groupby("rang_nombre")["nb_projets"].nunique() == 1).all()
+    first = tied.sort_values("rang_nombre").iloc[0]
+    assert (figures["nb_projets"] > first["nb_projets"]).sum() == first["rang_nombre"] - 1  # "min" ranks
+    assert "ex aequo" in fmt.rang(first["rang_nombre"], 149, True)
+
+
+def test_projects_per_territory_vs_rest_of_france_with_intervals(run, make_filtres):
+    from relance.views import laureats
+
+    answer = laureats.territories_vs_france(run, make_filtres(phase=2))
+    table = answer.tableau.data.set_index("Priorité ou mesure")
+    total = table.loc["Toutes les mesures"]
+    assert total["Territoires, pour 10 000 hab. (IC bas)"] < total["Territoires, pour 10 000 hab."] < total[
+        "Territoires, pour 10 000 hab. (IC haut)"]
+    assert answer.phrase.startswith("**Oui.**") and "fois le taux du reste du pays" in answer.phrase
+    low, high = laureats.poisson_interval(100, 1_000_000, 10000)
+    assert low == pytest.approx(0.8136, abs=1e-3) and high == pytest.approx(1.2163, abs=1e-3)  # exact: 0.814-1.216
