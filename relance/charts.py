@@ -521,9 +521,11 @@ def projects_map(points: pd.DataFrame, territories_geojson: dict | str, territor
             customdata=list(zip(group["entreprise"].fillna("").map(escape_html),
                                 group["nom"].fillna("").str.slice(0, 80).map(escape_html),
                                 group["commune_nom"].fillna("commune non décidée"),
-                                group["ti_nom"].fillna("hors territoire"), group["confiance"], strict=True)),
+                                group["ti_nom"].fillna("hors territoire"), group["confiance"],
+                                group["position"].fillna("point publié") if "position" in group
+                                else ["point publié"] * len(group), strict=True)),
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]} · %{customdata[3]}"
-                          "<br>Placement : %{customdata[4]}<extra></extra>",
+                          "<br>Placement : %{customdata[4]} · %{customdata[5]}<extra></extra>",
         ))
     if selected is not None and selected in set(territories["ti_id"]):
         _selected_trace(fig, territories_geojson, selected, ("", selected), "%{location}<extra></extra>")

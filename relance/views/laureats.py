@@ -18,32 +18,15 @@ Z95 = 1.959964
 
 
 def figures(run: Runner, phase: int, priorite: str | None) -> pd.DataFrame:
-    """Per territory of the phase: projects (of one priority, or all), rates, aid and CO2 that lists give, Fonds
-    friches applications and laureates, ranks (ties share a rank) and the hover detail."""
-    base = run("territoires_emplois", phase=phase)
+    """Per territory of the phase (query laureats_territoires): projects (of one priority, or all), rates, ranks
+    (ties share a rank), aid and CO2 that lists give, Fonds friches applications and laureates; and the hover
+    detail."""
+    out = run("laureats_territoires", phase=phase, priorite=priorite)
     counts = run("projets_par_territoire", phase=phase)
-    shown = counts if priorite is None else counts[counts["priorite"] == priorite]
-    totals = shown.groupby("ti_id").agg(nb_projets=("nb_projets", "sum"), montant_aide=("montant_aide", "sum"),
-                                        nb_montants=("nb_montants", "sum"), tonnes_co2=("tonnes_co2", "sum"),
-                                        nb_co2=("nb_co2", "sum"))
-    out = base.merge(totals, left_on="ti_id", right_index=True, how="left")
-    for column in ("nb_projets", "nb_montants", "nb_co2"):
-        out[column] = out[column].fillna(0).astype("int64")
-    out["projets_10000"] = out["nb_projets"] / out["population"] * 10000
-    out["projets_1000_emplois"] = out["nb_projets"] / out["emplois_salaries_prives"] * 1000
-    friches = run("friches_par_territoire", phase=phase).set_index("ti_id")
-    out["candidatures_friches"] = out["ti_id"].map(friches["candidatures"]).fillna(0).astype("int64")
-    out["laureats_friches"] = out["ti_id"].map(friches["laureats"]).fillna(0).astype("int64")
-    out["nb_territoires"] = len(out)
-    for column, rank in (("nb_projets", "rang_nombre"), ("projets_10000", "rang_taux"),
-                         ("projets_1000_emplois", "rang_emplois")):
-        out[rank] = out[column].rank(method="min", ascending=False)
-        out[f"{rank}_ex_aequo"] = out.groupby(rank)[rank].transform("size") > 1
     labels = {p.code: p.libelle.split(" /")[0].lower() for p in common.priorites(run)}
-    by_priority = counts.assign(priorite=counts["priorite"].fillna("non classée"))
-    breakdown = {ti: ", ".join(f"{labels.get(p, p)} {fmt.nombre(n)}" for p, n in
-                               zip(group["priorite"], group["nb_projets"], strict=True))
-                 for ti, group in by_priority.groupby("ti_id")}
+    parts = (counts["priorite"].map(labels).fillna("non classée").astype(str) + " "
+             + counts["nb_projets"].map(fmt.nombre).astype(str))
+    breakdown = parts.groupby(counts["ti_id"]).agg(", ".join).to_dict() if len(counts) else {}
     out["detail"] = [
         f"<br>Projets France Relance : {fmt.nombre(r.nb_projets)}"
         + (f" ({breakdown[r.ti_id]})" if priorite is None and r.ti_id in breakdown else "")
@@ -51,7 +34,7 @@ def figures(run: Runner, phase: int, priorite: str | None) -> pd.DataFrame:
           f"({fmt.rang(r.rang_taux, r.nb_territoires, r.rang_taux_ex_aequo)})"
         + (f"<br>Pour 1 000 emplois salariés privés : {fmt.nombre(r.projets_1000_emplois, 2)}"
            if pd.notna(r.projets_1000_emplois) else "<br>Emploi salarié privé non disponible")
-        + (f"<br>Aide (listes qui la donnent) : {fmt.euros(r.montant_aide)}, {fmt.nombre(r.nb_montants)} projets "
+        + (f"<br>Aide (listes qui la donnent) : {fmt.euros(r.montant_aide)}, {fmt.compte(r.nb_montants, 'projet')} "
            f"sur {fmt.nombre(r.nb_projets)}" if r.nb_montants else "")
         for r in out.itertuples()]
     return out
