@@ -16,6 +16,7 @@ only here:
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 import streamlit as st
@@ -36,6 +37,7 @@ PAGE = {name: PAGES_DIR / f"{name}.py" for name in ("carte", "territoire", "proj
                                                      "methodologie")}  # for st.page_link, from either entry
 FILTRES_KEY = "_filtres"
 PREVIOUS_PHASE_KEY = "_phase_precedente"
+PREVIOUS_INDICATOR_KEY = "_indicateur_precedent"
 TEST_ENTRY = config.REPO_ROOT / "tests" / "entree.py"  # quirk 2
 
 
@@ -95,7 +97,7 @@ def shared_filters() -> Filtres:
         st.radio("Phase du programme", options=list(PHASES), format_func=PHASES.get, key="phase",
                  on_change=_phase_changed)
         st.selectbox("Priorité", options=list(choices), format_func=choices.get, key="priorite")
-        indicator = None
+        indicator, day = None, None
         if offered:
             if st.session_state["indicateur"] not in {i.id for i in offered}:
                 st.session_state["indicateur"] = offered[0].id
@@ -104,11 +106,22 @@ def shared_filters() -> Filtres:
             st.selectbox("Indicateur France Relance", options=list(labels), format_func=labels.get,
                          key="indicateur")
             indicator = next(i for i in offered if i.id == st.session_state["indicateur"])
+            dates = {d.isoformat(): indicator.date_libelle(d) for d in reversed(indicator.dates)}
+            ui.url_state("date", lambda raw: parse_choice(raw, dates, indicator.date_lecture.isoformat(), "Date"))
+            if st.session_state["date"] not in dates or st.session_state.get(PREVIOUS_INDICATOR_KEY) != indicator.id:
+                if st.session_state.get(PREVIOUS_INDICATOR_KEY) not in (None, indicator.id) or \
+                        st.session_state["date"] not in dates:
+                    st.session_state["date"] = indicator.date_lecture.isoformat()
+                    ui.sync_url("date")
+            st.session_state[PREVIOUS_INDICATOR_KEY] = indicator.id
+            st.selectbox("Date de lecture", options=list(dates), format_func=dates.get, key="date",
+                         help=indicator.raison_lecture)
+            day = dt.date.fromisoformat(st.session_state["date"])
         else:
             st.caption("Aucun indicateur du Baromètre pour cette priorité : les Fonds friches (par région) "
                        "sont présentés sur la page « Territoires et reste de la France ».")
         st.caption("Les filtres sont gardés dans l'adresse de la page : copiez-la pour partager la vue.")
-    return Filtres(st.session_state["phase"], priorite, choices[priorite], indicator)
+    return Filtres(st.session_state["phase"], priorite, choices[priorite], indicator, day)
 
 
 def hand_over(filtres: Filtres) -> None:

@@ -214,9 +214,34 @@ def _indicators(raw: Path, ref: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     if unmapped:
         raise SourceError(mapping_path, f"indicateur(s) sans priorité : {', '.join(unmapped)}")
     labels["unite"] = labels["unite"].str.rstrip(" *")
-    indicateur = labels.merge(mapping, on="id_indicateur", how="left")
+    indicateur = labels.merge(mapping, on="id_indicateur", how="left").merge(_readings(values, labels),
+                                                                           on="id_indicateur", how="left")
     valeur = values[["id_indicateur", "maille", "code", "date", "valeur"]]
     return indicateur, valeur, priorities
+
+
+def _readings(values: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    """The reviewed reading of each indicator (relance/reference/indicateurs_lecture.csv): its nature and the date
+    read by default, which must be a date the départements (or, for région-only series, the régions) publish."""
+    path = REFERENCE_DIR / "indicateurs_lecture.csv"
+    readings = sources.read_csv_checked(path, ["id_indicateur", "nature", "date_lecture", "raison"], sep=";")
+    missing = sorted(set(labels["id_indicateur"]) - set(readings["id_indicateur"]))
+    if missing:
+        raise SourceError(path, f"indicateur(s) sans lecture : {', '.join(missing)}")
+    for index, row in readings.iterrows():
+        where = f"ligne {index + 2}"
+        if row["nature"] not in ("cumul", "stock", "annuel", "campagne"):
+            raise SourceError(path, f"nature inconnue {row['nature']!r}", where)
+        try:
+            day = dt.date.fromisoformat(row["date_lecture"])
+        except ValueError as exc:
+            raise SourceError(path, f"date de lecture illisible {row['date_lecture']!r}", where) from exc
+        published = values[(values["id_indicateur"] == row["id_indicateur"]) & (values["date"] == day)
+                           & values["maille"].isin(["departement", "region"])]
+        if published.empty:
+            raise SourceError(path, f"date de lecture {day} non publiée pour {row['id_indicateur']}", where)
+    readings["date_lecture"] = pd.to_datetime(readings["date_lecture"]).dt.date
+    return readings.rename(columns={"raison": "raison_lecture"})
 
 
 def _industry(raw: Path, ref: dict, membre: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -347,7 +372,7 @@ def assemble(raw: Path) -> dict[str, pd.DataFrame]:
         "ept": ref["ept"][["siren", "nom", "population", "nb_communes"]],
         "carte_couche": pd.DataFrame(layers),
         "indicateur": indicateur[["id_indicateur", "mesure", "libelle", "libelle_court", "unite", "priorite",
-                                  "justification"]],
+                                  "justification", "nature", "date_lecture", "raison_lecture"]],
         "indicateur_valeur": valeur,
         "priorite": priorites,
         "epci_industrie": epci_industrie,

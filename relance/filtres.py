@@ -35,6 +35,10 @@ class Priorite:
     symbole: str  # plotly marker symbol for points
 
 
+NATURES = {"cumul": "cumul depuis le début", "stock": "effectif du mois", "annuel": "valeur de l'année",
+           "campagne": "cumul de la campagne en cours"}
+
+
 @dataclass(frozen=True)
 class Indicateur:
     """A Baromètre indicator as offered to users."""
@@ -47,6 +51,29 @@ class Indicateur:
     priorite: str
     priorite_libelle: str
     derniere_date: dt.date
+    nature: str  # cumul, stock, annuel, campagne (reviewed, relance/reference/indicateurs_lecture.csv)
+    date_lecture: dt.date  # the date read by default
+    raison_lecture: str
+    dates: tuple[dt.date, ...]  # every date the départements publish
+
+    @property
+    def nature_libelle(self) -> str:
+        return NATURES[self.nature]
+
+    def date_libelle(self, day: dt.date) -> str:
+        """A date as offered in the date list: what it means for this indicator."""
+        from relance.fmt import date_longue
+
+        text = date_longue(day)
+        if day == self.date_lecture:
+            text += " (lecture par défaut)"
+        elif self.nature == "annuel" and (day.month, day.day) != (12, 31):
+            text += " (année partielle)"
+        elif self.nature == "campagne" and self.date_lecture.month == day.month:
+            text += " (fin de campagne)"
+        elif self.nature == "campagne":
+            text += " (campagne en cours)"
+        return text
 
     @property
     def unite_courte(self) -> str:
@@ -62,6 +89,7 @@ class Filtres:
     priorite: str  # ALL_PRIORITIES or a priority code
     priorite_libelle: str
     indicateur: Indicateur | None  # None when the priority has no Baromètre indicator
+    date: dt.date | None = None  # the indicator's date read (its default reading date unless chosen)
 
     @property
     def priorite_filtre(self) -> str | None:

@@ -97,7 +97,10 @@ create table indicateur (
     libelle_court varchar not null,
     unite varchar not null,
     priorite varchar not null,
-    justification varchar not null
+    justification varchar not null,
+    nature varchar not null check (nature in ('cumul', 'stock', 'annuel', 'campagne')),
+    date_lecture date not null,
+    raison_lecture varchar not null
 );
 create table indicateur_valeur (
     id_indicateur varchar not null,

@@ -60,7 +60,8 @@ def map_territories(run: Runner, filtres: Filtres, metric_key: str, mode: str) -
     if metric_key in METRIQUES:
         return territories, METRIQUES[metric_key]
     metric = indicator_metric(indicator, mode)
-    values = run("indicateur_territoires", phase=phase, indicateur=indicator.id, date=indicator.derniere_date)
+    day = common.reading_date(filtres, indicator)
+    values = run("indicateur_territoires", phase=phase, indicateur=indicator.id, date=day)
     territories = territories.merge(values, on="ti_id", how="left")
     territories["departements_valeurs"] = territories["valeurs_departements"].map(common.departement_values)
     territories["detail"] = [
@@ -112,10 +113,11 @@ def carte(reader: Reader, filtres: Filtres, metric_key: str, mode: str, selected
     insets = load("carte_fond", couche="encarts")
     if metric_key == RELANCE and mode == "departement":
         metric = indicator_metric(indicator, mode)
-        departements = run("indicateur_departements", indicateur=indicator.id, date=indicator.derniere_date)
+        day = common.reading_date(filtres, indicator)
+        departements = run("indicateur_departements", indicateur=indicator.id, date=day)
         territories = run("territoires", phase=phase, ti=None)
         title = f"{indicator.libelle} : valeur départementale"
-        subtitle = common.filters_subtitle(filtres, date=indicator.derniere_date)
+        subtitle = common.reading_subtitle(filtres, indicator, date=day)
         source = common.source_relance(run)
 
         def build(dep_geo, ti_geo) -> go.Figure:
@@ -133,7 +135,7 @@ def carte(reader: Reader, filtres: Filtres, metric_key: str, mode: str, selected
         reading = ("estimation à partir des valeurs départementales" if metric.estimation
                    else "valeur départementale")
         title = f"{indicator.libelle} ({reading})" if relance else f"{metric.libelle} des Territoires d'industrie"
-        subtitle = (common.filters_subtitle(filtres, date=indicator.derniere_date) if relance
+        subtitle = (common.reading_subtitle(filtres, indicator, date=common.reading_date(filtres, indicator)) if relance
                     else f"{PHASES[phase]}, {len(frame)} territoires")
         source = common.source_relance(run) if relance else common.source_territoires(run, phase)
         if metric_key in PROJECT_METRICS:

@@ -59,7 +59,9 @@ def indicateurs(run: Runner, priorite: str) -> list[Indicateur]:
     """Indicators of a priority (all priorities for `toutes`), the main France Relance one first."""
     frame = run("indicateurs", priorite=None if priorite == ALL_PRIORITIES else priorite)
     return [Indicateur(r.id_indicateur, r.libelle, r.libelle_court, r.mesure, r.unite, r.priorite,
-                       r.priorite_libelle, pd.Timestamp(r.derniere_date).date()) for r in frame.itertuples()]
+                       r.priorite_libelle, pd.Timestamp(r.derniere_date).date(), r.nature,
+                       pd.Timestamp(r.date_lecture).date(), r.raison_lecture,
+                       tuple(pd.Timestamp(d).date() for d in r.dates)) for r in frame.itertuples()]
 
 
 def filters_subtitle(filtres: Filtres, ti_nom: str | None = None, date=None) -> str:
@@ -69,6 +71,25 @@ def filters_subtitle(filtres: Filtres, ti_nom: str | None = None, date=None) -> 
         parts.append(ti_nom)
     if date:
         parts.append(f"au {fmt.date_longue(date)}")
+    return " · ".join(parts)
+
+
+PHASE_2_CAVEAT = "données 2020-2022, antérieures à la phase 2 (2023-2027)"
+
+
+def reading_date(filtres: Filtres, indicator: Indicateur):
+    """The date an indicator is read at: the one chosen for the sidebar's indicator, else its default reading."""
+    if filtres.indicateur is not None and indicator.id == filtres.indicateur.id and filtres.date:
+        return filtres.date
+    return indicator.date_lecture
+
+
+def reading_subtitle(filtres: Filtres, indicator: Indicateur, ti_nom: str | None = None, date=None) -> str:
+    """The subtitle of a Baromètre chart: filters, the date read (or none for a series), the indicator's nature,
+    and for phase 2 that the data predate it."""
+    parts = [filters_subtitle(filtres, ti_nom, date), indicator.nature_libelle]
+    if filtres.phase == 2:
+        parts.append(PHASE_2_CAVEAT)
     return " · ".join(parts)
 
 

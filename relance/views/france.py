@@ -12,7 +12,8 @@ from relance.db import Runner
 from relance.filtres import PHASES, Filtres, Indicateur
 from relance.views import common, laureats
 
-SUMMARY_NOTE = ("Chaque indicateur à sa dernière date publiée. Indice 100 : taux de l'ensemble des départements "
+SUMMARY_NOTE = ("Chaque indicateur à sa date de lecture (fin de la dernière campagne ou année complète quand la "
+                "série repart chaque année ; voir Méthodologie). Indice 100 : taux de l'ensemble des départements "
                 "(somme des valeurs départementales rapportée à la population).")
 FRICHES_NOTE = (
     "Le Fonds friches (France Relance) n'est publié ici qu'à la maille régionale, sans commune ni montant : il "
@@ -36,9 +37,9 @@ def coverage_summary(run: Runner, phase: int, items: list[Indicateur]) -> pd.Dat
     """Per indicator and tercile of départements (by population share in a territory): rate and index (all = 100)."""
     frames = []
     for indicator in items:
-        groups = run("territoires_vs_france", phase=phase, indicateur=indicator.id, date=indicator.derniere_date)
+        groups = run("territoires_vs_france", phase=phase, indicateur=indicator.id, date=indicator.date_lecture)
         overall = groups["valeur"].sum() / groups["population"].sum() * 10000
-        frames.append(groups.assign(indicateur=indicator.libelle_court, date=indicator.derniere_date,
+        frames.append(groups.assign(indicateur=indicator.libelle_court, date=indicator.date_lecture,
                                     indice=groups["taux_10000"] / overall * 100))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
@@ -59,20 +60,21 @@ def summary_chart(run: Runner, filtres: Filtres, items: list[Indicateur]) -> exp
                         phase=filtres.phase)
 
 
-def terciles_sentence(chart: export.Chart, indicator: Indicateur) -> str:
+def terciles_sentence(chart: export.Chart, day) -> str:
     """The reading of the terciles chart in one French sentence."""
     rates = chart.data["Pour 10 000 habitants"]
     return (f"Tiers le plus couvert : {fmt.nombre(rates.iloc[-1], 2)} pour 10 000 habitants, contre "
             f"{fmt.nombre(rates.iloc[0], 2)} dans le tiers le moins couvert "
-            f"({fmt.date_longue(indicator.derniere_date)}). L'indicateur détaillé se choisit dans la barre latérale.")
+            f"({fmt.date_longue(day)}). L'indicateur détaillé et sa date se choisissent dans la barre latérale.")
 
 
 def detail_charts(run: Runner, filtres: Filtres, indicator: Indicateur) -> tuple[export.Chart, export.Chart]:
     """The chosen indicator: rate by tercile, and each département's share in a territory against its rate."""
     phase = filtres.phase
     source = common.source_relance(run)
-    subtitle = common.filters_subtitle(filtres, date=indicator.derniere_date)
-    groups = run("territoires_vs_france", phase=phase, indicateur=indicator.id, date=indicator.derniere_date)
+    day = common.reading_date(filtres, indicator)
+    subtitle = common.reading_subtitle(filtres, indicator, date=day)
+    groups = run("territoires_vs_france", phase=phase, indicateur=indicator.id, date=day)
     figure = charts.terciles_chart(groups, indicator.libelle, indicator.unite_courte, phase, source, subtitle=subtitle)
     data = pd.DataFrame({"Groupe de départements": groups["libelle_groupe"],
                          "Départements": groups["nb_departements"], "Part en TI min.": groups["part_min"],
@@ -81,7 +83,7 @@ def detail_charts(run: Runner, filtres: Filtres, indicator: Indicateur) -> tuple
                          "Pour 10 000 habitants": groups["taux_10000"]})
     terciles = export.chart(figure, data, f"tiers-{indicator.libelle_court}", indicator.libelle, subtitle, source,
                             phase=phase)
-    departements = run("departements_couverture", phase=phase, indicateur=indicator.id, date=indicator.derniere_date)
+    departements = run("departements_couverture", phase=phase, indicateur=indicator.id, date=day)
     figure = charts.coverage_scatter(departements, indicator.libelle, indicator.unite_courte, phase, source,
                                      subtitle=subtitle)
     data = pd.DataFrame({"Code": departements["code"], "Département": departements["nom"],
@@ -134,7 +136,7 @@ def france(run: Runner, filtres: Filtres) -> France:
         synthese=summary_chart(run, filtres, items) if items else None, synthese_note=SUMMARY_NOTE,
         detail_titre=f"En détail : {indicator.libelle_court}" if indicator else None,
         terciles=terciles, nuage=nuage,
-        terciles_phrase=terciles_sentence(terciles, indicator) if indicator else "",
+        terciles_phrase=terciles_sentence(terciles, common.reading_date(filtres, indicator)) if indicator else "",
         friches=friches_chart(run) if friches else None, friches_note=FRICHES_NOTE,
         friches_table=tables.friches_table(run("fonds_friches_regions")) if friches else None,
     )

@@ -30,11 +30,14 @@ def industry_sentence(industry: pd.Series) -> str:
             "couverts). Calcul : part de l'industrie de chaque EPCI membre pondérée par son emploi salarié privé.")
 
 
-def indicator_ranks(run: Runner, phase: int, ti: str, items: list[Indicateur]) -> pd.DataFrame:
-    """For each indicator: the territory's rate, estimate and rank among the territories of its phase."""
+def indicator_ranks(run: Runner, filtres: Filtres, ti: str, items: list[Indicateur]) -> pd.DataFrame:
+    """For each indicator: the territory's rate, estimate and rank among the territories of its phase, at the
+    indicator's reading date."""
     rows = []
+    phase = filtres.phase
     for indicator in items:
-        values = run("indicateur_territoires", phase=phase, indicateur=indicator.id, date=indicator.derniere_date)
+        day = common.reading_date(filtres, indicator)
+        values = run("indicateur_territoires", phase=phase, indicateur=indicator.id, date=day)
         row = values[values["ti_id"] == ti]
         if row.empty:
             continue
@@ -42,7 +45,7 @@ def indicator_ranks(run: Runner, phase: int, ti: str, items: list[Indicateur]) -
         rows.append({
             "Indicateur": indicator.libelle_court,
             "Priorité": indicator.priorite_libelle,
-            "Date": fmt.date_longue(indicator.derniere_date),
+            "Date": fmt.date_longue(day),
             "Pour 10 000 habitants": fmt.nombre(row["taux_10000"], 2),
             "Estimation pour le territoire": fmt.nombre(row["estimation"], 1) + " (estimation)",
             "Rang (taux)": (f"{int(row['rang'])}e sur {int(row['nb_territoires'])}" if pd.notna(row["rang"])
@@ -134,7 +137,7 @@ def profil(reader: Reader, filtres: Filtres, ti: str, search: str = "") -> Profi
         serie=series_chart(run, filtres, ti, nom, indicator) if indicator else None,
         serie_note=SERIES_NOTE if indicator else "Aucun indicateur du Baromètre pour la priorité choisie.",
         indicateurs_titre="Tous les indicateurs de la priorité, à la dernière date",
-        indicateurs=indicator_ranks(run, phase, ti, items) if items else pd.DataFrame(),
+        indicateurs=indicator_ranks(run, filtres, ti, items) if items else pd.DataFrame(),
         laureats=laureats.territory_laureats(reader, filtres, ti, nom, search),
         projets_lien={"phase": str(phase), "ti": ti, "priorite": filtres.priorite},
         pairs=tables.peers_table(peers), pairs_ids=list(peers["ti_id"]), comparer_lien=comparer,
