@@ -22,6 +22,8 @@ st.header("Lauréats France Relance placés dans les territoires")
 ui.show_chart(view.laureats, "comparaison-laureats")
 ui.show_table(view.laureats_tableau, "comparaison-laureats-tableau")
 st.header("Indicateurs du Baromètre (valeurs départementales)")
+for warning in view.avertissements:
+    st.warning(warning, icon=":material/warning:")
 if not view.charts:
     st.info("Aucun indicateur du Baromètre pour cette priorité.")
 st.caption(view.lecture)

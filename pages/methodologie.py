@@ -27,6 +27,16 @@ st.markdown(
 )
 st.dataframe(view.priorites, hide_index=True)
 
+st.subheader("Lecture des indicateurs du Baromètre")
+st.markdown(
+    "Chaque indicateur est lu selon ce qu'il est : un cumul à sa dernière date, un compteur qui repart chaque "
+    "année à la fin de sa dernière campagne complète, une valeur annuelle à sa dernière année complète, un stock à "
+    "son dernier mois. Cette date sert par défaut aux cartes, rangs, tiers et comparaisons ; la barre latérale "
+    "permet d'en lire une autre. Les séries montrent les campagnes séparément, les années en points, et "
+    "marquent les révisions à la baisse d'un cumul."
+)
+st.dataframe(view.lectures, hide_index=True)
+
 st.subheader("Placement des projets")
 st.markdown(
     "Chaque projet est placé par les indices qui concordent : son point (dans le contour 2018 d'une commune, "

@@ -149,6 +149,8 @@ def _finish_map(fig: go.Figure, geojson, territories: pd.DataFrame, selected: st
 def _value_text(value, metric: Metrique) -> str:
     if metric.unite == "%":
         return fmt.pourcent(value, metric.decimales)
+    if metric.estimation and value == value and value is not None:
+        return "≈\u00a0" + fmt.unite(round(value), metric.unite, 0)
     return fmt.unite(value, metric.unite, metric.decimales)
 
 
@@ -175,7 +177,7 @@ def territory_map(
     values = territories[metric.key].astype(float)
     if metric.unite == "%":
         values = values * 100
-    label = metric.libelle + (" (estimation)" if metric.estimation else "")
+    label = metric.libelle
     hover_values = [_value_text(v, metric) for v in territories[metric.key]]
     details = territories["detail"] if "detail" in territories else [""] * len(territories)
     customdata = list(zip(territories["nom"], territories["ti_id"], territories["region_nom"],
@@ -323,27 +325,64 @@ def departement_map(
                    source, height=680, bottom=190)
 
 
+def _campaigns(dates: pd.Series, values: pd.Series, restart_month: int | None):
+    """x and y with a gap before each campaign restart, so that a counter that starts again is not drawn as a
+    fall."""
+    if restart_month is None:
+        return list(dates), list(values)
+    xs, ys = [], []
+    for date, value in zip(dates, values, strict=True):
+        if xs and pd.Timestamp(date).month == restart_month:
+            xs.append(None)
+            ys.append(None)
+        xs.append(date)
+        ys.append(value)
+    return xs, ys
+
+
 def series_chart(series: pd.DataFrame, libelle: str, unite: str, territory: str, source: str,
-                 subtitle: str = "") -> go.Figure:
-    """Monthly rate per 10,000 inhabitants: the territory (its départements) against its région and France."""
+                 subtitle: str = "", nature: str = "cumul", restart_month: int | None = None) -> go.Figure:
+    """Rate per 10,000 inhabitants of the territory (its départements) against its région and France, all three
+    from département values, and the published national value beside them. Each nature is drawn as it is: a
+    running total or a stock as lines (a fall in a running total marked as a revision), annual values as points,
+    a campaign counter as one line per campaign."""
     fig = go.Figure()
-    styles = [("taux_territoire", f"{territory} (ses départements)", SELECTION_COLOR, "solid"),
-              ("taux_region", f"Région {series['region_nom'].iloc[0]}" if len(series) else "Région", "#6a6a6a",
-               "dash"),
-              ("taux_france", "France", "#111111", "dot")]
-    for column, name, color, dash in styles:
-        texts = [fmt.nombre(v, 2) for v in series[column]]
+    region = f"Région {series['region_nom'].iloc[0]}" if len(series) else "Région"
+    styles = [("taux_territoire", f"{territory} (ses départements)", SELECTION_COLOR, "solid", 2.4),
+              ("taux_region", f"{region} (ses départements)", "#6a6a6a", "dash", 1.6),
+              ("taux_france", "France (somme des départements)", "#111111", "dot", 1.8),
+              ("taux_france_publie", "France, valeur nationale publiée", "#9e9e9e", "dashdot", 1.2)]
+    annual = nature == "annuel"
+    for column, name, color, dash, width in styles:
+        if column not in series or series[column].isna().all():
+            continue
+        xs, ys = _campaigns(series["date"], series[column], restart_month if nature == "campagne" else None)
+        texts = [fmt.nombre(v, 2) if v is not None and v == v else "" for v in ys]
         fig.add_trace(go.Scatter(
-            x=series["date"], y=series[column], name=name, mode="lines",
-            line={"color": color, "dash": dash, "width": 2.2 if column == "taux_territoire" else 1.6},
-            customdata=texts, hovertemplate="%{x|%m/%Y} : %{customdata}<extra>" + name + "</extra>",
+            x=xs, y=ys, name=name, mode="markers+text" if annual and column == "taux_territoire" else
+            "markers" if annual else "lines", connectgaps=False,
+            line={"color": color, "dash": dash, "width": width},
+            marker={"color": color, "size": 11 if column == "taux_territoire" else 8,
+                    "symbol": {"taux_territoire": "circle", "taux_region": "square", "taux_france": "diamond"}
+                    .get(column, "x")},
+            text=texts if annual and column == "taux_territoire" else None, textposition="top center",
+            customdata=texts, hovertemplate="%{x|%m/%Y} : %{customdata}<extra>" + escape_html(name) + "</extra>",
         ))
-    fig.update_yaxes(title=f"{unite} pour 10 000 habitants", tickformat=",.1f", rangemode="tozero",
+    if nature == "cumul" and len(series) > 1:
+        falls = series[series["taux_territoire"].diff() < -1e-12]
+        if len(falls):
+            fig.add_trace(go.Scatter(
+                x=falls["date"], y=falls["taux_territoire"], mode="markers", name="Révision à la baisse de la série",
+                marker={"symbol": "triangle-down", "size": 12, "color": "white",
+                        "line": {"color": SELECTION_COLOR, "width": 2}},
+                hovertemplate="%{x|%m/%Y} : série révisée à la baisse (un cumul ne diminue pas : c'est une "
+                              "révision, pas un retrait)<extra></extra>",
+            ))
+    fig.update_yaxes(title=f"{unite} pour 10 000 habitants", tickformat=",.2f", rangemode="tozero",
                      gridcolor="#e5e5e5")
-    fig.update_xaxes(tickformat="%m/%Y", gridcolor="#f0f0f0")
+    fig.update_xaxes(tickformat="%Y" if annual else "%m/%Y", dtick="M12" if annual else None, gridcolor="#f0f0f0")
     fig.update_layout(legend={"orientation": "h", "y": -0.18, "x": 0}, hovermode="x unified")
-    _layout(fig, libelle, subtitle or "Pour 10 000 habitants, cumul mensuel", source, height=470, left=60,
-            right=20, bottom=140)
+    _layout(fig, libelle, subtitle or "Pour 10 000 habitants", source, height=500, left=60, right=20, bottom=110)
     return fig
 
 
@@ -360,7 +399,7 @@ def comparison_chart(data: pd.DataFrame, libelle: str, unite: str, source: str, 
                                  hovertemplate="%{x|%m/%Y} : %{customdata}<extra>" + name + "</extra>"))
         traces.append(go.Scatter(x=group["date"], y=group["estimation"], name=name, legendgroup=ti_id, line=style,
                                  showlegend=False, xaxis="x2", yaxis="y2",
-                                 customdata=[fmt.nombre(v, 1) for v in group["estimation"]],
+                                 customdata=["≈\u00a0" + fmt.nombre(round(v)) for v in group["estimation"]],
                                  hovertemplate="%{x|%m/%Y} : %{customdata} (estimation)<extra>" + name + "</extra>"))
     axis = {"tickformat": ",.1f", "rangemode": "tozero", "gridcolor": "#e5e5e5"}
     fig = go.Figure(traces, layout={

@@ -124,8 +124,8 @@ def build(profil, day: dt.date | None = None) -> Fiche:
     # 4. Every indicator of the priority: rate, estimate, rank; and the closest territories.
     ranks = profil.indicateurs
     if not ranks.empty:
-        columns = ["Indicateur", "Date", "Pour 10 000 habitants", "Estimation pour le territoire", "Rang (taux)",
-                   "Valeurs des départements"]
+        columns = ["Indicateur", "Date", "Taux pour 10 000 habitants", "Estimation pour le territoire",
+                   "Rang du taux", "Valeurs des départements"]
         peers = profil.pairs
         table = go.Figure([
             _table(columns, [ranks[c].tolist() for c in columns], widths=[2.2, 1.1, 1, 1.3, 0.9, 2],

@@ -80,20 +80,24 @@ def test_map_barometre_readings_and_widgets_change_it():
     figure = map_figure(at)
     trace = choropleth(figure)
     assert len(trace["locations"]) == 149
-    assert "France Relance" in figure["layout"]["title"]["text"]
-    assert "au 31 décembre 2022" in figure["layout"]["title"]["text"]
+    title = figure["layout"]["title"]["text"].replace("</b><br><b>", " ")
+    assert "Taux pour 10 000 habitants, entreprises industrielles aidées à investir (valeurs départementales)" in title
+    assert "au 31 décembre 2022 · cumul depuis le début" in title
     nevers = trace["locations"].index("ti-2706")
     assert values(trace["z"])[nevers] == pytest.approx(1.78979, abs=1e-5)
     assert "1,79\u00a0entreprises industrielles pour 10\u00a0000 hab." in trace["customdata"][nevers][4]
-    assert "Nièvre : 36, Cher : 74" in trace["customdata"][nevers][5]
+    assert "Moyenne de 2 départements, pondérée par la population : Nièvre : 36, Cher : 74" in \
+        trace["customdata"][nevers][5]
+    assert "Rang du taux : 55e sur 149" in trace["customdata"][nevers][5]
 
     at.radio(key="mode").set_value("estimation").run()
     figure = map_figure(at)
     trace = choropleth(figure)
     assert values(trace["z"])[nevers] == pytest.approx(24.7315, abs=1e-3)
     assert "estimation" in trace["colorbar"]["title"]["text"]
+    assert "≈\u00a025\u00a0entreprises industrielles" == trace["customdata"][nevers][4]  # rounded to whole units
     title = figure["layout"]["title"]["text"].replace("</b><br><b>", " ")
-    assert "(estimation à partir des valeurs départementales)" in title
+    assert "Estimation pour le territoire" in title and "(valeurs départementales)" in title
     assert any("Estimation." in c.value for c in at.caption)
 
     at.radio(key="mode").set_value("departement").run()
@@ -252,17 +256,19 @@ def test_profile_single_departement_territory():
     at = open_page("pages/territoire.py", phase="1", ti="ti-9303")
     assert at.title[0].value == "Carros"
     figure = chart(at, "serie")
-    territory, region, france = figure["data"][:3]
+    territory, region, france, published = figure["data"][:4]
     assert territory["name"] == "Carros (ses départements)"
-    assert france["name"] == "France"
-    assert region["name"] == "Région Provence-Alpes-Côte d'Azur"
+    assert france["name"] == "France (somme des départements)"
+    assert published["name"] == "France, valeur nationale publiée"
+    assert region["name"] == "Région Provence-Alpes-Côte d'Azur (ses départements)"
     # Alpes-Maritimes: 77 companies at 2022-12-31 (raw CSV) for 1 128 418 inhabitants (sum of its communes).
     assert values(territory["y"])[-1] == pytest.approx(77 / 1128418 * 10000, rel=1e-9)
     ranks = frame(at, "Indicateur")
     main = ranks[ranks["Indicateur"] == "Entreprises industrielles aidées à investir"].iloc[0]
     assert main["Valeurs des départements"] == "Alpes-Maritimes : 77"
-    assert main["Pour 10 000 habitants"] == "0,68"
-    assert main["Estimation pour le territoire"] == "0,9 (estimation)"  # 77 x 13 803 / 1 128 418
+    assert main["Lecture"].startswith("Valeur du département (Alpes-Maritimes)")
+    assert main["Taux pour 10 000 habitants"] == "0,68"
+    assert main["Estimation pour le territoire"] == "≈\u00a01 (estimation)"  # 77 x 13 803 / 1 128 418 = 0,94
 
 
 def test_profile_multi_departement_territory_and_widget():
@@ -275,7 +281,7 @@ def test_profile_multi_departement_territory_and_widget():
     ranks = frame(at, "Indicateur")
     main = ranks[ranks["Indicateur"] == "Entreprises industrielles aidées à investir"].iloc[0]
     assert main["Valeurs des départements"] == "Nièvre : 36, Cher : 74"
-    assert main["Rang (taux)"] == "55e sur 149"
+    assert main["Rang du taux"] == "55e sur 149"
     peers = at.table[0].value
     assert len(peers) == 5 and peers.iloc[0]["Identifiant"] == "ti-7609"
     at.selectbox(key="ti").set_value("ti-9301").run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from relance import db
@@ -19,10 +20,13 @@ def test_national_value_is_not_the_sum_of_departements(con):
     summed = con.execute("select sum(valeur) from indicateur_valeur where id_indicateur = ? and maille = "
                          "'departement' and date = ?", [MAIN, END]).fetchone()[0]
     assert (national, summed) == (8972, 9640)
-    # The app's rate for France uses the national figure, never the sum of départements.
+    # The France line beside a territory is built like the territory's (sum of département values over France's
+    # population: about 1.41 per 10,000); the published national value (it counts a company once) is beside it.
     series = db.run(con, "territoire_serie", phase=1, ti="ti-2706", indicateur=MAIN)
     france_population = con.execute("select sum(population) from departement").fetchone()[0]
-    assert series.iloc[-1]["taux_france"] == pytest.approx(8972 / france_population * 10000)
+    assert series.iloc[-1]["taux_france"] == pytest.approx(9640 / france_population * 10000)
+    assert round(series.iloc[-1]["taux_france"], 2) == 1.41
+    assert series.iloc[-1]["taux_france_publie"] == pytest.approx(8972 / france_population * 10000)
 
 
 def test_estimates_never_exceed_their_departement_for_every_indicator_and_date(con):
@@ -111,7 +115,7 @@ def test_fonds_friches_counts(con):
 def test_industry_sentence_rank_or_unavailable(run):
     industry = run("territoire_industrie", phase=1).set_index("ti_id")
     assert territoire.industry_sentence(industry.loc["ti-2706"]).startswith(
-        "Industrie : 93e territoire sur 138 de la phase")
+        "Industrie : 93e sur 138 territoires de la phase")
     assert territoire.industry_sentence(industry.loc["ti-0101"]).startswith("Part de l'industrie non disponible")
 
 
@@ -124,3 +128,49 @@ def test_priorities_come_from_the_reviewed_table(run):
     assert list(common.priority_choices(run)) == ["toutes", "foncier", "competences", "innover"]
     mapped = set(imports.measure_priorities()["priorite"])
     assert mapped <= set(codes)
+
+
+def test_each_indicator_is_read_at_its_reviewed_date(run):
+    """A counter that restarts each August is read at the end of its last complete campaign, not at its last date
+    (two months on 30/09/2022); an annual count at its last complete year."""
+    readings = {i.id: i for i in common.indicateurs(run, "toutes")}
+    youth = readings["nombre-recrutements-jeunes"]
+    assert (youth.nature, youth.date_lecture.isoformat(), youth.derniere_date.isoformat()) == (
+        "campagne", "2022-07-31", "2022-09-30")
+    apprentices = readings["nombre-contrats-apprentissage"]
+    assert (apprentices.nature, apprentices.date_lecture.isoformat()) == ("annuel", "2021-12-31")
+    assert readings[MAIN].nature == "cumul" and readings[MAIN].date_lecture == END
+
+
+def test_carros_has_no_industrial_share_and_no_rank(run):
+    industry = run("territoire_industrie", phase=1).set_index("ti_id")
+    carros = industry.loc["ti-9303"]
+    assert pd.isna(carros["part_industrie"]) and pd.isna(carros["rang"])
+
+
+def test_no_territory_has_zero_private_jobs(con):
+    assert con.execute("select count(*) from territoire_industrie where emplois_salaries_prives = 0").fetchone()[0] == 0
+    guadeloupe = con.execute("select emplois_salaries_prives from territoire_industrie where phase = 1 "
+                             "and ti_id = 'ti-0101'").fetchone()[0]
+    assert guadeloupe > 0  # the URSSAF value, not 0, though the share is not available overseas
+
+
+def test_two_territories_of_one_departement_share_a_rank(con):
+    ranks = db.run(con, "indicateur_territoires", phase=1, indicateur=MAIN, date=END)
+    single = con.execute("select ti_id, departements from territoire where phase = 1 and departements not like '%,%'"
+                         ).fetchall()
+    by_departement: dict[str, list[str]] = {}
+    for ti, departement in single:
+        by_departement.setdefault(departement, []).append(ti)
+    shared = next(tis for tis in by_departement.values() if len(tis) > 1)
+    rows = ranks.set_index("ti_id").loc[shared]
+    assert rows["rang"].nunique() == 1 and rows["ex_aequo"].all()
+    assert ranks["ex_aequo"].sum() == 51  # phase-1 territories sharing their rate with another
+
+
+def test_tercile_bounds_are_the_same_for_every_indicator(run):
+    bounds = set()
+    for indicator in common.indicateurs(run, "toutes"):
+        groups = run("territoires_vs_france", phase=1, indicateur=indicator.id, date=indicator.date_lecture)
+        bounds.add(tuple(round(v, 9) for v in groups["part_max"]))
+    assert len(bounds) == 1

@@ -33,12 +33,14 @@ def indicator_metric(indicator: Indicateur, mode: str) -> Metrique:
     """How an indicator is drawn in one of the map modes."""
     unit, short = indicator.unite_courte, indicator.libelle_court
     if mode == "estimation":
-        return Metrique("estimation", short, unit, 1, legende=f"{short} ({unit})", estimation=True,
-                        methode=METHOD_ESTIMATE)
+        return Metrique("estimation", f"Estimation pour le territoire, {short.lower()}", unit, 0,
+                        legende=f"Estimation : {short.lower()} ({unit})", estimation=True, methode=METHOD_ESTIMATE)
     if mode == "departement":
-        return Metrique("valeur", short, unit, 0, legende=f"{short} ({unit})", methode=METHOD_DEPARTEMENT)
-    return Metrique("taux_10000", short, f"{unit} pour 10\u00a0000 hab.", 2,
-                    legende=f"{short}<br>({unit} pour 10\u00a0000 habitants)", methode=METHOD_RATE)
+        return Metrique("valeur", f"{short} (valeur départementale)", unit, 0,
+                        legende=f"{short} ({unit}, valeur départementale)", methode=METHOD_DEPARTEMENT)
+    return Metrique("taux_10000", f"Taux pour 10 000 habitants, {short.lower()}", f"{unit} pour 10\u00a0000 hab.", 2,
+                    legende=f"Taux : {short.lower()}<br>({unit} pour 10\u00a0000 habitants, valeurs départementales)",
+                    methode=METHOD_RATE)
 
 
 def map_territories(run: Runner, filtres: Filtres, metric_key: str, mode: str) -> tuple[pd.DataFrame, Metrique]:
@@ -51,11 +53,13 @@ def map_territories(run: Runner, filtres: Filtres, metric_key: str, mode: str) -
             run("carte_centres", phase=phase), on="ti_id", how="left")
         return territories, METRIQUES[metric_key]
     if metric_key == "part_industrie":
-        industry = run("territoire_industrie", phase=phase)[["ti_id", "part_industrie", "rang", "nb_territoires"]]
+        industry = run("territoire_industrie", phase=phase)[["ti_id", "part_industrie", "rang", "ex_aequo",
+                                                           "nb_territoires"]]
         territories = territories.merge(industry, on="ti_id", how="left")
         territories["detail"] = [
-            f"<br>Rang : {int(r.rang)}<sup>e</sup> sur {int(r.nb_territoires)}" if pd.notna(r.rang)
-            else "<br>Non disponible outre-mer (source métropolitaine)" for r in territories.itertuples()]
+            f"<br>Rang : {fmt.rang(r.rang, r.nb_territoires, r.ex_aequo)}" if pd.notna(r.rang)
+            else "<br>Non disponible : source métropolitaine par EPCI (un membre commune n'a pas de part propre)"
+            for r in territories.itertuples()]
         return territories, METRIQUES[metric_key]
     if metric_key in METRIQUES:
         return territories, METRIQUES[metric_key]
@@ -65,8 +69,8 @@ def map_territories(run: Runner, filtres: Filtres, metric_key: str, mode: str) -
     territories = territories.merge(values, on="ti_id", how="left")
     territories["departements_valeurs"] = territories["valeurs_departements"].map(common.departement_values)
     territories["detail"] = [
-        f"<br>Valeurs des départements : {r.departements_valeurs}"
-        + (f"<br>Rang : {int(r.rang)}<sup>e</sup> sur {int(r.nb_territoires)} (taux)" if pd.notna(r.rang) else "")
+        f"<br>{common.reading_note(r.valeurs_departements)} : {r.departements_valeurs}"
+        + (f"<br>Rang du taux : {fmt.rang(r.rang, r.nb_territoires, r.ex_aequo)}" if pd.notna(r.rang) else "")
         for r in territories.itertuples()]
     return territories, metric
 
@@ -74,7 +78,8 @@ def map_territories(run: Runner, filtres: Filtres, metric_key: str, mode: str) -
 def _french_map_data(frame: pd.DataFrame, metric: Metrique) -> pd.DataFrame:
     """The data behind a territory map, with French headers (values as numbers)."""
     label = metric.libelle + (f" ({metric.unite})" if metric.unite and metric.unite != "%" else "")
-    values = frame[metric.key] * (100 if metric.unite == "%" else 1)
+    values = (frame[metric.key] * (100 if metric.unite == "%" else 1)).round(metric.decimales + (1 if metric.unite
+                                                                                                == "%" else 0))
     data = pd.DataFrame({
         "Identifiant": frame["ti_id"],
         "Territoire": frame["nom"],
@@ -116,7 +121,7 @@ def carte(reader: Reader, filtres: Filtres, metric_key: str, mode: str, selected
         day = common.reading_date(filtres, indicator)
         departements = run("indicateur_departements", indicateur=indicator.id, date=day)
         territories = run("territoires", phase=phase, ti=None)
-        title = f"{indicator.libelle} : valeur départementale"
+        title = f"{indicator.libelle_court} : valeur départementale"
         subtitle = common.reading_subtitle(filtres, indicator, date=day)
         source = common.source_relance(run)
 
@@ -127,14 +132,13 @@ def carte(reader: Reader, filtres: Filtres, metric_key: str, mode: str, selected
         data = pd.DataFrame({"Code": departements["code"], "Département": departements["nom"],
                              f"{indicator.libelle_court} ({indicator.unite_courte})": departements["valeur"],
                              "Population": departements["population"],
-                             "Pour 10 000 habitants": departements["taux_10000"]})
+                             "Pour 10 000 habitants": departements["taux_10000"].round(2)})
         what = f"carte-departements-{indicator.libelle_court}"
     else:
         frame, metric = map_territories(run, filtres, metric_key, mode)
         relance = metric_key == RELANCE
-        reading = ("estimation à partir des valeurs départementales" if metric.estimation
-                   else "valeur départementale")
-        title = f"{indicator.libelle} ({reading})" if relance else f"{metric.libelle} des Territoires d'industrie"
+        title = f"{metric.libelle} (valeurs départementales)" if relance else \
+            f"{metric.libelle} des Territoires d'industrie"
         subtitle = (common.reading_subtitle(filtres, indicator, date=common.reading_date(filtres, indicator)) if relance
                     else f"{PHASES[phase]}, {len(frame)} territoires")
         source = common.source_relance(run) if relance else common.source_territoires(run, phase)

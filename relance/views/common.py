@@ -154,6 +154,13 @@ def plain_source(text: str) -> str:
     return text.replace("<br>", " ")
 
 
+def reading_note(departements) -> str:
+    """How a territory's Baromètre value reads: its only département's value, or a mix of several."""
+    if len(departements) == 1:
+        return f"Valeur du département ({departements[0]['nom']}), la même pour tout territoire qui y est entier"
+    return f"Moyenne de {len(departements)} départements, pondérée par la population"
+
+
 def departement_values(departements) -> str:
     """`Nièvre : 36, Cher : 74`: a territory's départements and their values (`n.d.` when missing)."""
     def value(v) -> str:

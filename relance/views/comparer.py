@@ -22,12 +22,13 @@ def comparison_chart(run: Runner, filtres: Filtres, chosen: list[str], names: di
                      indicator: Indicateur) -> export.Chart:
     """Territories side by side for one indicator."""
     data = run("comparaison", phase=filtres.phase, tis=chosen, indicateur=indicator.id)
-    subtitle = common.filters_subtitle(filtres, ", ".join(names[t] for t in chosen))
+    subtitle = common.reading_subtitle(filtres, indicator, ", ".join(names[t] for t in chosen))
     source = common.source_relance(run)
-    figure = charts.comparison_chart(data, indicator.libelle, indicator.unite_courte, source, subtitle=subtitle)
+    title = f"{indicator.libelle_court} : taux pour 10 000 habitants et estimation (valeurs départementales)"
+    figure = charts.comparison_chart(data, title, indicator.unite_courte, source, subtitle=subtitle)
     table = pd.DataFrame({"Identifiant": data["ti_id"], "Territoire": data["nom"], "Date": pd.to_datetime(data["date"]),
-                          "Pour 10 000 habitants": data["taux_10000"],
-                          f"Estimation ({indicator.unite_courte})": data["estimation"]})
+                          "Taux pour 10 000 habitants": data["taux_10000"].round(2),
+                          f"Estimation ({indicator.unite_courte})": data["estimation"].round(0)})
     return export.chart(figure, table, f"comparaison-{indicator.libelle_court}", indicator.libelle, subtitle, source,
                         phase=filtres.phase, ti="-".join(chosen) if len(chosen) <= 2 else None,
                         method=f"{METHOD_RATE} {METHOD_ESTIMATE}")
@@ -42,6 +43,7 @@ class Comparaison:
     charts: list[export.Chart] = field(default_factory=list)  # Baromètre indicators (département values)
     laureats: export.Chart | None = None
     laureats_tableau: export.Table | None = None
+    avertissements: list[str] = field(default_factory=list)
 
 
 def comparaison(run: Runner, filtres: Filtres, chosen: list[str]) -> Comparaison:
@@ -51,4 +53,18 @@ def comparaison(run: Runner, filtres: Filtres, chosen: list[str]) -> Comparaison
     chart, table = laureats.compared(run, filtres, chosen)
     items = common.indicateurs(run, filtres.priorite)
     names = common.territory_names(run, filtres.phase)
-    return Comparaison(None, READING, [comparison_chart(run, filtres, chosen, names, i) for i in items], chart, table)
+    return Comparaison(None, READING, [comparison_chart(run, filtres, chosen, names, i) for i in items], chart, table,
+                       same_departements(run, filtres.phase, chosen))
+
+
+def same_departements(run: Runner, phase: int, chosen: list[str]) -> list[str]:
+    """A warning for each group of chosen territories that lie in the same départements: their Baromètre rates are
+    the same (the Baromètre publishes by département), only their laureates tell them apart."""
+    territories = run("territoires", phase=phase, ti=None).set_index("ti_id").loc[chosen]
+    warnings = []
+    for departements, group in territories.groupby("departements_noms", sort=False):
+        if len(group) > 1:
+            warnings.append(f"{' et '.join(group['nom'])} ont les mêmes départements ({departements}) : leurs "
+                            "taux du Baromètre sont identiques, par construction. Leurs lauréats (plus haut) les "
+                            "distinguent.")
+    return warnings

@@ -47,15 +47,16 @@ def coverage_summary(run: Runner, phase: int, items: list[Indicateur]) -> pd.Dat
 def summary_chart(run: Runner, filtres: Filtres, items: list[Indicateur]) -> export.Chart:
     """Every indicator of the priority at once, by tercile."""
     summary = coverage_summary(run, filtres.phase, items)
-    subtitle = common.filters_subtitle(filtres)
+    subtitle = common.filters_subtitle(filtres) + " · chaque indicateur à sa date de lecture" + (
+        f" · {common.PHASE_2_CAVEAT}" if filtres.phase == 2 else "")
     source = common.source_relance(run)
     figure = charts.coverage_summary_chart(summary, filtres.phase, source, subtitle=subtitle)
     data = pd.DataFrame({"Indicateur": summary["indicateur"], "Date": pd.to_datetime(summary["date"]),
                          "Groupe de départements": summary["libelle_groupe"],
                          "Départements": summary["nb_departements"],
                          "Part en TI min.": summary["part_min"], "Part en TI max.": summary["part_max"],
-                         "Pour 10 000 habitants": summary["taux_10000"],
-                         "Indice (ensemble = 100)": summary["indice"]})
+                         "Pour 10 000 habitants": summary["taux_10000"].round(2),
+                         "Indice (ensemble = 100)": summary["indice"].round(0)})
     return export.chart(figure, data, "territoires-et-reste-de-la-france", charts.SUMMARY_TITLE, subtitle, source,
                         phase=filtres.phase)
 
@@ -75,21 +76,22 @@ def detail_charts(run: Runner, filtres: Filtres, indicator: Indicateur) -> tuple
     day = common.reading_date(filtres, indicator)
     subtitle = common.reading_subtitle(filtres, indicator, date=day)
     groups = run("territoires_vs_france", phase=phase, indicateur=indicator.id, date=day)
-    figure = charts.terciles_chart(groups, indicator.libelle, indicator.unite_courte, phase, source, subtitle=subtitle)
+    title = f"Taux pour 10 000 habitants : {indicator.libelle_court.lower()}, par tiers de départements"
+    figure = charts.terciles_chart(groups, title, indicator.unite_courte, phase, source, subtitle=subtitle)
     data = pd.DataFrame({"Groupe de départements": groups["libelle_groupe"],
                          "Départements": groups["nb_departements"], "Part en TI min.": groups["part_min"],
                          "Part en TI max.": groups["part_max"], "Population": groups["population"],
                          f"Valeur ({indicator.unite_courte})": groups["valeur"],
-                         "Pour 10 000 habitants": groups["taux_10000"]})
+                         "Pour 10 000 habitants": groups["taux_10000"].round(2)})
     terciles = export.chart(figure, data, f"tiers-{indicator.libelle_court}", indicator.libelle, subtitle, source,
                             phase=phase)
     departements = run("departements_couverture", phase=phase, indicateur=indicator.id, date=day)
-    figure = charts.coverage_scatter(departements, indicator.libelle, indicator.unite_courte, phase, source,
-                                     subtitle=subtitle)
+    figure = charts.coverage_scatter(departements, f"Taux pour 10 000 habitants : {indicator.libelle_court.lower()}, "
+                                     "par département", indicator.unite_courte, phase, source, subtitle=subtitle)
     data = pd.DataFrame({"Code": departements["code"], "Département": departements["nom"],
                          "Population": departements["population"], "Part en TI": departements["part_ti"],
                          f"Valeur ({indicator.unite_courte})": departements["valeur"],
-                         "Pour 10 000 habitants": departements["taux_10000"]})
+                         "Pour 10 000 habitants": departements["taux_10000"].round(2)})
     scatter = export.chart(figure, data, f"departements-{indicator.libelle_court}", indicator.libelle, subtitle,
                            source, phase=phase)
     return terciles, scatter

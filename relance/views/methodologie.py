@@ -8,6 +8,7 @@ import pandas as pd
 
 from relance import export, fmt, tables
 from relance.db import Runner
+from relance.filtres import NATURES
 from relance.views import common
 
 
@@ -21,6 +22,7 @@ class Methodologie:
     placement_phrase: str
     desaccords: export.Table  # published commune names that disagree with the point and postcode
     rejets: pd.DataFrame
+    lectures: pd.DataFrame  # nature and reading date of each indicator, with the reason
     construite_le: str
 
 
@@ -56,9 +58,15 @@ def methodologie(run: Runner) -> Methodologie:
     info = run("build_info").set_index("cle")["valeur"]
     placement, phrase, disagreements = placement_audit(run)
     rejects = run("projet_rejets")
+    readings = run("indicateurs_lecture")
+    lectures = pd.DataFrame({"Indicateur": readings["libelle_court"], "Priorité": readings["priorite_libelle"],
+                             "Nature": readings["nature"].map(NATURES),
+                             "Date de lecture par défaut": [fmt.date_longue(pd.Timestamp(d).date())
+                                                            for d in readings["date_lecture"]],
+                             "Pourquoi": readings["raison_lecture"]})
     return Methodologie(tables.sources_table(run("sources")),
                         tables.priorities_table(run("priorites_indicateurs"), run("priorites_mesures")),
                         placement, phrase, disagreements,
                         pd.DataFrame({"Liste": rejects["fichier"], "Ligne": rejects["ligne"],
-                                      "Motif du rejet": rejects["motif"]}),
+                                      "Motif du rejet": rejects["motif"]}), lectures,
                         f"Base construite le {info['construit_le']}")

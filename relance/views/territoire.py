@@ -16,18 +16,22 @@ from relance.views import common, laureats
 from relance.views.carte import key_figures
 
 SERIES_NOTE = ("Valeurs départementales : le territoire est lu à travers ses départements (moyenne de leurs taux "
-               "pondérée par la part de la population du territoire dans chacun). Région et France : valeurs "
-               "publiées à ces échelles.")
+               "pondérée par la part de la population du territoire dans chacun). La région et la France sont "
+               "construites de la même façon (somme des valeurs de leurs départements rapportée à leur population) "
+               "pour être comparables ; la valeur nationale publiée, plus basse quand une entreprise aidée dans "
+               "plusieurs départements y est comptée une fois, est montrée à côté.")
 
 
 def industry_sentence(industry: pd.Series) -> str:
     """How a territory's industrial share reads: rank, coverage and method, or why it is unavailable."""
     if pd.isna(industry["part_industrie"]):
-        return ("Part de l'industrie non disponible : la source (INSEE RP 2022 par EPCI) couvre la métropole "
-                "seulement.")
-    return (f"Industrie : {int(industry['rang'])}e territoire sur {int(industry['nb_territoires'])} de la phase par "
-            f"la part de l'industrie dans l'emploi ({industry['membres_couverts']} membres sur {industry['membres']} "
-            "couverts). Calcul : part de l'industrie de chaque EPCI membre pondérée par son emploi salarié privé.")
+        return ("Part de l'industrie non disponible, et pas de rang : la source (INSEE RP 2022, calcul PTOD) ne "
+                "donne une part qu'aux EPCI et EPT de métropole, et aucun membre de ce territoire n'en a (outre-mer, "
+                "ou membres qui sont des communes : la part de leur EPCI n'est pas la leur).")
+    return (f"Industrie : {fmt.rang(industry['rang'], industry['nb_territoires'], industry['ex_aequo'])} territoires "
+            f"de la phase par la part de l'industrie dans l'emploi ({industry['membres_couverts']} membres sur "
+            f"{industry['membres']} ont une part propre). Calcul : part de l'industrie de chaque EPCI membre pondérée "
+            "par son emploi salarié privé.")
 
 
 def indicator_ranks(run: Runner, filtres: Filtres, ti: str, items: list[Indicateur]) -> pd.DataFrame:
@@ -46,10 +50,11 @@ def indicator_ranks(run: Runner, filtres: Filtres, ti: str, items: list[Indicate
             "Indicateur": indicator.libelle_court,
             "Priorité": indicator.priorite_libelle,
             "Date": fmt.date_longue(day),
-            "Pour 10 000 habitants": fmt.nombre(row["taux_10000"], 2),
-            "Estimation pour le territoire": fmt.nombre(row["estimation"], 1) + " (estimation)",
-            "Rang (taux)": (f"{int(row['rang'])}e sur {int(row['nb_territoires'])}" if pd.notna(row["rang"])
-                            else "non disponible"),
+            "Taux pour 10 000 habitants": fmt.nombre(row["taux_10000"], 2),
+            "Estimation pour le territoire": ("≈\u00a0" + fmt.nombre(round(row["estimation"])) + " (estimation)"
+                                              if pd.notna(row["estimation"]) else "non disponible"),
+            "Rang du taux": fmt.rang(row["rang"], row["nb_territoires"], row["ex_aequo"]),
+            "Lecture": common.reading_note(row["valeurs_departements"]),
             "Valeurs des départements": common.departement_values(row["valeurs_departements"]),
         })
     return pd.DataFrame(rows)
@@ -58,16 +63,20 @@ def indicator_ranks(run: Runner, filtres: Filtres, ti: str, items: list[Indicate
 def series_chart(run: Runner, filtres: Filtres, ti: str, nom: str, indicator: Indicateur) -> export.Chart:
     """The profile's monthly series of one indicator against région and France."""
     series = run("territoire_serie", phase=filtres.phase, ti=ti, indicateur=indicator.id)
-    subtitle = f"Pour 10\u00a0000 habitants, cumul mensuel · {common.filters_subtitle(filtres, nom)}"
+    subtitle = f"Taux pour 10\u00a0000 habitants · {common.reading_subtitle(filtres, indicator, nom)}"
     source = common.source_relance(run)
-    figure = charts.series_chart(series, indicator.libelle, indicator.unite_courte, nom, source, subtitle=subtitle)
+    restart = indicator.date_lecture.month % 12 + 1 if indicator.nature == "campagne" else None
+    figure = charts.series_chart(series, f"Taux pour 10 000 habitants : {indicator.libelle_court.lower()}",
+                                 indicator.unite_courte, nom, source, subtitle=subtitle,
+                                 nature=indicator.nature, restart_month=restart)
     region = series["region_nom"].iloc[0] if len(series) else "région"
     data = pd.DataFrame({
         "Date": pd.to_datetime(series["date"]),
-        f"{nom} (pour 10 000 hab.)": series["taux_territoire"],
-        f"Région {region} (pour 10 000 hab.)": series["taux_region"],
-        "France (pour 10 000 hab.)": series["taux_france"],
-        f"{nom} — estimation ({indicator.unite_courte})": series["estimation_territoire"],
+        f"{nom}, taux (pour 10 000 hab.)": series["taux_territoire"].round(2),
+        f"Région {region}, départements (pour 10 000 hab.)": series["taux_region"].round(2),
+        "France, somme des départements (pour 10 000 hab.)": series["taux_france"].round(2),
+        "France, valeur nationale publiée (pour 10 000 hab.)": series["taux_france_publie"].round(2),
+        f"{nom}, estimation ({indicator.unite_courte})": series["estimation_territoire"].round(0),
     })
     return export.chart(figure, data, f"serie-{indicator.libelle_court}", indicator.libelle, subtitle, source,
                         phase=filtres.phase, ti=ti, method=f"{METHOD_RATE} {METHOD_ESTIMATE}")
@@ -131,8 +140,9 @@ def profil(reader: Reader, filtres: Filtres, ti: str, search: str = "") -> Profi
         legende=f"{ti} · {PHASES[phase]} · Région {info['region_nom']} · Départements : {info['departements_noms']}",
         info=info, chiffres=key_figures(info), industrie_part=fmt.pourcent(share),
         industrie_phrase=industry_sentence(industry),
-        industrie_rang=(f"{fmt.pourcent(share)} ({int(industry['rang'])}e sur {int(industry['nb_territoires'])})"
-                        if pd.notna(share) else "non disponible (outre-mer)"),
+        industrie_rang=(f"{fmt.pourcent(share)} "
+                        f"({fmt.rang(industry['rang'], industry['nb_territoires'], industry['ex_aequo'])})"
+                        if pd.notna(share) else "non disponible"),
         locator=locator,
         serie=series_chart(run, filtres, ti, nom, indicator) if indicator else None,
         serie_note=SERIES_NOTE if indicator else "Aucun indicateur du Baromètre pour la priorité choisie.",
