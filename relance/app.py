@@ -28,6 +28,7 @@ from relance.filtres import (
     PHASES,
     Filtres,
     parse_choice,
+    parse_date,
     parse_phase,
 )
 from relance.views import common
@@ -107,7 +108,7 @@ def shared_filters() -> Filtres:
                          key="indicateur")
             indicator = next(i for i in offered if i.id == st.session_state["indicateur"])
             dates = {d.isoformat(): indicator.date_libelle(d) for d in reversed(indicator.dates)}
-            ui.url_state("date", lambda raw: parse_choice(raw, dates, indicator.date_lecture.isoformat(), "Date"))
+            ui.url_state("date", lambda raw: parse_date(raw, dates, indicator.date_lecture))
             if st.session_state["date"] not in dates or st.session_state.get(PREVIOUS_INDICATOR_KEY) != indicator.id:
                 if st.session_state.get(PREVIOUS_INDICATOR_KEY) not in (None, indicator.id) or \
                         st.session_state["date"] not in dates:

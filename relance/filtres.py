@@ -124,6 +124,18 @@ def parse_choice(raw: str | None, allowed: Iterable[str], default: str, what: st
     return default, f"{what} « {_short(raw)} » inconnu(e) : {default} est affiché(e)."
 
 
+def parse_date(raw: str | None, dates: Iterable[str], default: dt.date) -> tuple[str, str | None]:
+    """`?date=2022-07-31` -> that date if the indicator publishes it; otherwise its reading date with a message."""
+    from relance.fmt import date_longue
+
+    if raw is None or raw == "":
+        return default.isoformat(), None
+    if raw.strip() in set(dates):
+        return raw.strip(), None
+    return default.isoformat(), (f"Date « {_short(raw)} » non publiée pour cet indicateur : sa date de lecture, le "
+                                 f"{date_longue(default)}, est affichée.")
+
+
 def parse_territory(raw: str | None, known: Iterable[str], phase: int, fallback: str = "La carte est affichée "
                     "sans sélection.") -> tuple[str | None, str | None]:
     """`?ti=ti-2706` -> the id if it exists in that phase; otherwise None with a message."""

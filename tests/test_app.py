@@ -432,3 +432,17 @@ def test_failed_save_keeps_nothing_and_says_why(empty_db, tmp_path, monkeypatch)
     con = db.connect(empty_db)
     assert con.execute("select count(*) from projet").fetchone()[0] == 0
     con.close()
+
+
+def test_date_selector_reads_another_date_and_is_in_the_address():
+    at = start(metrique="relance", priorite="competences", indicateur="nombre-recrutements-jeunes")
+    title = map_figure(at)["layout"]["title"]["text"]
+    assert "au 31 juillet 2022 · cumul de la campagne en cours" in title  # end of the last complete campaign
+    assert at.selectbox(key="date").value == "2022-07-31"
+    at.selectbox(key="date").set_value("2022-09-30").run()
+    assert "au 30 septembre 2022" in map_figure(at)["layout"]["title"]["text"]
+    assert str(at.query_params["date"]) in ("2022-09-30", "['2022-09-30']")
+    at = start(metrique="relance", indicateur="nombre-recrutements-jeunes", priorite="competences", date="2031-01-01")
+    assert any("Date « 2031\\-01\\-01 » non publiée pour cet indicateur : sa date de lecture, le 31 juillet 2022"
+               in w.value for w in at.warning)
+    assert "au 31 juillet 2022" in map_figure(at)["layout"]["title"]["text"]
