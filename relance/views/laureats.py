@@ -57,11 +57,12 @@ def territory_figures(run: Runner, filtres: Filtres, ti: str, nom: str) -> Chiff
     row = all_figures.set_index("ti_id").loc[ti]
     total = int(row["nb_territoires"])
     scope = "" if filtres.priorite_filtre is None else f" ({filtres.priorite_libelle.lower()})"
+    rank = int(row["rang_taux"])
     principaux = {
-        f"Projets France Relance{scope}": fmt.nombre(row["nb_projets"]),
+        "Projets France Relance": fmt.nombre(row["nb_projets"]),
         "Pour 10 000 habitants": fmt.nombre(row["projets_10000"], 2),
-        "Pour 1 000 emplois salariés privés": fmt.nombre(row["projets_1000_emplois"], 2),
-        "Rang (pour 10 000 hab.)": fmt.rang(row["rang_taux"], total, row["rang_taux_ex_aequo"]),
+        "Pour 1 000 emplois privés": fmt.nombre(row["projets_1000_emplois"], 2),
+        "Rang, ex aequo" if row["rang_taux_ex_aequo"] else "Rang": f"{'1er' if rank == 1 else f'{rank}e'} / {total}",
     }
     aides = None
     if row["nb_montants"]:
