@@ -9,9 +9,10 @@ from relance.config import REPO_ROOT
 
 st.set_page_config(page_title="Relance & Territoires", page_icon=str(REPO_ROOT / "assets" / "favicon.png"),
                    layout="wide")
-if not ui.database_ready():
-    st.stop()
-filtres = app.shared_filters()
-page = st.navigation(app.pages())
-app.hand_over(filtres)
-page.run()
+with ui.no_traceback():
+    if not ui.database_ready():
+        st.stop()
+    filtres = app.shared_filters()
+    page = st.navigation(app.pages())
+    app.hand_over(filtres)
+    page.run()

@@ -38,6 +38,8 @@ case "${1:-run}" in
       echo "Données brutes absentes ($raw) : téléchargement depuis les origines (python -m relance sync)…"
       .venv/bin/python -m relance sync --raw "$raw" || echo "Synchronisation incomplète (hors ligne ?)." >&2
     fi
+    # an import or a removal cut short (power, kill, full disk) is finished or undone first
+    .venv/bin/python -m relance verifier || true
     if ! .venv/bin/python -m relance build; then
       if [ -f "${RELANCE_DB:-data/relance.duckdb}" ]; then
         echo "La construction a échoué : le tableau de bord s'ouvre sur la base précédente." >&2

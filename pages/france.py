@@ -34,4 +34,4 @@ if view.friches:
     st.header("Foncier : Fonds friches, par région")
     st.markdown(view.friches_note)
     ui.show_chart(view.friches, "friches")
-    st.dataframe(view.friches_table, hide_index=True, key="friches-regions")
+    ui.show_frame(view.friches_table)

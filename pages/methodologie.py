@@ -25,7 +25,7 @@ st.markdown(
     "`mesures_priorites.csv`). Le foncier n'a pas d'indicateur dans le Baromètre : il est éclairé par le Fonds "
     "friches, publié par région, et par les projets des appels « Territoires d'industrie » et relocalisation."
 )
-st.dataframe(view.priorites, hide_index=True)
+ui.show_frame(view.priorites)
 
 st.subheader("Lecture des indicateurs du Baromètre")
 st.markdown(
@@ -35,7 +35,7 @@ st.markdown(
     "permet d'en lire une autre. Les séries montrent les campagnes séparément, les années en points, et "
     "marquent les révisions à la baisse d'un cumul."
 )
-st.dataframe(view.lectures, hide_index=True)
+ui.show_frame(view.lectures)
 
 st.subheader("Placement des projets")
 st.markdown(
@@ -46,12 +46,12 @@ st.markdown(
     "sa commune, et marqué comme tel."
 )
 st.markdown(view.placement_phrase)
-st.dataframe(view.placement, hide_index=True)
+ui.show_frame(view.placement)
 st.markdown("**Projets dont la commune publiée contredit le point et le code postal** (à télécharger pour vérifier)")
 ui.show_table(view.desaccords, "desaccords", height=240)
 if len(view.rejets):
     st.markdown("**Lignes laissées de côté, et pourquoi**")
-    st.dataframe(view.rejets, hide_index=True)
+    ui.show_frame(view.rejets)
 
 st.subheader("Méthodes de lecture par territoire")
 st.markdown(

@@ -25,18 +25,18 @@ with st.expander("Charger une liste de projets", expanded=not loaded):
     if upload is not None:
         content = upload.getvalue()
         try:
-            preview = projets.preview(ui.run, content, upload.name, ui.placement_reference())
+            preview = ui.session_cached("apercu", (upload.file_id, upload.name), projets.preview, ui.run, content,
+                                        upload.name, ui.placement_reference())
         except ListeError as exc:
             st.error(f"Fichier refusé : {escape_markdown(exc)}")
         else:
             st.markdown(preview.resume)
             for warning in preview.avertissements:
                 st.warning(warning, icon=":material/warning:")
-            st.dataframe(preview.lignes, hide_index=True, key="apercu",
-                         column_config={"Aide (€)": st.column_config.NumberColumn(format="euro")})
+            ui.show_frame(preview.lignes, "apercu")
             if len(preview.rejets):
                 st.markdown("**Lignes rejetées**")
-                st.dataframe(preview.rejets, hide_index=True, key="rejets")
+                ui.show_frame(preview.rejets, "rejets")
             if preview.enregistrable and st.button("Enregistrer cette liste", type="primary", key="enregistrer"):
                 try:
                     with st.spinner("Enregistrement et reconstruction de la base…"):
@@ -103,6 +103,4 @@ if shown.empty:
 selected = st.session_state["ti"]
 ui.show_chart(projets.projects_chart(ui.READER, filtres, shown, selected), "projets-carte")
 ui.show_chart(projets.projects_count_chart(ui.run, filtres, shown, labels.get(selected)), "projets-mesures")
-st.dataframe(projets.projects_table(ui.run, shown), hide_index=True, key="projets-table",
-             column_config={"Aide (€)": st.column_config.NumberColumn(format="euro"),
-                            "Investissement (€)": st.column_config.NumberColumn(format="euro")})
+ui.show_frame(projets.projects_table(ui.run, shown), "projets-table")

@@ -74,7 +74,7 @@ else:
     st.caption(profil.serie_note)
 if not profil.indicateurs.empty:
     st.subheader(profil.indicateurs_titre)
-    st.dataframe(profil.indicateurs, hide_index=True, key="indicateurs")
+    ui.show_frame(profil.indicateurs)
 
 st.header("Territoires comparables")
 st.caption("Les plus proches par la population (échelle logarithmique) et la part de l'industrie dans l'emploi.")

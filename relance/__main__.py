@@ -39,6 +39,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _fiche(args: argparse.Namespace) -> int:
+    import duckdb
+
     from relance import db, filtres
     from relance.errors import DatabaseMissing
     from relance.export import ExportError
@@ -50,8 +52,13 @@ def _fiche(args: argparse.Namespace) -> int:
         return 2
     try:
         con = db.connect(args.db)
+        con.execute("select count(*) from territoire").fetchone()
     except DatabaseMissing as exc:
         print(f"{exc}", file=sys.stderr)
+        return 1
+    except duckdb.Error:
+        print("La base de données ne s'ouvre pas (fichier abîmé ou incomplet) : reconstruisez-la avec "
+              "`python -m relance build`.", file=sys.stderr)
         return 1
     reader = db.reader(con)
     choices = common.priority_choices(reader.run)
@@ -73,6 +80,9 @@ def _fiche(args: argparse.Namespace) -> int:
         result = territoire.fiche(reader, chosen, ti)
     except ExportError as exc:
         print(f"Échec de la fiche : {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"Échec de la fiche : écriture ou lecture impossible ({exc.strerror or exc}).", file=sys.stderr)
         return 1
     for name, content in ((result.pdf_name, result.pdf), (result.zip_name, result.zip)):
         (out / name).write_bytes(content)
@@ -153,6 +163,22 @@ def _imports(args: argparse.Namespace) -> int:
     return 0
 
 
+def _verifier(args: argparse.Namespace) -> int:
+    from relance import build
+    from relance.errors import BuildError, SourceError
+
+    raw, db_file = config.raw_dir(args.raw), config.db_path(args.db)
+    try:
+        done = build.reconcile(raw, db_file)
+    except (SourceError, BuildError, OSError) as exc:
+        print(f"Vérification impossible : {exc}", file=sys.stderr)
+        return 1
+    for line in done:
+        print(f"  {line}")
+    print("Listes et base en accord." if not done else f"{len(done)} correction(s) faite(s).")
+    return 0
+
+
 def _sync(args: argparse.Namespace) -> int:
     from relance import sync
 
@@ -200,6 +226,10 @@ def main(argv: list[str] | None = None) -> int:
     lst.add_argument("--raw", help=raw_help)
     lst.add_argument("--json", action="store_true", help="imprime aussi le résultat en JSON (dernière ligne)")
     lst.set_defaults(func=_imports)
+    ver = commands.add_parser("verifier", help="met d'accord les listes gardées et la base après une interruption")
+    ver.add_argument("--db", help=db_help)
+    ver.add_argument("--raw", help=raw_help)
+    ver.set_defaults(func=_verifier)
     syn = commands.add_parser("sync", help="remplit le répertoire des données brutes depuis les origines")
     syn.add_argument("--raw", help=raw_help)
     syn.add_argument("--manifest", help="manifeste des origines (défaut : relance/reference/sync_manifest.csv)")

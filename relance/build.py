@@ -560,25 +560,54 @@ def _amend(link: Path, change) -> None:
 
 
 def build(raw: Path, link: Path) -> dict[str, int]:
-    """Build the database from the raw directory; return row counts per table."""
+    """Build the database from the raw directory; return row counts per table (one build or import at a time)."""
+    with _one_rebuild_at_a_time(Path(link)):
+        return _build(Path(raw), Path(link))
+
+
+def _build(raw: Path, link: Path) -> dict[str, int]:
     start = time.perf_counter()
     if not Path(raw).is_dir():
         raise SourceError(raw, "répertoire des données brutes introuvable (option --raw ou variable RELANCE_RAW)")
-    tables = assemble(Path(raw))
-    write(tables, Path(link), Path(raw), time.perf_counter() - start)
+    sources.check_expected(raw)
+    tables = assemble(raw)
+    write(tables, link, raw, time.perf_counter() - start)
     return {name: len(frame) for name, frame in tables.items()}
+
+
+def clean_leftovers(link: Path) -> list[Path]:
+    """Files an interrupted build or import left beside the database (temporary copies, their journals, link
+    pointers); removed under the rebuild lock, when no build is writing them."""
+    found = [*link.parent.glob(f"{link.name}.*.tmp"), *link.parent.glob(f"{link.name}.*.tmp.wal"),
+             *link.parent.glob(f".{link.name}.*.lien")]
+    for path in found:
+        path.unlink(missing_ok=True)
+    return found
 
 
 @contextlib.contextmanager
 def _one_rebuild_at_a_time(link: Path):
-    """A lock file beside the database: one import or removal at a time, across processes."""
+    """A lock file beside the database: one build, import or removal at a time, across processes; the leftovers
+    of an interrupted one are cleaned first."""
     link.parent.mkdir(parents=True, exist_ok=True)
     with open(link.parent / f".{link.name}.verrou", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
+            clean_leftovers(link)
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _loaded(link: Path) -> dict[str, str]:
+    """The lists the database holds: import id -> format."""
+    if not link.exists():
+        return {}
+    con = duckdb.connect(str(link), read_only=True)
+    try:
+        return dict(db.run(con, "projet_imports")[["import_id", "format"]].itertuples(index=False))
+    finally:
+        con.close()
 
 
 def import_list(content: bytes, name: str, raw: Path, link: Path) -> tuple[listes.Parsed, str, bool]:
@@ -592,17 +621,21 @@ def import_list(content: bytes, name: str, raw: Path, link: Path) -> tuple[liste
     folder = imports.imports_dir(link)
     with _one_rebuild_at_a_time(link):
         import_id, new = imports.store(parsed, content, folder, dt.date.today().isoformat())
-        if new:
-            try:
-                if link.exists():
-                    item = next(i for i in imports.stored(folder) if i["import_id"] == import_id)
-                    _amend(link, lambda con: _insert(con, imports.tables(con, raw, [item])))
-                else:
-                    build(raw, link)
-            except BaseException:
+        if not new and import_id in _loaded(link):
+            return parsed, import_id, False
+        # new, or kept by an import that did not finish: the database gets its projects now
+        item = next(i for i in [*imports.pending(folder), *imports.stored(folder)] if i["import_id"] == import_id)
+        try:
+            if link.exists():
+                _amend(link, lambda con: _insert(con, imports.tables(con, raw, [item])))
+            else:
+                _build(raw, link)
+        except BaseException:
+            if new:
                 imports.remove(folder, import_id)
-                raise
-    return parsed, import_id, new
+            raise
+        imports.finalise(folder, import_id)
+    return parsed, import_id, True
 
 
 def remove_list(import_id: str, raw: Path, link: Path) -> None:
@@ -615,7 +648,7 @@ def remove_list(import_id: str, raw: Path, link: Path) -> None:
             if link.exists():
                 _amend(link, lambda con: _delete_list(con, import_id))
             else:
-                build(raw, link)
+                _build(raw, link)
         except BaseException:
             imports.restore(kept)
             raise
@@ -624,3 +657,42 @@ def remove_list(import_id: str, raw: Path, link: Path) -> None:
 
 def _delete_list(con: duckdb.DuckDBPyConnection, import_id: str) -> None:
     db.write(con, "retirer_liste", import_id=import_id)
+
+
+def reconcile(raw: Path, link: Path) -> list[str]:
+    """Make the kept lists and the database agree after an interruption (run at start by `./run.sh`): leftovers
+    removed, a list the database holds but whose import did not finish is finalised, a pending list the database
+    does not hold is dropped, a kept list missing from the database is added, a staff list the database holds
+    without its file is removed. Returns what was done, in French."""
+    folder = imports.imports_dir(link)
+    done = []
+    with _one_rebuild_at_a_time(link):
+        if not link.exists():
+            return done
+        loaded = _loaded(link)
+        for aside in folder.glob("*.retire"):  # a removal that did not finish: the database decides
+            import_id = aside.name.split(".")[0]
+            if import_id in loaded:
+                aside.rename(aside.with_name(aside.name.removesuffix(".retire")))
+            else:
+                aside.unlink()
+            done.append(f"retrait interrompu de {import_id} terminé")
+        for item in imports.pending(folder):
+            if item["import_id"] in loaded:
+                imports.finalise(folder, item["import_id"])
+                done.append(f"import {item['import_id']} terminé (la base l'avait)")
+            else:
+                imports.remove(folder, item["import_id"])
+                done.append(f"import interrompu {item['import_id']} abandonné (rechargez la liste)")
+        kept = {i["import_id"]: i for i in imports.stored(folder)}
+        missing = [item for import_id, item in kept.items() if import_id not in loaded]
+        orphans = [i for i, kind in loaded.items() if kind == "liste" and i not in kept]
+        if missing or orphans:
+            def change(con):
+                for import_id in orphans:
+                    _delete_list(con, import_id)
+                _insert(con, imports.tables(con, raw, missing))
+            _amend(link, change)
+            done += [f"liste {i['import_id']} ajoutée à la base" for i in missing]
+            done += [f"liste {i} retirée de la base (fichier absent)" for i in orphans]
+    return done

@@ -15,6 +15,7 @@ from relance.filtres import PHASES
 PAGE = (1123, 794)  # A4 landscape at 96 dpi
 MEMBERS_PER_PAGE = 18
 LIST_PER_PAGE = 12
+LIST_PAGES = 2  # pages of projects at most; the ZIP holds them all
 
 
 def _short(value, limit: int = 75) -> str:
@@ -95,14 +96,17 @@ def build(profil, day: dt.date | None = None) -> Fiche:
         pages.append(charts.fit_size(go.Figure(relance.graphiques[0].figure), PAGE[0], PAGE[1]))
         exported.append(relance.graphiques[0])
     listed = relance.projets.data
-    for start in range(0, len(listed), LIST_PER_PAGE):
-        chunk = listed.iloc[start:start + LIST_PER_PAGE]
+    shown = listed.iloc[:LIST_PER_PAGE * LIST_PAGES]
+    for start in range(0, len(shown), LIST_PER_PAGE):
+        chunk = shown.iloc[start:start + LIST_PER_PAGE]
         columns = ["Entreprise", "Projet", "Mesure", "Commune", "Année"]
         cells = [[_short(v) for v in chunk[c]] for c in columns]
-        suffix = f" ({start // LIST_PER_PAGE + 1})" if len(listed) > LIST_PER_PAGE else ""
+        suffix = f" ({start // LIST_PER_PAGE + 1})" if len(shown) > LIST_PER_PAGE else ""
+        more = (f" · les {len(shown)} premiers ; la liste complète est dans le ZIP (CSV)"
+                if len(listed) > len(shown) else "")
         pages.append(_page(go.Figure([_table(columns, cells, widths=[1.4, 3, 2, 1.1, 0.5])]),
-                           f"{nom} : projets France Relance{suffix}", f"{len(listed)} projets · {profil.filtres_texte}",
-                           relance.projets.source))
+                           f"{nom} : projets France Relance{suffix}",
+                           f"{len(listed)} projets{more} · {profil.filtres_texte}", relance.projets.source))
     files[export.file_name("projets", "csv", phase, ti, day)] = relance.projets.csv()
     friches = relance.friches.data
     if len(friches):

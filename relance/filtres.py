@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from relance.fmt import escape_markdown
+from relance.fmt import verbatim
 
 PHASES = {1: "Phase 1 (2018-2022)", 2: "Phase 2 (2023-2027)"}
 DEFAULT_PHASE = 1
@@ -98,8 +98,8 @@ class Filtres:
 
 
 def _short(raw: str) -> str:
-    """A bad value as shown back to the user: trimmed, with Markdown and HTML made inert (shown as text)."""
-    return escape_markdown(raw if len(raw) <= 40 else raw[:40] + "…")
+    """A bad value as shown back to the user: cut, inert (an inline code span: no link, icon or markup)."""
+    return verbatim(raw)
 
 
 def parse_phase(raw: str | None, phases: Iterable[int] = PHASES, default: int = DEFAULT_PHASE

@@ -74,9 +74,21 @@ def date_longue(value: dt.date) -> str:
 _MARKDOWN = re.compile(r"[\\`*_{}\[\]()#+\-.!|~<>:$&]")
 
 
+_CONTROL = re.compile(r"[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
 def escape_markdown(text) -> str:
-    """Text from users (file names, cells, URL values) made inert for Streamlit Markdown: shown, never rendered."""
-    return _MARKDOWN.sub(r"\\\g<0>", str(text))
+    """Text from users (file names, cells, URL values) made inert for Streamlit Markdown: shown, never rendered;
+    control and direction-override characters removed."""
+    return _MARKDOWN.sub(r"\\\g<0>", _CONTROL.sub("", str(text)))
+
+
+def verbatim(text, limit: int = 40) -> str:
+    """A value typed by someone else, shown back in a message as an inline code span: no link, icon, emphasis or
+    direction override can come out of it (backticks and control characters removed, long values cut)."""
+    clean = _CONTROL.sub("", str(text)).replace("`", "'")
+    clean = clean if len(clean) <= limit else clean[:limit] + "…"
+    return f"`{clean}`" if clean.strip() else "`(vide)`"
 
 
 def escape_html(text) -> str:

@@ -27,36 +27,60 @@ def imports_dir(db: Path) -> Path:
     return Path(os.environ.get("RELANCE_IMPORTS") or Path(db).parent / "imports")
 
 
+PENDING = ".en-cours"  # a list kept but not yet in the database: finalised once the database has it
+
+
 def store(parsed: listes.Parsed, content: bytes, folder: Path, day: str) -> tuple[str, bool]:
-    """Keep an imported file (named by its content hash); (import_id, False) when it was there already."""
+    """Keep an imported file (named by its content hash) as pending; (import_id, False) when it was kept already.
+    `finalise` makes it a loaded list once the database holds its projects."""
     folder.mkdir(parents=True, exist_ok=True)
     import_id = parsed.sha256[:16]
     meta = folder / f"{import_id}.json"
     if meta.exists():
         return import_id, False
     suffix = ".xlsx" if content[:4] == b"PK\x03\x04" else ".csv"
-    (folder / f"{import_id}{suffix}").write_bytes(content)
-    meta.write_text(json.dumps({"fichier": parsed.name, "format": parsed.format, "importe_le": day,
-                                "sha256": parsed.sha256}, ensure_ascii=False), encoding="utf-8")
+    data = folder / f"{import_id}{suffix}"
+    data.write_bytes(content)
+    pending = meta.with_name(meta.name + PENDING)
+    pending.write_text(json.dumps({"fichier": parsed.name, "format": parsed.format, "importe_le": day,
+                                   "sha256": parsed.sha256, "donnees": data.name}, ensure_ascii=False),
+                       encoding="utf-8")
     return import_id, True
 
 
+def finalise(folder: Path, import_id: str) -> None:
+    """The database holds this list: it is now a loaded list."""
+    pending = Path(folder) / f"{import_id}.json{PENDING}"
+    if pending.exists():
+        os.replace(pending, pending.with_name(f"{import_id}.json"))
+
+
+def _item(meta: Path, import_id: str) -> dict | None:
+    info = json.loads(meta.read_text(encoding="utf-8"))
+    data = meta.parent / info.get("donnees", "")
+    if not info.get("donnees") or not data.exists():
+        data = next((p for p in (meta.parent / f"{import_id}.csv", meta.parent / f"{import_id}.xlsx") if p.exists()),
+                    None)
+    return {**info, "import_id": import_id, "path": data} if data is not None else None
+
+
 def stored(folder: Path) -> list[dict]:
-    """The imports kept in `folder`, oldest first."""
-    out = []
-    for meta in sorted(Path(folder).glob("*.json")):
-        info = json.loads(meta.read_text(encoding="utf-8"))
-        data = next((p for p in meta.parent.glob(f"{meta.stem}.*") if p.suffix != ".json"), None)
-        if data is not None:
-            out.append({**info, "import_id": meta.stem, "path": data})
+    """The loaded lists kept in `folder`, oldest first."""
+    out = [item for meta in sorted(Path(folder).glob("*.json")) if (item := _item(meta, meta.stem))]
     return sorted(out, key=lambda i: (i["importe_le"], i["import_id"]))
 
 
+def pending(folder: Path) -> list[dict]:
+    """Lists kept but not (yet) in the database: an import that was interrupted, or is running."""
+    return [item for meta in sorted(Path(folder).glob(f"*.json{PENDING}"))
+            if (item := _item(meta, meta.name.split(".")[0]))]
+
+
 def remove(folder: Path, import_id: str) -> bool:
-    """Forget an import (its file and metadata); False if unknown."""
+    """Forget an import (its file and metadata, pending or not); False if unknown."""
     if not re.fullmatch(r"[0-9a-f]{16}", import_id):
         return False
-    found = list(Path(folder).glob(f"{import_id}.*"))
+    found = [p for p in Path(folder).glob(f"{import_id}.*")]
     for path in found:
         path.unlink()
     return bool(found)

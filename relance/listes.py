@@ -9,8 +9,10 @@ import functools
 import hashlib
 import html
 import io
+import math
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -113,14 +115,17 @@ def _column_key(name: str) -> str:
     return "_".join(w for w in plain(text).split() if w not in _STOPWORDS)
 
 
-def clean_text(value) -> str | None:
-    """Text without HTML entities, tags or surrounding spaces; None when empty."""
+MAX_TEXT = 2000  # characters kept of any text cell (a description is a few hundred)
+
+
+def clean_text(value, limit: int = MAX_TEXT) -> str | None:
+    """Text without HTML entities, tags or surrounding spaces, cut at `limit` characters; None when empty."""
     if value is None or (isinstance(value, float) and value != value):
         return None
-    text = html.unescape(str(value))
+    text = html.unescape(str(value)[: limit * 4])
     text = re.sub(r"<[^>]+>", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
-    return text or None
+    return text[:limit] or None
 
 
 def parse_amount(value) -> float | None:
@@ -128,8 +133,8 @@ def parse_amount(value) -> float | None:
     if value is None or (isinstance(value, float) and value != value):
         return None
     if isinstance(value, (int, float)):
-        return float(value)
-    text = str(value).strip().replace("\u00a0", " ").replace("\u202f", " ")
+        return _plausible_amount(float(value), value)
+    text = str(value).strip().replace("\u00a0", " ").replace("\u202f", " ")[:40]
     if not text:
         return None
     factor = 1.0
@@ -148,6 +153,17 @@ def parse_amount(value) -> float | None:
     amount = float(text) * factor
     if amount < 0:
         raise ValueError(f"montant négatif : {value!r}")
+    return _plausible_amount(amount, value)
+
+
+MAX_AMOUNT = 1e10  # euros: no single France Relance aid comes near 10 billion (the whole plan is 100 billion)
+
+
+def _plausible_amount(amount: float, value) -> float:
+    if not math.isfinite(amount) or amount > MAX_AMOUNT:
+        raise ValueError(f"montant non plausible : {str(value)[:30]!r} (plus de 10 milliards d'euros)")
+    if amount < 0:
+        raise ValueError(f"montant négatif : {str(value)[:30]!r}")
     return amount
 
 
@@ -198,27 +214,95 @@ def _plausible(lat: float, lon: float) -> bool:
     return -25 <= lat <= 52 and -65 <= lon <= 60
 
 
-def read_table(content: bytes, name: str) -> pd.DataFrame:
-    """A CSV (`;` or `,`, UTF-8 or cp1252) or XLSX file as text cells; ListeError when not a table."""
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ListeError(f"{name} : fichier trop gros ({len(content) / 1e6:.1f} Mo, au plus "
-                           f"{MAX_UPLOAD_BYTES / 1e6:.0f} Mo)")
-    if not content.strip():
-        raise ListeError(f"{name} : fichier vide")
-    if content[:4] == b"PK\x03\x04":
-        try:
-            frame = pd.read_excel(io.BytesIO(content), dtype=str, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many types for damaged workbooks
-            raise ListeError(f"{name} : classeur XLSX illisible ({exc})") from exc
+MAX_COLUMNS = 100
+MAX_LINE = 200_000  # characters of one CSV line
+MAX_UNCOMPRESSED = 60 * 1024 * 1024  # bytes of a workbook's sheets and strings once unzipped
+
+
+def _decode(content: bytes, name: str) -> str:
+    """A CSV's text: UTF-16 (with its byte-order mark), UTF-8 (with or without), else cp1252; line endings made
+    `\n` (a bare CR inside a cell is a line break, never a row split)."""
+    if content[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = content.decode("utf-16")
+    elif b"\x00" in content[:4096]:
+        raise ListeError(f"{name} : ce n'est pas un fichier texte CSV ni un classeur XLSX")
     else:
-        if b"\x00" in content[:4096]:
-            raise ListeError(f"{name} : ce n'est pas un fichier texte CSV ni un classeur XLSX")
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = content.decode("cp1252", errors="replace")
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_xlsx(content: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
+    """The first sheet of a workbook, its size checked before parsing (uncompressed sheets, rows, columns);
+    warnings for the other sheets and for formulas without a stored value."""
+    from openpyxl import load_workbook
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        sizes = sum(i.file_size for i in archive.infolist() if i.filename.startswith("xl/"))
+    except zipfile.BadZipFile as exc:
+        raise ListeError(f"{name} : classeur XLSX illisible ({exc})") from exc
+    if sizes > MAX_UNCOMPRESSED:
+        raise ListeError(f"{name} : classeur trop gros une fois décompressé ({sizes / 1e6:.0f} Mo, au plus "
+                         f"{MAX_UNCOMPRESSED / 1e6:.0f} Mo) : il n'est pas lu")
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged workbooks
+        raise ListeError(f"{name} : classeur XLSX illisible ({exc})") from exc
+    warnings = []
+    if len(book.sheetnames) > 1:
+        warnings.append(f"le classeur a {len(book.sheetnames)} feuilles : seule la première (« {book.sheetnames[0]} »)"
+                        f" est lue, pas {', '.join(f'« {n} »' for n in book.sheetnames[1:4])}"
+                        f"{'…' if len(book.sheetnames) > 4 else ''}")
+    rows = []
+    for index, row in enumerate(book.worksheets[0].iter_rows(values_only=True)):
+        if index > MAX_ROWS:
+            raise ListeError(f"{name} : plus de {MAX_ROWS} lignes : le fichier n'est pas lu")
+        if len(row) > MAX_COLUMNS:
+            raise ListeError(f"{name} : {len(row)} colonnes, au plus {MAX_COLUMNS}")
+        rows.append(["" if v is None else str(v)[: MAX_TEXT * 4] for v in row])
+    book.close()
+    sheet = next((n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")), None)
+    if sheet:
+        xml = archive.read(sheet).decode("utf-8", errors="replace")
+        empty = [m.group(1) for m in re.finditer(r'<c r="([A-Z]+\d+)"[^>]*>(?:(?!</c>).)*?<f[ >/](?:(?!</c>).)*?</c>',
+                                                 xml) if "<v>" not in m.group(0) and "<v " not in m.group(0)]
+        if empty:
+            warnings.append(f"{len(empty)} cellule(s) contiennent une formule sans valeur calculée ("
+                            f"{', '.join(empty[:5])}{'…' if len(empty) > 5 else ''}) : elles sont lues vides ; "
+                            "ouvrez le classeur dans un tableur et enregistrez-le pour calculer leurs valeurs")
+    if not rows:
+        raise ListeError(f"{name} : feuille vide")
+    header = [h.strip() for h in rows[0]]
+    width = len(header)
+    frame = pd.DataFrame([(r + [""] * width)[:width] for r in rows[1:]], columns=header, dtype=str)
+    return frame, warnings
+
+
+def read_table(content: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
+    """A CSV (`;` or `,`, UTF-8, UTF-16 or cp1252) or XLSX file as text cells, and warnings about what is not
+    read; limits are checked on what is read (size, rows, columns, line length), before a full parse."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ListeError(f"{name} : fichier trop gros ({len(content) / 1e6:.1f} Mo, au plus "
+                         f"{MAX_UPLOAD_BYTES / 1e6:.0f} Mo)")
+    if not content.strip():
+        raise ListeError(f"{name} : fichier vide")
+    warnings: list[str] = []
+    if content[:4] == b"PK\x03\x04":
+        frame, warnings = _read_xlsx(content, name)
+    else:
+        text = _decode(content, name)
+        lines = text.count("\n")
+        if lines > MAX_ROWS + 1:
+            raise ListeError(f"{name} : {lines} lignes, au plus {MAX_ROWS} : le fichier n'est pas lu")
+        if max((len(line) for line in text.split("\n")), default=0) > MAX_LINE:
+            raise ListeError(f"{name} : une ligne dépasse {MAX_LINE} caractères : le fichier n'est pas lu")
         first = text.split("\n", 1)[0]
         sep = ";" if first.count(";") >= first.count(",") else ","
+        if first.count(sep) + 1 > MAX_COLUMNS:
+            raise ListeError(f"{name} : {first.count(sep) + 1} colonnes, au plus {MAX_COLUMNS}")
         try:
             frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
         except Exception as exc:  # pandas' parser errors name the line
@@ -226,18 +310,30 @@ def read_table(content: bytes, name: str) -> pd.DataFrame:
     if len(frame) > MAX_ROWS:
         raise ListeError(f"{name} : {len(frame)} lignes, au plus {MAX_ROWS}")
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.fillna("")
+    return frame.fillna(""), warnings
+
+
+def content_digest(content: bytes) -> str:
+    """A list's fingerprint: the bytes of a workbook; a CSV's text, whatever its byte-order mark, encoding of
+    line endings (so the same list saved again is not imported twice)."""
+    if content[:4] == b"PK\x03\x04":
+        return hashlib.sha256(content).hexdigest()
+    try:
+        text = _decode(content, "")
+    except ListeError:
+        return hashlib.sha256(content).hexdigest()
+    return hashlib.sha256(text.rstrip("\n").encode("utf-8")).hexdigest()
 
 
 def parse(content: bytes, name: str) -> Parsed:
     """Read a project file, telling the official DGE format and staff lists apart by their header."""
-    frame = read_table(content, name)
-    digest = hashlib.sha256(content).hexdigest()
+    frame, warnings = read_table(content, name)
+    digest = content_digest(content)
     if [plain(c).replace(" ", "_") for c in frame.columns] == OFFICIAL_HEADER:
         rows, rejects = _read_official(frame)
-        return Parsed("dge", rows, rejects, digest, name)
-    rows, rejects, warnings = _read_staff(frame, name)
-    return Parsed("liste", rows, rejects, digest, name, warnings)
+        return Parsed("dge", rows, rejects, digest, name, warnings)
+    rows, rejects, staff_warnings = _read_staff(frame, name)
+    return Parsed("liste", rows, rejects, digest, name, warnings + staff_warnings)
 
 
 def _read_official(frame: pd.DataFrame) -> tuple[list[Row], list[tuple[int, str]]]:

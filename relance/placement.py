@@ -102,17 +102,20 @@ class Reference:
         return {code: (point.y, point.x) for code, point in points.items()}
 
     def communes_at(self, points: pd.DataFrame) -> dict[int, str]:
-        """For each point (index, lat, lon, candidates: départements to search), the current commune whose 2018
-        polygon holds it, searching only its candidate départements."""
+        """For each point (index, lat, lon, candidates: départements to search, empty for all), the current commune
+        whose 2018 polygon holds it, searching only its candidate départements."""
         if points.empty or self.commune_folder is None:
             return {}
-        polygons = self.commune_polygons({d for ds in points["candidates"] for d in ds})
+        wanted = {d for ds in points["candidates"] for d in ds}
+        if any(not ds for ds in points["candidates"]):
+            wanted = set(self.departement_of.values())
+        polygons = self.commune_polygons(wanted)
         located = gpd.GeoDataFrame(points[["candidates"]], geometry=gpd.points_from_xy(points["lon"], points["lat"]),
                                    crs=CRS)
         joined = located.sjoin(polygons, predicate="within", how="inner")
         out: dict[int, str] = {}
         for index, row in joined.iterrows():
-            if row["departement"] in row["candidates"] and index not in out:
+            if (not row["candidates"] or row["departement"] in row["candidates"]) and index not in out:
                 code = self.former.get(row["code"], row["code"])
                 if code in self.nom_of:
                     out[index] = code
@@ -180,7 +183,17 @@ def place_all(rows: list[Row], ref: Reference) -> list[Placement]:
         {"index": i, "lat": row.lat, "lon": row.lon, "candidates": candidates[i]}
         for i, row in enumerate(rows) if row.lat is not None and row.lon is not None
     ], columns=["index", "lat", "lon", "candidates"]).set_index("index")
-    at_point = ref.communes_at(located[located["candidates"].map(bool)])
+    at_point = ref.communes_at(located)
+    # A point in no commune whose latitude and longitude, swapped, fall in one: written the other way round.
+    lost = located[[i not in at_point for i in located.index]]
+    if len(lost):
+        swapped = ref.communes_at(lost.assign(lat=lost["lon"], lon=lost["lat"]))
+        for index, code in swapped.items():
+            row = rows[index]
+            row.lat, row.lon = row.lon, row.lat
+            row.problemes.append("latitude et longitude inversées dans le fichier : corrigées")
+            located.loc[index, ["lat", "lon"]] = [row.lat, row.lon]
+            at_point[index] = code
     in_territory = ref.territories_at(located)
     placed = [_place(row, ref, hints[i], at_point.get(i), {p: in_territory.get((p, i)) for p in (1, 2)})
               for i, row in enumerate(rows)]

@@ -633,3 +633,18 @@ def read_friche_sites(raw: Path) -> pd.DataFrame | None:
                      "site_nom": name or None, "commune_code": (columns["comm_insee"][index] or "").strip() or None,
                      "lat": lat if lat == lat else None, "lon": lon if lon == lon else None})
     return pd.DataFrame(rows, columns=["ligne", "num_dossier", "site_nom", "commune_code", "lat", "lon"])
+
+
+MANIFEST = Path(__file__).resolve().parent / "reference" / "sync_manifest.csv"
+
+
+def check_expected(raw: Path) -> None:
+    """Every file the raw directory must hold (the sync manifest, relance/reference/sync_manifest.csv) is there;
+    the optional project sources (DGE list, Cartofriches sites) may be absent. The first missing file stops the
+    build, named."""
+    optional = {s.path for s in SOURCES.values() if s.optional}
+    manifest = read_csv_checked(MANIFEST, ["fichier", "origine", "sha256"], sep=";")
+    for name in manifest["fichier"]:
+        if name not in optional and not (Path(raw) / name).exists():
+            raise SourceError(Path(raw) / name, "fichier attendu absent du répertoire des données brutes (liste des "
+                                                "fichiers attendus : relance/reference/sync_manifest.csv)")

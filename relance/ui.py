@@ -7,10 +7,12 @@ Nothing here builds the database: saving or removing a list runs `python -m rela
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -116,13 +118,44 @@ READER = db.Reader(run, load, layer_url)  # for pages: layers served by URL
 INLINE_READER = db.Reader(run, load)  # for documents built on a click (fiche): layers inline
 
 
+LOG = logging.getLogger("relance")
+
+
 def database_ready() -> bool:
-    """False, with a French message, when the database was never built."""
-    if config.db_path().exists():
-        return True
-    st.error(f"La base de données n'est pas construite ({config.db_path()}). "
-             "Lancez `python -m relance build` (ou `./run.sh`, voir le README).")
-    return False
+    """False, with a French message, when the database was never built or does not open."""
+    if not config.db_path().exists():
+        st.error("La base de données n'est pas construite. Lancez `python -m relance build` (ou `./run.sh`, voir "
+                 "le README).")
+        return False
+    try:
+        _connection(*_db_stamp())
+    except (duckdb.Error, OSError) as exc:
+        LOG.error("base illisible %s : %s", config.db_path(), exc)
+        st.error("La base de données ne s'ouvre pas (fichier abîmé ou incomplet). Reconstruisez-la avec "
+                 "`python -m relance build` ; la version précédente est gardée à côté d'elle dans `data/`.")
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def no_traceback():
+    """Any unexpected error of a page becomes a short French message with a way out; the details go to the log."""
+    from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+
+    try:
+        yield
+    except ScriptControlException:
+        raise  # st.stop() and st.rerun() are how Streamlit runs, not errors
+    except OSError as exc:
+        LOG.exception("erreur système")
+        full = getattr(exc, "errno", None) == 28
+        st.error("Le disque du serveur est plein : rien n'a été enregistré. Libérez de la place puis rechargez la "
+                 "page." if full else "Le serveur n'a pas pu lire ou écrire un fichier. Rechargez la page ; si "
+                 "cela persiste, reconstruisez la base (`python -m relance build`).")
+    except Exception:
+        LOG.exception("erreur inattendue")
+        st.error("Une erreur inattendue est survenue ; elle est consignée dans le journal du serveur. Rechargez la "
+                 "page, ou revenez à la vue par défaut (lien « Carte » à gauche).")
 
 
 # --- Values bound to the address ---------------------------------------------------------------------------
@@ -191,11 +224,21 @@ def show_chart(chart: export.Chart, key: str, **plotly_kwargs):
     return event
 
 
+def show_frame(frame: pd.DataFrame, key: str | None = None, height: int | str = "auto") -> None:
+    """A dataframe as the staff see it: cells a spreadsheet would read as a formula shown (and downloaded from the
+    table's own toolbar) with a leading apostrophe, amounts in euros."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(export.neutralised)
+    st.dataframe(safe, hide_index=True, key=key, height=height,
+                 column_config={c: st.column_config.NumberColumn(format="euro") for c in safe.columns
+                                if str(c).endswith("(€)")})
+
+
 def show_table(table: export.Table, key: str, height: int | None = None) -> None:
-    """A table (no toolbar download: its own CSV and XLSX buttons, formulas neutralised) and its downloads."""
-    st.dataframe(table.data, hide_index=True, key=key, height=height or "auto",
-                 column_config={c: st.column_config.NumberColumn(format="euro") for c in table.data.columns
-                                if c.endswith("(€)")})
+    """A table (formulas neutralised, also in the toolbar's download) and its CSV and XLSX downloads."""
+    show_frame(table.data, key, height or "auto")
     row = st.container(horizontal=True, gap="small")
     for fmt_key, label, mime in EXPORT_FORMATS[3:]:
         row.download_button(label, data=table.csv if fmt_key == "csv" else table.xlsx, file_name=table.name(fmt_key),
@@ -256,6 +299,21 @@ def fiche_buttons(make: Callable, phase: int, ti: str, *args) -> None:
     right.download_button("Graphiques et données (ZIP)", data=lambda: build().zip,
                           file_name=export.file_name("fiche-territoire", "zip", phase, ti, day),
                           mime="application/zip", on_click="ignore", icon=":material/folder_zip:", key="fiche-zip")
+
+
+def session_cached(slot: str, key, make: Callable, *args):
+    """`make(*args)` once per `key` in this session (an uploaded file is parsed once, not on every rerun);
+    a failure is cached too, and raised again."""
+    held = st.session_state.get(f"_cache_{slot}")
+    if held is None or held[0] != key:
+        try:
+            held = (key, make(*args), None)
+        except Exception as exc:  # kept to be raised again on the next rerun, without parsing again
+            held = (key, None, exc)
+        st.session_state[f"_cache_{slot}"] = held
+    if held[2] is not None:
+        raise held[2]
+    return held[1]
 
 
 # --- Project lists ----------------------------------------------------------------------------------------

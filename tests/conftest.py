@@ -24,12 +24,24 @@ def raw_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def built_db(raw_dir, tmp_path_factory) -> Path:
-    """The real database, built once: every raw source, the DGE list, and the two sample lists imported."""
-    path = tmp_path_factory.mktemp("db") / "relance.duckdb"
-    for name in SAMPLE_LISTS:
-        content = (FIXTURES / name).read_bytes()
-        imports.store(listes.parse(content, name), content, imports.imports_dir(path), "2026-11-23")
-    build.build(raw_dir, path)
+    """The real database, built once per test run (the pytest-xdist workers share it, the first one builds it
+    under a lock): every raw source, the DGE list, and the two sample lists imported. Tests only read it."""
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    path = shared / "base-commune" / "relance.duckdb"
+    path.parent.mkdir(exist_ok=True)
+    with open(shared / "base-commune.verrou", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            for name in SAMPLE_LISTS:
+                content = (FIXTURES / name).read_bytes()
+                import_id, _ = imports.store(listes.parse(content, name), content, imports.imports_dir(path),
+                                             "2026-11-23")
+                imports.finalise(imports.imports_dir(path), import_id)
+            build.build(raw_dir, path)
     os.environ["RELANCE_DB"] = str(path)
     return path
 

@@ -28,9 +28,12 @@ def test_french_numbers():
     ("", 1, None),
     ("2", 2, None),
     (" 1 ", 1, None),
-    ("3", 1, "Phase « 3 » inconnue"),
+    ("3", 1, "Phase « `3` » inconnue"),
     ("1; drop table territoire", 1, "inconnue"),
-    ("**gras**", 1, "\\*\\*gras\\*\\*"),
+    ("**gras**", 1, "`**gras**`"),
+    ("https://exemple.fr", 1, "`https://exemple.fr`"),
+    (":material/home:", 1, "`:material/home:`"),
+    ("\u202eabc", 1, "`abc`"),
     ("x" * 5000, 1, "…"),
 ])
 def test_phase(raw, value, message):
@@ -47,8 +50,9 @@ def test_phase(raw, value, message):
     ("<script>alert(1)</script>", None, "mal formé"),
     ("'; drop table territoire; --", None, "mal formé"),
     ("x" * 3000, None, "mal formé"),
-    ("[clic](javascript:alert(1))", None, "\\[clic\\]\\(javascript\\:alert\\(1\\)\\)"),
-    ("<img src=x onerror=alert(1)>", None, "\\<img src=x onerror=alert\\(1\\)\\>"),
+    ("[clic](javascript:alert(1))", None, "`[clic](javascript:alert(1))`"),
+    ("<img src=x onerror=alert(1)>", None, "`<img src=x onerror=alert(1)>`"),
+    ("`ti-99`", None, "`'ti-99'`"),
 ])
 def test_territory(raw, value, message):
     got, said = parse_territory(raw, KNOWN, 1)

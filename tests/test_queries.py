@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
-from relance import db
+from relance import db, listes
 
+STAFF_LIST = Path(__file__).parent / "fixtures" / "liste_equipe.csv"
 SAMPLE = {"phase": 1, "ti": "ti-2706", "couche": "departements", "priorite": None,
           "indicateur": "nb-entreprises-industrielles-agricoles", "date": dt.date(2022, 12, 31),
-          "tis": ["ti-2706", "ti-9301"], "import_id": "60100043ffaeee9b"}
+          "tis": ["ti-2706", "ti-9301"],
+          "import_id": listes.content_digest(STAFF_LIST.read_bytes())[:16]}
 
 
 @pytest.mark.parametrize("query", db.all_queries(), ids=lambda q: q.name)

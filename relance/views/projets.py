@@ -154,7 +154,7 @@ def preview(run: Runner, content: bytes, name: str, ref: placement.Reference) ->
                      "Confiance": where.confiance, "Placement": where.methode,
                      "Priorité": common.label_of(labels, listes.classify(row, measures)),
                      "Aide (€)": row.montant_aide, "Problèmes": "; ".join(row.problemes)})
-    resume = (f"**{fmt.escape_markdown(name)}** : {listes.FORMAT_LABELS[parsed.format]}, {len(parsed.rows)} projets "
+    resume = (f"{fmt.verbatim(name, 80)} : {listes.FORMAT_LABELS[parsed.format]}, {len(parsed.rows)} projets "
               f"lisibles, {len(parsed.rejects)} lignes rejetées. Rien n'est enregistré avant de cliquer sur "
               "« Enregistrer ».")
     return Apercu(resume, pd.DataFrame(rows), pd.DataFrame(parsed.rejects, columns=["Ligne", "Motif du rejet"]),
@@ -172,7 +172,7 @@ class ListeChargee:
 
 def loaded_lists(run: Runner) -> list[ListeChargee]:
     """The loaded lists, described for the page (the DGE list and the Fonds friches come from the raw data)."""
-    return [ListeChargee(r.import_id, f"`{r.import_id}` · {fmt.escape_markdown(r.fichier)} · {r.source} · "
+    return [ListeChargee(r.import_id, f"`{r.import_id}` · {fmt.verbatim(r.fichier, 80)} · {r.source} · "
                                       f"{'importé le ' + r.importe_le + ' · ' if r.format == 'liste' else ''}"
                                       f"{fmt.compte(r.lignes, 'projet')}, "
                                       f"{fmt.compte(r.rejetees, 'ligne rejetée', 'lignes rejetées')}",
