@@ -229,8 +229,8 @@ async def mesurer(cible: Cible, n: int, duree: float) -> str:
     nan = [float("nan")]
     lat = niveau.relances or nan
     line = (f"{cible.nom:<16} {n:>3} {median(niveau.premiers or nan) * 1000:>8.0f} {median(lat) * 1000:>8.0f} "
-            f"{p95(lat) * 1000:>8.0f} {len(niveau.relances) / elapsed:>10.1f} {len(niveau.erreurs):>7} "
-            f"{len(niveau.melanges):>8} {avant:>9.0f} → {apres:<5.0f} {cpu:>10.1f}")
+            f"{p95(lat) * 1000:>8.0f} {len(niveau.relances):>8} {len(niveau.relances) / elapsed:>10.1f} "
+            f"{len(niveau.erreurs):>7} {len(niveau.melanges):>8} {avant:>9.0f} → {apres:<5.0f} {cpu:>10.1f}")
     problems = niveau.erreurs[:3] + [f"session {i} : {m}" for i, m in list(niveau.melanges.items())[:3]]
     return "\n".join([line, *(f"    - {p}" for p in problems)])
 
@@ -269,8 +269,8 @@ async def run(niveaux: list[int], duree: float) -> None:
                       Cible("page nue", bare_url, bare, {"phase": [("1", "1"), ("2", "2")]}, False)]
             print(f"Machine : {machine()}")
             print(f"Client websocket (protocole Streamlit, sans navigateur) ; {duree:.0f} s de relances par niveau")
-            print(f"{'serveur':<16} {'N':>3} {'1er (ms)':>8} {'p50 (ms)':>8} {'p95 (ms)':>8} {'relances/s':>10} "
-                  f"{'erreurs':>7} {'mélanges':>8} {'RSS Mo avant → après':>20} {'CPU client (s)':>10}")
+            print(f"{'serveur':<16} {'N':>3} {'1er (ms)':>8} {'p50 (ms)':>8} {'p95 (ms)':>8} {'relances':>8} "
+                  f"{'relances/s':>10} {'erreurs':>7} {'mélanges':>8} {'RSS Mo avant → après':>20} CPU client (s)")
             for n in niveaux:
                 for cible in cibles:
                     print(await mesurer(cible, n, duree), flush=True)

@@ -268,7 +268,7 @@ def _read_xlsx(content: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
     if sheet:
         xml = archive.read(sheet).decode("utf-8", errors="replace")
         empty = [m.group(1) for m in re.finditer(r'<c r="([A-Z]+\d+)"[^>]*>(?:(?!</c>).)*?<f[ >/](?:(?!</c>).)*?</c>',
-                                                 xml) if "<v>" not in m.group(0) and "<v " not in m.group(0)]
+                                                 xml) if not re.search(r"<v>[^<]+</v>", m.group(0))]
         if empty:
             warnings.append(f"{len(empty)} cellule(s) contiennent une formule sans valeur calculée ("
                             f"{', '.join(empty[:5])}{'…' if len(empty) > 5 else ''}) : elles sont lues vides ; "

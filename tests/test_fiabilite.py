@@ -1,0 +1,215 @@
+"""Reliability probes, each a test: rebuilds that never wear out, bounded input, imports as transactions,
+required source files, no traceback, rows read as their authors meant, inert address values, safe defaults."""
+
+from __future__ import annotations
+
+import io
+import os
+import tomllib
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from relance import build, config, db, imports, listes, placement, sources
+from relance.errors import ListeError, SourceError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_twenty_rebuilds_in_a_row_keep_two_versions_named_from_the_link(tmp_path):
+    link = tmp_path / "relance.duckdb"
+    for number in range(20):
+        fresh = tmp_path / f"nouveau-{number}.tmp"
+        con = duckdb.connect(str(fresh))
+        con.execute("create table essai as select ? as numero", [number])
+        con.close()
+        build._swap_in(fresh, link)
+    versions = sorted(p.name for p in tmp_path.glob("relance.*.duckdb"))
+    assert len(versions) == build.KEEP_VERSIONS
+    assert all(len(name) == len("relance.20261125000000000000.duckdb") for name in versions)  # no chained names
+    assert os.readlink(link) == versions[-1]
+    con = duckdb.connect(str(link), read_only=True)
+    assert con.execute("select numero from essai").fetchone()[0] == 19
+    con.close()
+    assert not list(tmp_path.glob(".*.lien")) and not list(tmp_path.glob("*.tmp"))
+
+
+def test_leftovers_of_an_interrupted_build_are_cleaned(tmp_path):
+    link = tmp_path / "relance.duckdb"
+    leftovers = [tmp_path / "relance.duckdb.abc123.tmp", tmp_path / "relance.duckdb.abc123.tmp.wal",
+                 tmp_path / ".relance.duckdb.2026.lien"]
+    for path in leftovers:
+        path.write_text("")
+    assert sorted(build.clean_leftovers(link)) == sorted(leftovers)
+    assert not any(p.exists() for p in leftovers)
+
+
+def xlsx(rows: list[list], sheets: int = 1) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    for number in range(1, sheets):
+        book.create_sheet(f"Autre {number}")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_spreadsheet_bomb_is_refused_before_parsing():
+    import zipfile
+
+    sound = zipfile.ZipFile(io.BytesIO(xlsx([["Nom du projet", "Code INSEE"], ["Robot", "58194"]])))
+    huge = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+            '<c r="A1" t="inlineStr"><is><t>' + "x" * (61 * 1024 * 1024) + "</t></is></c></row></sheetData>"
+            "</worksheet>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for name in sound.namelist():
+            out.writestr(name, huge if name == "xl/worksheets/sheet1.xml" else sound.read(name))
+    bomb = buffer.getvalue()
+    assert len(bomb) < 1_000_000  # small on disk, one 61 MB cell once unzipped
+    with pytest.raises(ListeError, match="trop gros une fois décompressé"):
+        listes.parse(bomb, "bombe.xlsx")
+
+
+def test_too_many_rows_refused_before_a_full_parse():
+    text = "Nom du projet;Code INSEE\n" + "x;58194\n" * (listes.MAX_ROWS + 5)
+    with pytest.raises(ListeError, match="lignes, au plus 20000 : le fichier n'est pas lu"):
+        listes.parse(text.encode(), "long.csv")
+
+
+def test_upload_limit_is_set_on_the_server():
+    settings = tomllib.loads((config.REPO_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert settings["server"]["maxUploadSize"] * 1024 * 1024 == listes.MAX_UPLOAD_BYTES
+
+
+@pytest.mark.parametrize(("amount", "reason"), [("1" + "0" * 400, "non plausible"), ("1e30", "illisible"),
+                                                (1e30, "non plausible"), (float("inf"), "non plausible"),
+                                                ("-12", "négatif")])
+def test_amounts_must_be_finite_and_plausible(amount, reason):
+    with pytest.raises(ValueError, match=reason):
+        listes.parse_amount(amount)
+
+
+def test_text_fields_are_capped():
+    parsed = listes.parse(("Nom du projet;Code INSEE\n" + "x" * 10_000 + ";58194\n").encode(), "long.csv")
+    assert len(parsed.rows[0].nom) == listes.MAX_TEXT
+
+
+def test_rows_read_as_their_authors_meant(con, raw_dir):
+    ref = placement.Reference.from_database(con, raw_dir)
+    # coordinates alone place a project; swapped coordinates are detected and corrected
+    parsed = listes.parse(b"Nom du projet;Latitude;Longitude\nA;46.99;3.16\nB;3.16;46.99\n", "points.csv")
+    placed = placement.place_all(parsed.rows, ref)
+    assert [w.commune_code for w in placed] == ["58194", "58194"]
+    assert parsed.rows[1].problemes == ["latitude et longitude inversées dans le fichier : corrigées"]
+    # a bare CR inside a cell is a line break, not a new row
+    parsed = listes.parse(b'Nom du projet;Code INSEE\n"Ligne\rde peinture";58194\nAutre;58194\n', "cr.csv")
+    assert [r.nom for r in parsed.rows] == ["Ligne de peinture", "Autre"]
+    # UTF-16 is read; a byte-order mark or other line endings do not make a new list
+    text = "Nom du projet;Code INSEE\nRobot;58194\n"
+    utf16 = listes.parse(text.encode("utf-16"), "utf16.csv")
+    assert [r.nom for r in utf16.rows] == ["Robot"]
+    plain = listes.parse(text.encode(), "a.csv").sha256
+    assert listes.parse(("\ufeff" + text).encode(), "b.csv").sha256 == plain
+    assert listes.parse(text.replace("\n", "\r\n").encode(), "c.csv").sha256 == plain == utf16.sha256
+
+
+def test_extra_sheets_and_formulas_without_value_are_reported():
+    parsed = listes.parse(xlsx([["Nom du projet", "Code INSEE", "Montant aide"], ["Robot", "58194", "=B2*2"]],
+                               sheets=2), "classeur.xlsx")
+    assert any("2 feuilles : seule la première" in w for w in parsed.warnings)
+    assert any("formule sans valeur calculée (C2)" in w for w in parsed.warnings)
+
+
+def test_every_expected_raw_file_is_required(raw_copy):
+    relative = ("barometre-resultats-action-publique/departements-detail/"
+                "barometre-resultats-relance-emploi-economie-detail-departement-58.csv")
+    raw = raw_copy(relative, None)
+    (raw / relative).unlink(missing_ok=True)
+    with pytest.raises(SourceError, match=r"departement-58\.csv : fichier attendu absent"):
+        sources.check_expected(raw)
+
+
+def test_an_interrupted_import_is_repaired_by_a_new_import(raw_dir, empty_db):
+    content = (FIXTURES / "liste_equipe.csv").read_bytes()
+    folder = imports.imports_dir(empty_db)
+    # killed after the file was kept, before the database had it
+    import_id, _ = imports.store(listes.parse(content, "liste.csv"), content, folder, "2026-11-25")
+    assert imports.stored(folder) == [] and len(imports.pending(folder)) == 1
+    _, again, new = build.import_list(content, "liste.csv", raw_dir, empty_db)
+    assert (again, new) == (import_id, True)  # not "déjà importé": the half-done import is finished
+    assert [i["import_id"] for i in imports.stored(folder)] == [import_id] and imports.pending(folder) == []
+    con = db.connect(empty_db)
+    assert con.execute("select count(*) from projet where import_id = ?", [import_id]).fetchone()[0] == 5
+    con.close()
+
+
+def test_startup_check_reconciles_lists_and_database(raw_dir, empty_db):
+    content = (FIXTURES / "liste_equipe.csv").read_bytes()
+    folder = imports.imports_dir(empty_db)
+    import_id, _ = imports.store(listes.parse(content, "liste.csv"), content, folder, "2026-11-25")
+    assert build.reconcile(raw_dir, empty_db) == [f"import interrompu {import_id} abandonné (rechargez la liste)"]
+    assert imports.pending(folder) == [] and not list(folder.glob(f"{import_id}.*"))
+    # a kept list the database lacks (its database version was lost) is added back
+    import_id, _ = imports.store(listes.parse(content, "liste.csv"), content, folder, "2026-11-25")
+    imports.finalise(folder, import_id)
+    assert build.reconcile(raw_dir, empty_db) == [f"liste {import_id} ajoutée à la base"]
+    assert build.reconcile(raw_dir, empty_db) == []
+
+
+def test_a_database_that_does_not_open_gives_a_french_message(empty_db, monkeypatch, built_db, capsys):
+    from streamlit.testing.v1 import AppTest
+
+    from relance import app
+    from relance.__main__ import main
+
+    version = Path(os.path.realpath(empty_db))
+    version.write_bytes(version.read_bytes()[:4096])  # truncated behind the link
+    monkeypatch.setenv("RELANCE_DB", str(empty_db))
+    at = AppTest.from_file(str(app.TEST_ENTRY), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert any("La base de données ne s'ouvre pas" in e.value for e in at.error)
+    assert main(["fiche", "ti-2706", "--phase", "1", "--out", str(empty_db.parent), "--db", str(empty_db)]) == 1
+    err = capsys.readouterr().err
+    assert "ne s'ouvre pas" in err and "Traceback" not in err
+
+
+def test_served_safe_by_default():
+    settings = tomllib.loads((config.REPO_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert settings["server"]["address"] == "127.0.0.1"
+    assert settings["browser"]["gatherUsageStats"] is False
+    assert settings["client"]["showErrorDetails"] == "none"
+
+
+def test_table_toolbar_downloads_are_neutralised(built_db):
+    from streamlit.testing.v1 import AppTest
+
+    from relance import app
+
+    at = AppTest.from_file(str(app.TEST_ENTRY), default_timeout=60)
+    at.run()
+    at.switch_page(os.path.relpath(app.PAGE["projets"], app.TEST_ENTRY.parent))
+    at.query_params["phase"] = "1"
+    at.run()
+    at.text_input(key="recherche").set_value("Société Z").run()
+    shown = next(d.value for d in at.dataframe if "Projet" in d.value.columns)
+    assert shown["Projet"].tolist() == ["'=HYPERLINK(\"http://x\")"]  # what the toolbar's CSV download holds too
+
+
+def test_each_page_reports_its_own_bad_values():
+    from streamlit.testing.v1 import AppTest
+
+    from relance import app
+
+    for page in ("france", "methodologie"):
+        at = AppTest.from_file(str(app.TEST_ENTRY), default_timeout=60)
+        at.run()
+        at.switch_page(os.path.relpath(app.PAGE[page], app.TEST_ENTRY.parent))
+        at.query_params["priorite"] = "[x](https://evil.example)"
+        at.run()
+        assert any("Priorité « `[x](https://evil.example)` »" in w.value for w in at.warning), page
