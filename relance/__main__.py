@@ -32,6 +32,11 @@ def _build(args: argparse.Namespace) -> int:
         kept = "La base précédente est conservée." if db.exists() else "Aucune base n'a été écrite."
         print(kept, file=sys.stderr)
         return 1
+    except Exception as exc:  # a full disk, a killed child: said in French, the previous database kept
+        reason = "disque plein" if getattr(exc, "errno", None) == 28 or "No space" in str(exc) else str(exc)[:300]
+        print(f"Échec de la construction (erreur inattendue) : {reason}", file=sys.stderr)
+        print("La base précédente est conservée." if db.exists() else "Aucune base n'a été écrite.", file=sys.stderr)
+        return 1
     for name, count in sorted(counts.items()):
         print(f"  {name:<24} {count:>8} lignes")
     print(f"Base construite en {time.perf_counter() - start:.1f} s : {db}")
