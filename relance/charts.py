@@ -15,8 +15,11 @@ from relance.fmt import escape_html
 from relance.metriques import Metrique
 
 FONT = "Arial, Helvetica, sans-serif"
-# Single-hue scale whose lightness rises steadily: it reads in black and white too.
-COLORSCALE = "Blues"
+SOURCE_SIZE = 12  # px: at least 7 pt once an exported image (760 px drawn) is pasted 16 cm wide
+# Single-hue scale whose lightness falls steadily, reading in black and white too; its low end is a visible blue
+# (never white, which reads as "not a territory"); a territory without a value is drawn grey and said so.
+COLORSCALE = [[0, "#c6dbef"], [0.25, "#9ecae1"], [0.5, "#6baed6"], [0.75, "#3182bd"], [1, "#08306b"]]
+MISSING_COLOR = "#d9d9d9"
 SELECTION_COLOR = "#d62728"
 BORDER_COLOR = "#4d4d4d"
 SUMMARY_TITLE = "La relance a-t-elle davantage touché les départements des Territoires d'industrie ?"
@@ -39,9 +42,9 @@ def _layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
     `width` is the line length (characters) of the title; the source wraps at 1.5 times that and sits at
     the bottom of the figure whatever its size (see `fit_size`).
     """
-    title = wrap(title, width).replace("<br>", "</b><br><b>")
-    subtitle = wrap(subtitle, int(width * 1.25))
-    source = wrap(source, int(width * 1.5))
+    title = wrap(title, int(width * 0.85)).replace("<br>", "</b><br><b>")
+    subtitle = wrap(subtitle, int(width * 1.05))
+    source = wrap(source, int(width * 1.15))
     top = 72 + 20 * (title.count("<br>") + subtitle.count("<br>"))
     legend_top = None
     if fig.layout.legend.orientation == "h" and fig.layout.showlegend is not False:
@@ -66,7 +69,7 @@ def _layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
         fig.update_layout(meta={"legende_px": legend_top})
     # The source starts 8 px from the figure's left edge whatever the margin (xshift is in pixels).
     fig.add_annotation(text=source, showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
-                       xshift=-(left - 8), yanchor="bottom", align="left", font={"size": 10, "color": "#555"},
+                       xshift=-(left - 8), yanchor="bottom", align="left", font={"size": SOURCE_SIZE, "color": "#444"},
                        name="source")
     return fit_size(fig, None, height)
 
@@ -107,7 +110,7 @@ def _insets_traces(fig: go.Figure, insets: list[dict], labels: bool = True) -> N
         return
     fig.add_trace(go.Scattergeo(
         lon=[i["label_lon"] for i in insets], lat=[i["label_lat"] for i in insets], text=[i["label"] for i in insets],
-        mode="text", textfont={"size": 10, "color": "#555"}, hoverinfo="skip", showlegend=False, name="Outre-mer",
+        mode="text", textfont={"size": 11, "color": "#444"}, hoverinfo="skip", showlegend=False, name="Outre-mer",
     ))
 
 
@@ -117,10 +120,30 @@ def _france_frame(fig: go.Figure) -> None:
                     lataxis_range=list(FRANCE_LAT))
 
 
-def _colorbar(metric: Metrique) -> dict:
+def _tick_decimals(values: pd.Series, decimales: int) -> int:
+    """Decimals of the colour-bar ticks: the precision the range needs (`10`, not `10,00`)."""
+    top = float(values.max()) if len(values) and values.notna().any() else 0.0
+    return 0 if decimales == 0 or top >= 20 else min(decimales, 1 if top >= 2 else 2)
+
+
+def _colorbar(metric: Metrique, values: pd.Series | None = None) -> dict:
+    decimals = _tick_decimals(values, metric.decimales) if values is not None else metric.decimales
     return {"title": {"text": wrap(metric.titre_legende, 90), "side": "top"}, "orientation": "h",
             "thickness": 12, "len": 0.6, "x": 0.5, "xanchor": "center", "y": -0.02, "yanchor": "top",
-            "tickformat": ",.0f" if metric.decimales == 0 else f",.{metric.decimales}f"}
+            "tickformat": f",.{decimals}f", "nticks": 6}
+
+
+def _missing_trace(fig: go.Figure, geojson, territories: pd.DataFrame, values: pd.Series, key: str) -> None:
+    """Territories without a value, in grey, named in the legend (never confused with a low value)."""
+    missing = territories[values.isna()]
+    if missing.empty:
+        return
+    fig.add_trace(go.Choropleth(
+        geojson=geojson, featureidkey=f"properties.{key}", locations=missing[key], z=np.zeros(len(missing)),
+        colorscale=[[0, MISSING_COLOR], [1, MISSING_COLOR]], showscale=False, showlegend=True,
+        marker={"line": {"color": "white", "width": 0.6}}, name="Non disponible (gris)", hoverinfo="skip",
+    ))
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": -0.02})
 
 
 def _selected_trace(fig, geojson, selected: str, customdata, hover: str) -> None:
@@ -185,9 +208,10 @@ def territory_map(
     hover = ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>Région : %{customdata[2]}<br>"
              "Département(s) : %{customdata[3]}<br>" + label + " : %{customdata[4]}%{customdata[5]}<extra></extra>")
     fig = go.Figure()
+    _missing_trace(fig, geojson, territories, values, "ti_id")
     fig.add_trace(go.Choropleth(
         geojson=geojson, featureidkey="properties.ti_id", locations=territories["ti_id"], z=values,
-        colorscale=COLORSCALE, marker={"line": {"color": "white", "width": 0.6}}, colorbar=_colorbar(metric),
+        colorscale=COLORSCALE, marker={"line": {"color": "white", "width": 0.6}}, colorbar=_colorbar(metric, values),
         customdata=customdata, hovertemplate=hover, name="Territoires",
     ))
     # Département outlines over the territories; left out of hover, so clicks reach the territory beneath.
@@ -304,7 +328,8 @@ def departement_map(
     fig.add_trace(go.Choropleth(
         geojson=departements_geojson, featureidkey="properties.code", locations=departements["code"],
         z=departements[metric.key].astype(float), colorscale=COLORSCALE,
-        marker={"line": {"color": "white", "width": 0.5}}, colorbar=_colorbar(metric),
+        marker={"line": {"color": "white", "width": 0.5}},
+        colorbar=_colorbar(metric, departements[metric.key].astype(float)),
         customdata=list(zip(departements["nom"], departements["code"], dep_values, rates, strict=True)),
         hovertemplate=("<b>%{customdata[0]}</b> (%{customdata[1]})<br>" + metric.libelle
                        + " : %{customdata[2]}<br>soit %{customdata[3]} pour 10 000 habitants<extra></extra>"),
@@ -497,7 +522,9 @@ def friches_chart(friches: pd.DataFrame, source: str) -> go.Figure:
             hovertemplate="%{y} : %{customdata} lauréats<extra>" + label + "</extra>",
         ))
     fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.12, "x": 0})
-    fig.update_xaxes(title="Lauréats (drapeau laureat_fv)", tickformat=",.0f", gridcolor="#e5e5e5")
+    top = float(friches.groupby("region_nom")["laureats"].sum().max()) if len(friches) else 1.0
+    fig.update_xaxes(title="Lauréats (drapeau laureat_fv)", tickformat=",d", tick0=0, dtick=integer_step(top),
+                     gridcolor="#e5e5e5")
     _layout(fig, "Fonds friches : lauréats par région", "Quatre procédures ; région de la candidature", source,
             height=640, left=190, right=20, bottom=130)
     return fig
@@ -586,9 +613,17 @@ def projects_count_chart(counts: pd.DataFrame, priorites: list[Priorite], subtit
             hovertemplate="%{y} : %{text} projets<extra></extra>",
         ))
     fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.1, "x": 0})
-    fig.update_xaxes(title="Projets", tickformat=",.0f", gridcolor="#e5e5e5")
+    top = float(counts.groupby("mesure")["projets"].sum().max()) if len(counts) else 1.0
+    fig.update_xaxes(title="Projets", tickformat=",d", tick0=0, dtick=integer_step(top), gridcolor="#e5e5e5")
     return _layout(fig, "Projets par mesure et priorité", subtitle, source,
                    height=220 + 38 * max(1, counts["mesure"].nunique()), left=330, right=30, bottom=140)
+
+
+def integer_step(top: float) -> int:
+    """A whole-number tick step giving about five ticks up to `top` (1, 2, 5, 10, 20, 50…)."""
+    raw = max(1.0, top / 5)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return int(next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw))
 
 
 BAR_STYLES = [("#08519c", ""), ("#9ecae1", "/"), ("#e6550d", "x"), ("#31a354", ".")]
@@ -619,9 +654,9 @@ def count_bars(frame: pd.DataFrame, label: str, series: list[tuple[str, str]], t
         ))
     value_axis = {"title": axis_title, "gridcolor": "#e5e5e5", "rangemode": "tozero",
                   "tickformat": ",d" if decimals == 0 else f",.{decimals}f"}
-    if decimals == 0:
-        value_axis["dtick"] = None
-        value_axis["tickmode"] = "auto"
+    if decimals == 0:  # counts: whole-number ticks only, never "0 1 1 2 2 3"
+        top = max((float(frame[c].max()) for c, _ in series if len(frame)), default=1.0)
+        value_axis.update(tick0=0, dtick=integer_step(top))
     if horizontal:
         fig.update_xaxes(**value_axis)
         fig.update_yaxes(autorange="reversed")

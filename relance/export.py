@@ -24,9 +24,10 @@ import plotly.graph_objects as go
 from relance import config
 from relance.charts import fit_size
 
-# A note-friendly width: 1,100 px drawn at scale 2 gives a 2,200 px wide PNG.
-WIDTH = 1100
-SCALE = 2
+# A note-friendly size: drawn 760 px wide (every text at least 12 px, so at least 7 pt once the image is pasted
+# 16 cm wide), at scale 3: a 2,280 px wide PNG.
+WIDTH = 760
+SCALE = 3
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _KALEIDO_LOCK = threading.Lock()
 _KALEIDO_STARTED = False
@@ -68,6 +69,9 @@ def figure_bytes(fig: go.Figure, fmt: str, width: int = WIDTH, height: int | Non
         raise ValueError(f"format d'image inconnu : {fmt}")
     figure = go.Figure(copy.deepcopy(fig.to_dict()))
     height = height or int(figure.layout.height or 600)
+    for annotation in figure.layout.annotations:
+        if annotation.name == "source" and "exporté le" not in (annotation.text or ""):
+            annotation.text = f"{annotation.text} · exporté le {dt.date.today():%d/%m/%Y}"
     fit_size(figure, width, height)
     with _KALEIDO_LOCK, warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="The kopts argument is ignored")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 from pathlib import Path
 
 import brut
@@ -50,8 +51,15 @@ def values(array) -> list:
     return list(array)
 
 
+def title_text(figure: dict) -> str:
+    """The title as read: line breaks from wrapping and markup removed."""
+    text = figure["layout"]["title"]["text"].replace("<br>", " ")
+    return re.sub(r"<[^>]+>", "", text)
+
+
 def choropleth(figure: dict) -> dict:
-    return next(t for t in figure["data"] if t["type"] == "choropleth")
+    """The coloured territories (not the grey 'Non disponible' layer nor the outlines)."""
+    return next(t for t in figure["data"] if t["type"] == "choropleth" and t.get("name") != "Non disponible (gris)")
 
 
 @pytest.fixture(autouse=True)
@@ -80,7 +88,7 @@ def test_map_barometre_readings_and_widgets_change_it():
     figure = map_figure(at)
     trace = choropleth(figure)
     assert len(trace["locations"]) == 149
-    title = figure["layout"]["title"]["text"].replace("</b><br><b>", " ")
+    title = title_text(figure)
     assert "Taux pour 10 000 habitants, entreprises industrielles aidées à investir (valeurs départementales)" in title
     assert "au 31 décembre 2022 · cumul depuis le début" in title
     nevers = trace["locations"].index("ti-2706")
@@ -96,7 +104,7 @@ def test_map_barometre_readings_and_widgets_change_it():
     assert values(trace["z"])[nevers] == pytest.approx(24.7315, abs=1e-3)
     assert "estimation" in trace["colorbar"]["title"]["text"]
     assert "≈\u00a025\u00a0entreprises industrielles" == trace["customdata"][nevers][4]  # rounded to whole units
-    title = figure["layout"]["title"]["text"].replace("</b><br><b>", " ")
+    title = title_text(figure)
     assert "Estimation pour le territoire" in title and "(valeurs départementales)" in title
     assert any("Estimation." in c.value for c in at.caption)
 
@@ -437,13 +445,13 @@ def test_failed_save_keeps_nothing_and_says_why(empty_db, tmp_path, monkeypatch)
 
 def test_date_selector_reads_another_date_and_is_in_the_address():
     at = start(metrique="relance", priorite="competences", indicateur="nombre-recrutements-jeunes")
-    title = map_figure(at)["layout"]["title"]["text"]
+    title = title_text(map_figure(at))
     assert "au 31 juillet 2022 · cumul de la campagne en cours" in title  # end of the last complete campaign
     assert at.selectbox(key="date").value == "2022-07-31"
     at.selectbox(key="date").set_value("2022-09-30").run()
-    assert "au 30 septembre 2022" in map_figure(at)["layout"]["title"]["text"]
+    assert "au 30 septembre 2022" in title_text(map_figure(at))
     assert str(at.query_params["date"]) in ("2022-09-30", "['2022-09-30']")
     at = start(metrique="relance", indicateur="nombre-recrutements-jeunes", priorite="competences", date="2031-01-01")
     assert any("Date « `2031-01-01` » non publiée pour cet indicateur : sa date de lecture, le 31 juillet 2022"
                in w.value for w in at.warning)
-    assert "au 31 juillet 2022" in map_figure(at)["layout"]["title"]["text"]
+    assert "au 31 juillet 2022" in title_text(map_figure(at))

@@ -38,7 +38,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 def test_map_png_high_resolution(map_chart):
     width, height = png_size(map_chart.image("png"))
-    assert (width, height) == (2 * export.WIDTH, 2 * 820)
+    assert (width, height) == (export.SCALE * export.WIDTH, export.SCALE * 820)
 
 
 def test_map_svg_has_title_source_and_estimation(map_chart):
@@ -88,7 +88,7 @@ def test_xlsx_typed_with_sources_sheet(map_chart):
     assert len(values) == 149 and all(isinstance(v, int | float) for v in values if v is not None)
     about = {row[0].value: row[1].value for row in book["Sources"].iter_rows()}
     assert about["Filtres"] == ("Phase 1 (2018-2022) · Toutes les priorités · au 31 décembre 2022 · cumul depuis "
-                                "le début")
+                                "le début · en rouge : Nevers Val de Loire")
     assert "Baromètre" in about["Source"] and "Estimation" in about["Méthode"]
 
 
@@ -117,7 +117,7 @@ def test_series_chart_exports(run, make_filtres):
     filtres = make_filtres()
     chart = territoire.series_chart(run, filtres, "ti-2706", "Nevers Val de Loire", filtres.indicateur)
     width, _ = png_size(chart.image("png"))
-    assert width == 2 * export.WIDTH
+    assert width == export.SCALE * export.WIDTH
     svg = chart.image("svg").decode("utf-8")
     assert "Nevers Val de Loire" in svg and "Source" in svg
     today = dt.date.today()

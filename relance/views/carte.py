@@ -155,6 +155,10 @@ def carte(reader: Reader, filtres: Filtres, metric_key: str, mode: str, selected
 
         data = _french_map_data(frame, metric)
         what = f"carte-{mode if relance else ''}-{indicator.libelle_court if relance else metric.libelle}"
+    if selected:
+        names = run("territoires", phase=phase, ti=selected)
+        if len(names):
+            subtitle += f" · en rouge : {names['nom'].iloc[0]}"
     chart = export.chart(
         figure=build(reader.layer("carte_fond", couche="departements"),
                      reader.layer("carte_territoires", phase=phase)),
