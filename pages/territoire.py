@@ -45,6 +45,10 @@ for column, (label, value) in zip(st.columns(4), relance.chiffres.principaux.ite
 for line in (relance.chiffres.friches, relance.chiffres.aides, relance.chiffres.co2):
     if line:
         st.caption(line)
+st.markdown("**Le territoire, ses départements, sa région et la France**")
+st.markdown(profil.echelles.phrase)
+ui.show_frame(profil.echelles.tableau)
+st.caption(profil.echelles.note)
 graphs = relance.graphiques
 if graphs:
     ui.show_chart(graphs[0], "laureats-mesures")

@@ -89,7 +89,8 @@ def _fiche(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"Échec de la fiche : écriture ou lecture impossible ({exc.strerror or exc}).", file=sys.stderr)
         return 1
-    for name, content in ((result.pdf_name, result.pdf), (result.zip_name, result.zip)):
+    document = (result.docx_name, result.docx) if args.format == "docx" else (result.pdf_name, result.pdf)
+    for name, content in (document, (result.zip_name, result.zip)):
         (out / name).write_bytes(content)
         print(f"  {out / name} ({len(content) / 1000:.0f} Ko)")
     print(f"Fiche de {ti} (phase {phase}, {result.pages} pages) en {time.perf_counter() - start:.1f} s")
@@ -210,10 +211,12 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--raw", help=raw_help)
     build.add_argument("--db", help=db_help)
     build.set_defaults(func=_build)
-    fiche = commands.add_parser("fiche", help="écrit la fiche territoire (PDF) et ses graphiques (ZIP)")
+    fiche = commands.add_parser("fiche", help="écrit la fiche territoire (PDF ou Word) et ses graphiques (ZIP)")
     fiche.add_argument("ti_id", metavar="TI_ID", help="identifiant du territoire, ex. ti-2706")
     fiche.add_argument("--phase", required=True, help="phase du programme : 1 ou 2")
-    fiche.add_argument("--out", required=True, help="répertoire où écrire le PDF et le ZIP")
+    fiche.add_argument("--out", required=True, help="répertoire où écrire la fiche et le ZIP")
+    fiche.add_argument("--format", choices=("pdf", "docx"), default="pdf",
+                       help="pdf (défaut) ou docx (Word, modifiable) ; le ZIP contient les deux")
     fiche.add_argument("--db", help=db_help)
     fiche.add_argument("--priorite", default="toutes", help="priorité des indicateurs (défaut : toutes)")
     fiche.add_argument("--indicateur", help="indicateur du graphique (défaut : entreprises industrielles aidées)")

@@ -45,13 +45,23 @@ def _layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
     title = wrap(title, int(width * 0.85)).replace("<br>", "</b><br><b>")
     subtitle = wrap(subtitle, int(width * 1.05))
     source = wrap(source, int(width * 1.15))
+    # The source lines sit under the x axis (its ticks and title take about 60 px): a longer source gets a larger
+    # bottom margin and the figure grows by as much, so the plot keeps its height and nothing overlaps.
+    needed = 62 + 16 * (source.count("<br>") + 1)
+    if needed > bottom:
+        height += needed - bottom
+        bottom = needed
     top = 72 + 20 * (title.count("<br>") + subtitle.count("<br>"))
     legend_top = None
     if fig.layout.legend.orientation == "h" and fig.layout.showlegend is not False:
         # Legends sit between the subtitle and the plot: never over the axis labels or the source line.
         names = [t.name for t in fig.data if t.showlegend is not False and t.name]
         if names:
-            rows = math.ceil(sum(len(n) + 6 for n in names) * 7.5 / (width * 9.5))
+            legend = fig.layout.legend
+            if legend.entrywidthmode == "fraction" and legend.entrywidth:
+                rows = math.ceil(len(names) / max(1, int(1 / legend.entrywidth)))
+            else:
+                rows = math.ceil(sum(len(n) + 6 for n in names) * 7.5 / (width * 9.5))
             legend_top = top - 8
             top += 24 * rows + (22 if fig.layout.legend.title.text else 0)
     top += extra_top
@@ -403,11 +413,12 @@ def series_chart(series: pd.DataFrame, libelle: str, unite: str, territory: str,
                 hovertemplate="%{x|%m/%Y} : série révisée à la baisse (un cumul ne diminue pas : c'est une "
                               "révision, pas un retrait)<extra></extra>",
             ))
-    fig.update_yaxes(title=f"{unite} pour 10 000 habitants", tickformat=",.2f", rangemode="tozero",
+    # The axis says the unit only (the title says what is counted): a long axis title outgrows the plot.
+    fig.update_yaxes(title="pour 10 000 habitants", tickformat=",.2f", rangemode="tozero",
                      gridcolor="#e5e5e5")
     fig.update_xaxes(tickformat="%Y" if annual else "%m/%Y", dtick="M12" if annual else None, gridcolor="#f0f0f0")
     fig.update_layout(legend={"orientation": "h", "y": -0.18, "x": 0}, hovermode="x unified")
-    _layout(fig, libelle, subtitle or "Pour 10 000 habitants", source, height=500, left=60, right=20, bottom=110)
+    _layout(fig, libelle, subtitle or "Pour 10 000 habitants", source, height=520, left=60, right=20, bottom=110)
     return fig
 
 

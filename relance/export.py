@@ -5,7 +5,6 @@ Nothing here runs on a page rerun: pages hand these functions to download button
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import os
@@ -67,7 +66,7 @@ def figure_bytes(fig: go.Figure, fmt: str, width: int = WIDTH, height: int | Non
 
     if fmt not in ("png", "svg", "pdf"):
         raise ValueError(f"format d'image inconnu : {fmt}")
-    figure = go.Figure(copy.deepcopy(fig.to_dict()))
+    figure = go.Figure(fig.to_dict())  # to_dict copies: the caller's figure is left as it was
     height = height or int(figure.layout.height or 600)
     for annotation in figure.layout.annotations:
         if annotation.name == "source" and "exporté le" not in (annotation.text or ""):

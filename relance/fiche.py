@@ -1,179 +1,583 @@
-"""The fiche territoire: a few-page PDF for a note, and a ZIP of its charts (PNG, SVG) with their data."""
+"""The fiche territoire: a note of a few A4 pages, as a PDF and as an editable Word file written from one
+content, and a ZIP of its charts (PNG, SVG) with their data.
+
+`contenu` says what the fiche holds, as a list of blocks (titles, paragraphs, tables, images, a side-by-side
+pair); `pdf` (reportlab) and `docx` (python-docx) lay the same blocks out. Numbers arrive formatted by the
+views (French formats), so both files read the same.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from relance import charts, export, fmt
+from relance import export, fmt
 from relance.filtres import PHASES
+from relance.metriques import METHOD_ESTIMATE, METHOD_RATE, METRIQUES
 
-PAGE = (1123, 794)  # A4 landscape at 96 dpi
-MEMBERS_PER_PAGE = 18
-LIST_PER_PAGE = 12
-LIST_PAGES = 2  # pages of projects at most; the ZIP holds them all
+PROJECTS_LISTED = 10  # projects listed in the fiche; the ZIP and the Projets page hold them all
+FRICHES_LISTED = 6
+CELL_CHARACTERS = 70  # longer names and descriptions are cut in the fiche (whole in the ZIP)
+TEXT_WIDTH_CM = 17.0  # A4 portrait with 2 cm margins
+CHART_WIDTH_CM = 16.0  # charts are drawn for 16 cm (export.WIDTH): their smallest text prints at 7 pt
+LOCATOR_PX = (460, 400)
+BLUE = "#deebf7"
+GREY = "#595959"  # 7:1 on white
 
 
-def _short(value, limit: int = 75) -> str:
-    """A cell of a listed table: empty when missing, cut at `limit` characters, markup shown as text."""
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
-        return ""
-    text = fmt.escape_html(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+# --- Content ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Titre:
+    texte: str
+    niveau: int = 2
+
+
+@dataclass(frozen=True)
+class Texte:
+    texte: str
+    style: str = "corps"  # corps, chapeau (under the title), note (small grey: method, source)
+
+
+@dataclass(frozen=True)
+class Tableau:
+    data: pd.DataFrame  # formatted strings
+    largeurs: list[float]  # relative column widths
+    droite: tuple[str, ...] = ()  # columns of numbers, right-aligned
+    legende: str = ""  # what the table is, said to screen readers and in the Word file's table title
+
+
+@dataclass(frozen=True)
+class Image:
+    png: bytes
+    largeur_cm: float
+    alternative: str  # text alternative
+
+
+@dataclass(frozen=True)
+class Cote:
+    """Two columns side by side (page 1: the territory's figures and its locator map)."""
+
+    gauche: list
+    droite: list
+    parts: tuple[float, float] = (0.6, 0.4)
+
+
+@dataclass(frozen=True)
+class Contenu:
+    titre: str
+    pied: str  # footer before the page number
+    blocs: list
+    sources: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Fiche:
-    """The two files of a fiche territoire."""
+    """The files of a fiche territoire."""
 
     pdf: bytes
     pdf_name: str
+    docx: bytes
+    docx_name: str
     zip: bytes
     zip_name: str
     pages: int
 
 
-def _table(header: list[str], columns: list[list], widths: list[float] | None = None,
-           domain: dict | None = None) -> go.Table:
-    return go.Table(
-        header={"values": [f"<b>{h}</b>" for h in header], "fill_color": "#deebf7", "align": "left",
-                "font": {"size": 12, "color": "#111"}, "line_color": "#999"},
-        cells={"values": columns, "align": "left", "font": {"size": 11, "color": "#222"}, "height": 24,
-               "line_color": "#ccc", "fill_color": "white"},
-        columnwidth=widths, domain=domain or {"x": [0, 1], "y": [0, 1]},
-    )
+def _cell(value) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
 
 
-def _page(fig: go.Figure, title: str, subtitle: str, source: str) -> go.Figure:
-    charts._layout(fig, title, subtitle, source, height=PAGE[1], width=95, left=40, right=40, bottom=90)
-    return charts.fit_size(fig, PAGE[0], PAGE[1])
+def _short(value) -> str:
+    """A listed cell, cut at CELL_CHARACTERS."""
+    text = _cell(value)
+    return text if len(text) <= CELL_CHARACTERS else text[: CELL_CHARACTERS - 1].rstrip() + "…"
 
 
-def build(profil, day: dt.date | None = None) -> Fiche:
-    """The PDF (cover with locator map and key figures, indicator chart, indicator table, members) and the ZIP
-    of the same charts as PNG/SVG with their data as CSV, from a territory's profile (`views.territoire.profil`,
-    built with its map layers inline)."""
-    day = day or dt.date.today()
+def _plain(text: str) -> str:
+    """A source line as written on charts (`<br>` where it wraps) as plain text."""
+    return text.replace("<br>", " ").replace("<b>", "").replace("</b>", "")
+
+
+def contenu(profil, day: dt.date) -> tuple[Contenu, dict[str, bytes]]:
+    """What the fiche says, in order, and the files of its ZIP (charts as PNG/SVG with their data as CSV)."""
     phase, ti, nom, info = profil.phase, profil.ti, profil.nom, profil.info
-    pages: list[go.Figure] = []
-    files: dict[str, bytes] = {}
-
-    # 1. Cover: the sentence and France Relance figures first, then identity, and the locator map.
     relance = profil.laureats
-    key_rows = [
-        *relance.chiffres.principaux.items(),
-        ("Fonds friches", relance.chiffres.friches.split(" : ", 1)[-1]),
-        *([("Aide déclarée (listes de l'équipe)", relance.chiffres.aides.split(" : ", 1)[-1])]
-          if relance.chiffres.aides else []),
-        *([("Décarbonation (liste DGE)", relance.chiffres.co2.split(" : ", 1)[-1])] if relance.chiffres.co2 else []),
-        ("Identifiant", ti),
-        ("Phase", PHASES[phase]),
-        ("Région", info["region_nom"]),
-        ("Départements", info["departements_noms"]),
-        *profil.chiffres.items(),
-        ("Membres", fmt.nombre(info["nb_membres"])),
-        ("Part de l'industrie dans l'emploi", profil.industrie_rang),
-    ]
-    locator = profil.locator
-    cover = go.Figure([_table(["Chiffres clés", ""], [[k for k, _ in key_rows], [v for _, v in key_rows]],
-                              widths=[0.42, 0.58], domain={"x": [0, 0.58], "y": [0, 0.86]}), *locator.data])
-    cover.update_geos(locator.layout.geo)
-    cover.update_geos(domain={"x": [0.62, 1], "y": [0.05, 0.86]})
-    cover.add_annotation(text=charts.wrap(relance.chiffres.phrase, 150), xref="paper", yref="paper", x=0, y=0.99,
-                         xanchor="left", yanchor="top", showarrow=False, align="left", font={"size": 13})
-    pages.append(_page(cover, f"Fiche territoire : {nom}", f"{profil.filtres_texte} · {fmt.date_longue(day)}",
-                       f"{profil.source}<br>{relance.projets.source}"))
-    files[export.file_name("chiffres-cles", "csv", phase, ti, day)] = export.csv_bytes(
-        pd.DataFrame(key_rows, columns=["Rubrique", "Valeur"]))
+    files: dict[str, bytes] = {}
+    blocs: list = []
+    sources: list[str] = []  # each source once, in order of appearance
 
-    # 2. Projects by measure and priority, then the list of projects and of Fonds friches applications.
-    exported: list[export.Chart] = []
+    def source(text: str) -> None:
+        for part in _plain(text).replace(" ; ", ";").split(";"):
+            part = re.sub(r"^(Sources?|populations) : ", "", part.strip()).rstrip(".").strip()
+            if part and part not in sources:
+                sources.append(part)
+
+    # Page 1: who, the reading, the territory next to its département, région and France, then where it is.
+    blocs += [
+        Titre(nom, 1),
+        Texte(f"Territoire d'industrie, {PHASES[phase].lower()} · Région {info['region_nom']} · "
+              f"{'Départements' if ',' in info['departements_noms'] else 'Département'} : "
+              f"{info['departements_noms']} · identifiant {ti} · {profil.priorite_libelle}", "chapeau"),
+    ]
+    echelles = profil.echelles
+    blocs += [
+        Texte(echelles.phrase),
+        Titre("France Relance dans le territoire et autour de lui"),
+        Tableau(echelles.tableau, [2.6, 1.1, 1.2, 1.1],
+                droite=("Population", "Lauréats France Relance", "Pour 10 000 habitants"),
+                legende=f"Lauréats France Relance : {nom}, ses départements, sa région et la France"),
+        Texte(echelles.note, "note"),
+    ]
+    source(relance.projets.source)
+    facts = {
+        "Intercommunalités": fmt.nombre(info["nb_intercommunalites"]),
+        "Communes": fmt.nombre(info["nb_communes"]),
+        "Membres": fmt.nombre(info["nb_membres"]),
+        "Part de l'industrie dans l'emploi": profil.industrie_rang,
+        "Fonds friches": relance.chiffres.friches.split(" : ", 1)[-1].rstrip("."),
+    }
+    if relance.chiffres.co2:
+        facts["Décarbonation (liste DGE)"] = relance.chiffres.co2.split(" : ", 1)[-1].rstrip(".")
+    if relance.chiffres.aides:
+        facts["Aide déclarée (listes de l'équipe)"] = relance.chiffres.aides.split(" : ", 1)[-1].rstrip(".")
+    locator = export.figure_bytes(profil.locator, "png", width=LOCATOR_PX[0], height=LOCATOR_PX[1])
+    files[export.file_name("localisation", "png", phase, ti, day)] = locator
+    blocs.append(Cote(
+        [Titre("Le territoire", 3),
+         Tableau(pd.DataFrame({"Rubrique": list(facts), "Valeur": list(facts.values())}), [1.2, 1.6],
+                 legende=f"Le territoire {nom} en chiffres")],
+        [Image(locator, 6.6, f"Carte de France situant {nom} (en rouge)"),
+         Texte(f"{nom} en rouge ; départements en gris.", "note")],
+    ))
+    source(profil.source)
+    files[export.file_name("chiffres-cles", "csv", phase, ti, day)] = export.csv_bytes(
+        pd.concat([echelles.tableau.rename(columns={"Échelle": "Rubrique"}),
+                   pd.DataFrame({"Rubrique": list(facts), "Population": list(facts.values())})]))
+
+    # Projects: by measure and priority, then the first of them and the Fonds friches applications.
+    charts_done = []
     if relance.graphiques:
-        pages.append(charts.fit_size(go.Figure(relance.graphiques[0].figure), PAGE[0], PAGE[1]))
-        exported.append(relance.graphiques[0])
+        chart = relance.graphiques[0]
+        blocs += [Image(chart.image("png"), CHART_WIDTH_CM, f"{chart.title}. Données : fichier CSV du ZIP.")]
+        charts_done.append(chart)
     listed = relance.projets.data
-    shown = listed.iloc[:LIST_PER_PAGE * LIST_PAGES]
-    for start in range(0, len(shown), LIST_PER_PAGE):
-        chunk = shown.iloc[start:start + LIST_PER_PAGE]
+    if len(listed):
+        shown = listed.iloc[:PROJECTS_LISTED]
         columns = ["Entreprise", "Projet", "Mesure", "Commune", "Année"]
-        cells = [[_short(v) for v in chunk[c]] for c in columns]
-        suffix = f" ({start // LIST_PER_PAGE + 1})" if len(shown) > LIST_PER_PAGE else ""
-        more = (f" · les {len(shown)} premiers ; la liste complète est dans le ZIP (CSV)"
+        more = (f" (les {len(shown)} premiers ; la liste complète est dans le ZIP et sur la page Projets)"
                 if len(listed) > len(shown) else "")
-        pages.append(_page(go.Figure([_table(columns, cells, widths=[1.4, 3, 2, 1.1, 0.5])]),
-                           f"{nom} : projets France Relance{suffix}",
-                           f"{len(listed)} projets{more} · {profil.filtres_texte}", relance.projets.source))
+        blocs += [Titre(f"Projets du territoire : {fmt.compte(len(listed), 'projet')}{more}", 3),
+                  Tableau(shown[columns].map(_short),
+                          [1.5, 2.9, 2.0, 1.2, 0.75], droite=("Année",),
+                          legende=f"Projets France Relance de {nom}")]
     files[export.file_name("projets", "csv", phase, ti, day)] = relance.projets.csv()
     friches = relance.friches.data
     if len(friches):
-        chunk = friches.iloc[:LIST_PER_PAGE]
-        columns = ["Site", "Commune", "Édition", "Lauréate"]
-        more = f" (les {LIST_PER_PAGE} premières ; toutes dans le ZIP)" if len(friches) > LIST_PER_PAGE else ""
-        pages.append(_page(go.Figure([_table(columns, [[_short(v) for v in chunk[c]] for c in columns],
-                                             widths=[3, 1.2, 2, 0.7])]),
-                           f"{nom} : candidatures au Fonds friches{more}",
-                           f"{len(friches)} candidatures situées dans le territoire · {profil.filtres_texte}",
-                           relance.friches.source))
+        shown = friches.iloc[:FRICHES_LISTED]
+        more = f" (les {len(shown)} premières ; toutes dans le ZIP)" if len(friches) > len(shown) else ""
+        blocs += [Titre(f"Candidatures au Fonds friches : {len(friches)}{more}", 3),
+                  Tableau(shown[["Site", "Commune", "Édition", "Lauréate"]].map(_short), [3.0, 1.3, 2.2, 0.8],
+                          legende=f"Candidatures au Fonds friches situées dans {nom}")]
+        source(relance.friches.source)
         files[export.file_name("fonds-friches", "csv", phase, ti, day)] = relance.friches.csv()
 
-    # 3. The Baromètre indicator over time (département values), against région and France.
+    # The Baromètre: département values read for the territory, with how they are read.
     if profil.serie is not None:
-        pages.append(charts.fit_size(go.Figure(profil.serie.figure), PAGE[0], PAGE[1]))
-        exported.append(profil.serie)
-
-    # 4. Every indicator of the priority: rate, estimate, rank; and the closest territories.
+        blocs += [Image(profil.serie.image("png"), CHART_WIDTH_CM,
+                        f"{profil.serie.title}, au fil des mois. Données : fichier CSV du ZIP."),
+                  Texte(profil.serie_note, "note")]
+        charts_done.append(profil.serie)
+        source(profil.serie.source)
     ranks = profil.indicateurs
     if not ranks.empty:
         columns = ["Indicateur", "Date", "Taux pour 10 000 habitants", "Estimation pour le territoire",
-                   "Rang du taux", "Valeurs des départements"]
-        peers = profil.pairs
-        table = go.Figure([
-            _table(columns, [ranks[c].tolist() for c in columns], widths=[2.2, 1.1, 1, 1.3, 0.9, 2],
-                   domain={"x": [0, 1], "y": [0.42, 1]}),
-            _table(["Territoires comparables", *peers.columns[1:]], [peers[c].tolist() for c in peers.columns],
-                   domain={"x": [0, 1], "y": [0, 0.36]}),
-        ])
-        pages.append(_page(table, f"{nom} : indicateurs France Relance",
-                           f"{profil.priorite_libelle} · rang parmi les territoires de la {PHASES[phase].lower()} · "
-                           "estimations : valeur départementale × part de la population", profil.source_relance))
+                   "Rang du taux"]
+        blocs += [Titre(f"Indicateurs de la priorité : {profil.priorite_libelle.lower()}", 3),
+                  Texte(f"Le rang place le taux du territoire parmi les {profil.nb_territoires} territoires de la "
+                        f"{PHASES[phase].lower()} (1er : taux le plus élevé ; ex aequo quand ils partagent les "
+                        "mêmes départements). L'estimation applique le taux départemental à la population du "
+                        "territoire : c'est un ordre de grandeur, pas un décompte.", "note"),
+                  Tableau(ranks[columns], [2.4, 1.3, 1.1, 1.4, 1.2],
+                          droite=("Taux pour 10 000 habitants", "Estimation pour le territoire"),
+                          legende=f"Indicateurs du Baromètre pour {nom}")]
         files[export.file_name("indicateurs", "csv", phase, ti, day)] = export.csv_bytes(ranks)
 
-    # 5. Members (several pages when needed).
+    # Members and the closest territories.
     members = profil.membres
-    for start in range(0, len(members), MEMBERS_PER_PAGE):
-        chunk = members.iloc[start:start + MEMBERS_PER_PAGE]
-        page = go.Figure([_table(list(chunk.columns), [chunk[c].tolist() for c in chunk.columns],
-                                 widths=[3, 1.2, 1, 1, 0.8])])
-        suffix = f" ({start // MEMBERS_PER_PAGE + 1})" if len(members) > MEMBERS_PER_PAGE else ""
-        pages.append(_page(page, f"{nom} : membres{suffix}", f"{len(members)} membres · {profil.filtres_texte}",
-                           profil.source))
+    blocs += [Titre(f"Membres : {fmt.compte(len(members), 'membre')}"),
+              Tableau(members, [3.0, 1.2, 1.0, 1.0, 0.95], droite=("Population", "Communes"),
+                      legende=f"Membres de {nom}")]
     files[export.file_name("membres", "csv", phase, ti, day)] = export.csv_bytes(profil.membres_export)
+    if len(profil.pairs):
+        blocs += [Titre("Territoires comparables (population et part de l'industrie proches)", 3),
+                  Tableau(profil.pairs, [2.8, 1.0, 1.1, 1.1], droite=("Population", "Part de l'industrie"),
+                          legende=f"Territoires proches de {nom}")]
 
-    pdf = _merge([export.figure_bytes(page, "pdf", width=PAGE[0], height=PAGE[1]) for page in pages])
-    pdf_name = export.file_name("fiche-territoire", "pdf", phase, ti, day)
-    files[pdf_name] = pdf
-    files[export.file_name("localisation", "png", phase, ti, day)] = export.figure_bytes(pages[0], "png",
-                                                                                        width=PAGE[0],
-                                                                                        height=PAGE[1])
-    for chart in exported:
-        files[export.file_name(chart.what, "png", phase, ti, day)] = chart.image("png")
+    for chart in charts_done:
         files[export.file_name(chart.what, "svg", phase, ti, day)] = chart.image("svg")
         files[export.file_name(chart.what, "csv", phase, ti, day)] = chart.csv()
-    return Fiche(pdf=pdf, pdf_name=pdf_name, zip=export.zip_bytes(files),
-                 zip_name=export.file_name("fiche-territoire", "zip", phase, ti, day), pages=len(pages))
+    for chart in charts_done:
+        files[export.file_name(chart.what, "png", phase, ti, day)] = next(
+            b.png for b in blocs if isinstance(b, Image) and b.alternative.startswith(chart.title))
+    sources = [s for s in sources if not any(o != s and o.startswith(s) for o in sources)]
+    methods = [f"Part de l'industrie : {METRIQUES['part_industrie'].methode[0].lower()}"
+               f"{METRIQUES['part_industrie'].methode[1:]}", METHOD_RATE, METHOD_ESTIMATE]
+    blocs += [Titre("Sources et méthodes", 3), Texte("Sources : " + " ; ".join(sources) + ".", "note"),
+              *[Texte(m, "note") for m in methods],
+              Texte(f"Fiche établie le {fmt.date_longue(day)} avec Relance & Territoires · "
+                    f"filtres : {profil.filtres_texte}.", "note")]
+    return Contenu(f"Fiche territoire : {nom}", f"{nom} · fiche établie le {fmt.date_longue(day)}", blocs,
+                   sources), files
 
 
-def _merge(documents: list[bytes]) -> bytes:
-    """One PDF from several."""
-    from pypdf import PdfWriter
+def build(profil, day: dt.date | None = None) -> Fiche:
+    """The PDF, the Word file and the ZIP (which holds both, the charts and their data) of a territory's profile
+    (`views.territoire.profil`, built with its map layers inline)."""
+    day = day or dt.date.today()
+    content, files = contenu(profil, day)
+    try:
+        pdf_file, pages = pdf(content)
+        docx_file = docx(content)
+    except Exception as exc:  # reportlab and python-docx raise many types; the user gets one French message
+        raise export.ExportError(f"la mise en page de la fiche a échoué ({type(exc).__name__})") from exc
+    names = {ext: export.file_name("fiche-territoire", ext, profil.phase, profil.ti, day) for ext in ("pdf", "docx",
+                                                                                                   "zip")}
+    files = {names["pdf"]: pdf_file, names["docx"]: docx_file, **files}
+    return Fiche(pdf=pdf_file, pdf_name=names["pdf"], docx=docx_file, docx_name=names["docx"],
+                 zip=export.zip_bytes(files), zip_name=names["zip"], pages=pages)
 
-    writer = PdfWriter()
-    for document in documents:
-        writer.append(io.BytesIO(document))
+
+# --- PDF (reportlab) ----------------------------------------------------------------------------------------
+
+FONT_FILES = {  # DejaVu (Debian's fonts-dejavu-core, beside Chromium) or the Vera fonts reportlab ships
+    "regular": ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "Vera.ttf"),
+    "bold": ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "VeraBd.ttf"),
+}
+
+
+def _fonts() -> tuple[str, str]:
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    names = []
+    for weight, (system, bundled) in FONT_FILES.items():
+        name = f"Fiche-{weight}"
+        if name not in pdfmetrics.getRegisteredFontNames():
+            path = system if Path(system).exists() else next(
+                str(Path(d) / bundled) for d in rl_config.TTFSearchPath if (Path(d) / bundled).exists())
+            pdfmetrics.registerFont(TTFont(name, path))
+        names.append(name)
+    return names[0], names[1]
+
+
+def _styles():
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.styles import ParagraphStyle
+
+    regular, bold = _fonts()
+    base = ParagraphStyle("corps", fontName=regular, fontSize=10, leading=13.5, spaceAfter=5)
+    return {
+        "corps": base,
+        "chapeau": ParagraphStyle("chapeau", parent=base, textColor=HexColor(GREY), fontSize=9.5, spaceAfter=8),
+        "note": ParagraphStyle("note", parent=base, fontSize=8, leading=10.5, textColor=HexColor(GREY)),
+        1: ParagraphStyle("h1", parent=base, fontName=bold, fontSize=18, leading=22, spaceAfter=4),
+        2: ParagraphStyle("h2", parent=base, fontName=bold, fontSize=12.5, leading=16, spaceBefore=10,
+                          spaceAfter=5, textColor=HexColor("#08306b")),
+        3: ParagraphStyle("h3", parent=base, fontName=bold, fontSize=10.5, leading=13.5, spaceBefore=8,
+                          spaceAfter=4),
+        "cellule": ParagraphStyle("cellule", parent=base, fontSize=8.5, leading=10.5, spaceAfter=0),
+        "nombre": ParagraphStyle("nombre", parent=base, fontSize=8.5, leading=10.5, spaceAfter=0, alignment=2),
+        "entete": ParagraphStyle("entete", parent=base, fontName=bold, fontSize=8.5, leading=10.5, spaceAfter=0),
+        "entete_nombre": ParagraphStyle("entete_nombre", parent=base, fontName=bold, fontSize=8.5, leading=10.5,
+                                        spaceAfter=0, alignment=2),
+    }
+
+
+def _flowables(blocs: list, width: float, styles, keep: bool = True) -> list:
+    from reportlab.lib.units import cm
+    from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Table, TableStyle
+    from reportlab.platypus import Image as PdfImage
+
+    out = []
+    pending: list = []  # a title and the notes under it stay with the start of what follows them
+    for bloc in blocs:
+        if isinstance(bloc, Titre):
+            item = Paragraph(escape(bloc.texte), styles[bloc.niveau])
+            if bloc.niveau > 1 and keep:
+                pending = [item]
+                continue
+        elif isinstance(bloc, Texte):
+            item = Paragraph(escape(bloc.texte), styles[bloc.style])
+            if pending:
+                pending.append(item)
+                continue
+        elif isinstance(bloc, Tableau):
+            item = _pdf_table(bloc, width, styles)
+        elif isinstance(bloc, Image):
+            from PIL import Image as Pil
+
+            with Pil.open(io.BytesIO(bloc.png)) as picture:
+                ratio = picture.height / picture.width
+            shown = min(bloc.largeur_cm * cm, width)
+            item = PdfImage(io.BytesIO(bloc.png), width=shown, height=shown * ratio)
+            item.hAlign = "LEFT"
+        elif isinstance(bloc, Cote):
+            left_w, right_w = (width * p - 0.3 * cm for p in bloc.parts)
+            item = Table([[_flowables(bloc.gauche, left_w, styles, keep=False),
+                           _flowables(bloc.droite, right_w, styles, keep=False)]],
+                         colWidths=[width * p for p in bloc.parts], hAlign="LEFT")
+            item.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                      ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        else:
+            raise TypeError(f"bloc inconnu : {bloc!r}")
+        if pending:
+            if isinstance(bloc, Tableau) and len(bloc.data) > 6:
+                # A long table may split: its title only needs room for the header and a few rows.
+                out += [CondPageBreak(4 * cm + sum(p.wrap(width, 1000)[1] for p in pending)), *pending]
+            else:
+                item = KeepTogether([*pending, item])
+            pending = []
+        out.append(item)
+    return out + pending
+
+
+def _pdf_table(bloc: Tableau, width: float, styles):
+    from reportlab.lib.colors import HexColor
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    header = [Paragraph(escape(str(c)), styles["entete_nombre" if c in bloc.droite else "entete"])
+              for c in bloc.data.columns]
+    rows = [[Paragraph(escape(_cell(v)), styles["nombre" if c in bloc.droite else "cellule"])
+             for c, v in zip(bloc.data.columns, row, strict=True)] for row in bloc.data.itertuples(index=False)]
+    total = sum(bloc.largeurs)
+    table = Table([header, *rows], colWidths=[width * w / total for w in bloc.largeurs], repeatRows=1,
+                  hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), HexColor(BLUE)),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, HexColor("#bdbdbd")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    table.spaceAfter = 4
+    return table
+
+
+def _height(flowable, width: float, canvas) -> float:
+    from reportlab.platypus import KeepTogether
+
+    if isinstance(flowable, KeepTogether):
+        return sum(_height(f, width, canvas) for f in flowable._content)
+    return flowable.wrapOn(canvas, width, 10**6)[1] + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+
+
+def _fill_first_page(flowables: list, width: float, height: float) -> list:
+    """When a chart does not fit at the bottom of page 1 and would leave a quarter of it empty, the next long
+    table (which can split across pages) comes first and fills that space; the chart follows it."""
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import CondPageBreak, KeepTogether, Table
+    from reportlab.platypus import Image as PdfImage
+
+    canvas = Canvas(io.BytesIO())
+    used = 0.0
+    for i, flowable in enumerate(flowables):
+        needed = _height(flowable, width, canvas)
+        if used + needed <= height:
+            used += needed
+            continue
+        if isinstance(flowable, KeepTogether | PdfImage) and height - used > height / 4:
+            start = next((j for j in range(i + 1, len(flowables)) if isinstance(flowables[j], CondPageBreak)), None)
+            if start is not None:
+                end = next((j for j in range(start, len(flowables)) if isinstance(flowables[j], Table)), None)
+                if end is not None:
+                    group = flowables[start:end + 1]
+                    return [*flowables[:i], *group, *flowables[i:start], *flowables[end + 1:]]
+        break
+    return flowables
+
+
+def pdf(content: Contenu) -> tuple[bytes, int]:
+    """The fiche as an A4 PDF with a footer (title, date, page n sur N); and its number of pages."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import cm
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import SimpleDocTemplate
+
+    styles = _styles()
+    regular = styles["note"].fontName
+    counted: list[int] = []
+
+    class NumberedCanvas(Canvas):
+        """Draws each page's footer once the number of pages is known."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            counted.append(total)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.setFont(regular, 8)
+                self.setFillColor(HexColor(GREY))
+                self.drawString(2 * cm, 1.2 * cm, content.pied)
+                self.drawRightString(A4[0] - 2 * cm, 1.2 * cm, f"page {self._pageNumber} sur {total}")
+                super().showPage()
+            super().save()
+
     buffer = io.BytesIO()
-    writer.write(buffer)
+    width, height = A4[0] - 4 * cm, A4[1] - 3.6 * cm
+    flowables = _fill_first_page(_flowables(content.blocs, width, styles), width, height)
+    document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=1.6 * cm,
+                                 bottomMargin=2 * cm, title=content.titre, author="Relance & Territoires",
+                                 subject="Fiche territoire", lang="fr-FR")
+    document.build(flowables, canvasmaker=NumberedCanvas)
+    return buffer.getvalue(), counted[-1]
+
+
+# --- Word (python-docx) -------------------------------------------------------------------------------------
+
+
+def _field(paragraph, code: str) -> None:
+    """A Word field (PAGE, NUMPAGES) in a paragraph."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, code), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        elif text == code:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {code} "
+        else:
+            element = OxmlElement("w:t")
+            element.text = text
+        run._r.append(element)
+
+
+def _shade(cell, color: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), color.lstrip("#"))
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _docx_blocks(container, blocs: list, width_cm: float) -> None:
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt, RGBColor
+
+    for bloc in blocs:
+        if isinstance(bloc, Titre):
+            container.add_paragraph(bloc.texte, style="Title" if bloc.niveau == 1 else f"Heading {bloc.niveau - 1}")
+        elif isinstance(bloc, Texte):
+            paragraph = container.add_paragraph(bloc.texte)
+            if bloc.style != "corps":
+                for run in paragraph.runs:
+                    run.font.size = Pt(8 if bloc.style == "note" else 9.5)
+                    run.font.color.rgb = RGBColor.from_string(GREY.lstrip("#"))
+        elif isinstance(bloc, Tableau):
+            data = bloc.data
+            table = container.add_table(rows=1 + len(data), cols=len(data.columns))
+            table.style = "Table Grid"
+            table.alignment = WD_TABLE_ALIGNMENT.LEFT
+            table.autofit = False
+            total = sum(bloc.largeurs)
+            for j, column in enumerate(data.columns):
+                values = [column, *[_cell(v) for v in data[column]]]
+                for i, value in enumerate(values):
+                    cell = table.cell(i, j)
+                    cell.width = Cm(width_cm * bloc.largeurs[j] / total)
+                    paragraph = cell.paragraphs[0]
+                    run = paragraph.add_run(value)
+                    run.font.size = Pt(8.5)
+                    run.bold = i == 0
+                    if column in bloc.droite:
+                        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                    if i == 0:
+                        _shade(cell, BLUE)
+            if bloc.legende:
+                from docx.oxml import OxmlElement
+                from docx.oxml.ns import qn
+
+                caption = OxmlElement("w:tblCaption")
+                caption.set(qn("w:val"), bloc.legende[:250])
+                table._tbl.tblPr.append(caption)
+            container.add_paragraph()
+        elif isinstance(bloc, Image):
+            container.add_paragraph().add_run().add_picture(io.BytesIO(bloc.png), width=Cm(min(bloc.largeur_cm,
+                                                                                             width_cm)))
+            picture = container.paragraphs[-1]._p.xpath(".//wp:docPr")
+            if picture:
+                picture[0].set("descr", bloc.alternative)
+        elif isinstance(bloc, Cote):
+            table = container.add_table(rows=1, cols=2)
+            table.autofit = False
+            for cell, part, inner in zip(table.rows[0].cells, bloc.parts, (bloc.gauche, bloc.droite), strict=True):
+                cell.width = Cm(width_cm * part)
+                _docx_blocks(cell, inner, width_cm * part - 0.4)
+                first = cell.paragraphs[0]
+                if not first.text and not first.runs:
+                    first._p.getparent().remove(first._p)
+        else:
+            raise TypeError(f"bloc inconnu : {bloc!r}")
+
+
+def docx(content: Contenu) -> bytes:
+    """The fiche as an editable Word file: headings, real tables, charts as images, footer with page numbers."""
+    from docx import Document
+    from docx.enum.text import WD_TAB_ALIGNMENT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2)
+    section.top_margin, section.bottom_margin = Cm(1.6), Cm(2)
+    normal = document.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(10)
+    language = OxmlElement("w:lang")
+    language.set(qn("w:val"), "fr-FR")
+    normal.element.get_or_add_rPr().append(language)
+    properties = document.core_properties
+    properties.title, properties.author, properties.language = content.titre, "Relance & Territoires", "fr-FR"
+    properties.subject = "Fiche territoire"
+    _docx_blocks(document, content.blocs, TEXT_WIDTH_CM)
+    footer = section.footer.paragraphs[0]
+    footer.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
+    footer.add_run(f"{content.pied}\tpage ")
+    _field(footer, "PAGE")
+    footer.add_run(" sur ")
+    _field(footer, "NUMPAGES")
+    for run in footer.runs:
+        run.font.size = Pt(8)
+    buffer = io.BytesIO()
+    document.save(buffer)
     return buffer.getvalue()

@@ -226,11 +226,11 @@ def show_chart(chart: export.Chart, key: str, **plotly_kwargs):
 
 def show_frame(frame: pd.DataFrame, key: str | None = None, height: int | str = "auto") -> None:
     """A dataframe as the staff see it: cells a spreadsheet would read as a formula shown (and downloaded from the
-    table's own toolbar) with a leading apostrophe, amounts in euros."""
+    table's own toolbar) with a leading apostrophe, missing texts empty (never "None"), amounts in euros."""
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(export.neutralised)
+            safe[column] = safe[column].astype(object).where(safe[column].notna(), "").map(export.neutralised)
     st.dataframe(safe, hide_index=True, key=key, height=height,
                  column_config={c: st.column_config.NumberColumn(format="euro") for c in safe.columns
                                 if str(c).endswith("(€)")})
@@ -279,8 +279,8 @@ def _document(path: str, mtime: float, key: str, day: dt.date, _make: Callable, 
 
 
 def fiche_buttons(make: Callable, phase: int, ti: str, *args) -> None:
-    """Download buttons for the fiche territoire (PDF, ZIP), built by `make(*args, day=…)` on the first click
-    and kept for the day (same database version, same arguments)."""
+    """Download buttons for the fiche territoire (PDF, Word, ZIP), built by `make(*args, day=…)` on the first
+    click and kept for the day (same database version, same arguments)."""
     try:
         export.chromium()
     except export.ExportError as exc:
@@ -291,14 +291,19 @@ def fiche_buttons(make: Callable, phase: int, ti: str, *args) -> None:
     def build():
         return _document(*stamp, repr(args[1:]), day, make, args)
 
-    left, right, _ = st.columns([2, 2, 3])
-    left.download_button("Fiche territoire (PDF)", data=lambda: build().pdf, type="primary",
-                         file_name=export.file_name("fiche-territoire", "pdf", phase, ti, day),
-                         mime="application/pdf", on_click="ignore", icon=":material/picture_as_pdf:",
-                         key="fiche-pdf")
-    right.download_button("Graphiques et données (ZIP)", data=lambda: build().zip,
-                          file_name=export.file_name("fiche-territoire", "zip", phase, ti, day),
-                          mime="application/zip", on_click="ignore", icon=":material/folder_zip:", key="fiche-zip")
+    pdf, word, archive = st.columns(3)
+    pdf.download_button("Fiche territoire (PDF)", data=lambda: build().pdf, type="primary",
+                        file_name=export.file_name("fiche-territoire", "pdf", phase, ti, day),
+                        mime="application/pdf", on_click="ignore", icon=":material/picture_as_pdf:",
+                        key="fiche-pdf", width="stretch")
+    word.download_button("Fiche modifiable (Word)", data=lambda: build().docx,
+                         file_name=export.file_name("fiche-territoire", "docx", phase, ti, day),
+                         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                         on_click="ignore", icon=":material/description:", key="fiche-docx", width="stretch")
+    archive.download_button("Graphiques et données (ZIP)", data=lambda: build().zip,
+                            file_name=export.file_name("fiche-territoire", "zip", phase, ti, day),
+                            mime="application/zip", on_click="ignore", icon=":material/folder_zip:", key="fiche-zip",
+                            width="stretch")
 
 
 def session_cached(slot: str, key, make: Callable, *args):

@@ -12,7 +12,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from relance import db, export
+from relance import db, export, fmt
 from relance.__main__ import main
 from relance.views import carte, territoire
 
@@ -132,19 +132,67 @@ def test_fiche_command_line_writes_pdf_and_zip(built_db, tmp_path, capsys):
     from pypdf import PdfReader
 
     assert main(["fiche", "ti-9301", "--phase", "1", "--out", str(tmp_path), "--db", str(built_db)]) == 0
-    today = dt.date.today().isoformat()
-    pdf_name, zip_name = f"ti-9301_phase1_fiche-territoire_{today}.pdf", f"ti-9301_phase1_fiche-territoire_{today}.zip"
+    today = dt.date.today()
+    pdf_name = f"ti-9301_phase1_fiche-territoire_{today.isoformat()}.pdf"
+    zip_name = f"ti-9301_phase1_fiche-territoire_{today.isoformat()}.zip"
     assert sorted(p.name for p in tmp_path.iterdir()) == [pdf_name, zip_name]
     reader = PdfReader(tmp_path / pdf_name)
-    texts = [page.extract_text() for page in reader.pages]
-    # page 1 leads with the territory's France Relance figures and its sentence
-    assert "Projets France Relance" in texts[0] and "pour 10 000 habitants" in texts[0]
-    assert any("projets France Relance" in t for t in texts[1:]) and any("Fonds friches" in t for t in texts)
-    text = " ".join(texts)
-    assert "Aix-Marseille-Provence" in text and "Martigues" in text and "211300561" in text
+    assert 2 <= len(reader.pages) <= 4  # a note, not a report
+    assert reader.metadata.title == "Fiche territoire : Aix-Marseille-Provence"
+    texts = [page.extract_text().replace("\u00a0", " ") for page in reader.pages]
+    for number, text in enumerate(texts, start=1):  # every page: its number, the date
+        assert f"page {number} sur {len(texts)}" in text
+        assert f"fiche établie le {fmt.date_longue(today)}" in text
+    first = texts[0]
+    # page 1: the sentence, the territory next to its départements, région and France, its facts
+    assert "Rapporté à sa population" in first and "fois celui de la France" in first
+    assert "Bouches-du-Rhône (13)" in first and "Région Provence-Alpes-Côte d'Azur" in first
+    assert "France entière" in first and "Lauréats France" in first
+    assert "Le territoire" in first and "Intercommunalités" in first
+    text = " ".join(" ".join(texts).split())
+    assert "Projets du territoire" in text and "Candidatures au Fonds friches" in text
+    assert "Martigues" in text and "211300561" in text
+    assert "Sources et méthodes" in texts[-1] and "Baromètre des résultats de l'action publique" in text
+    assert "None" not in text and "nan" not in text.split()
     names = zipfile.ZipFile(tmp_path / zip_name).namelist()
-    assert pdf_name in names
+    assert pdf_name in names and pdf_name.replace(".pdf", ".docx") in names
     assert any(n.endswith(".svg") for n in names) and any(n.endswith(".png") for n in names)
-    assert f"ti-9301_phase1_membres_{today}.csv" in names
+    assert f"ti-9301_phase1_membres_{today.isoformat()}.csv" in names
     assert main(["fiche", "ti-9999", "--phase", "1", "--out", str(tmp_path), "--db", str(built_db)]) == 2
     assert "n'existe pas en phase 1" in capsys.readouterr().err
+
+
+def test_fiche_word_file_is_editable_with_real_tables_and_images(built_db, tmp_path, con):
+    from docx import Document
+
+    assert main(["fiche", "ti-2706", "--phase", "1", "--out", str(tmp_path), "--db", str(built_db),
+                 "--format", "docx"]) == 0
+    docx_name = f"ti-2706_phase1_fiche-territoire_{dt.date.today().isoformat()}.docx"
+    assert docx_name in [p.name for p in tmp_path.iterdir()]
+    document = Document(tmp_path / docx_name)
+    assert document.core_properties.title == "Fiche territoire : Nevers Val de Loire"
+    assert document.core_properties.language == "fr-FR"
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Title", "Heading"))]
+    assert headings[0] == "Nevers Val de Loire" and "Sources et méthodes" in headings
+    # the comparison as a real table, figures as text in its cells (French formats)
+    scales = document.tables[0]
+    rows = [[c.text for c in r.cells] for r in scales.rows]
+    assert rows[0] == ["Échelle", "Population", "Lauréats France Relance", "Pour 10 000 habitants"]
+    placed = con.sql("select count(*) from projet_territoire pt join projet p using (projet_id) "
+                     "where pt.phase = 1 and pt.ti_id = 'ti-2706'").fetchone()[0]
+    assert rows[1] == ["Nevers Val de Loire (territoire)", "138\u00a0181", str(placed),
+                       fmt.nombre(placed / 138181 * 10000, 2)]
+    assert rows[2][0] == "Nièvre (58)" and rows[-1][0] == "France entière"
+    # France counts every laureate placed in a département: the whole DGE list, 983 Fonds friches, the samples
+    sources = dict(con.sql("select split_part(import_id, '-', 1), count(*) from projet "
+                           "where departement_code is not null group by 1").fetchall())
+    assert sources["dge"] == 3080 and sources["cerema"] == 983
+    assert sum(sources.values()) == int(rows[-1][2].replace("\u00a0", ""))
+    members = next(t for t in document.tables if t.rows[0].cells[0].text == "Membre")
+    assert len(members.rows) == 1 + 6 and members.rows[1].cells[0].text == "CA de Nevers"
+    body = document.element.body
+    pictures = body.xpath(".//pic:pic")
+    assert len(pictures) >= 3  # locator map, projects by measure, Baromètre series
+    assert all(d.get("descr") for d in body.xpath(".//wp:docPr"))  # each image has a text alternative
+    footer = document.sections[0].footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer and "fiche établie le" in footer

@@ -88,6 +88,59 @@ def territory_figures(run: Runner, filtres: Filtres, ti: str, nom: str) -> Chiff
     return Chiffres(principaux, aides, co2, friches, phrase)
 
 
+SCALE_MIN_SHARE = 0.05  # a département holding less of the territory's population is left out of the comparison
+
+
+@dataclass(frozen=True)
+class Echelles:
+    """A territory's France Relance laureates next to its départements, région and France."""
+
+    tableau: pd.DataFrame  # formatted: Échelle, Population, Lauréats France Relance, Pour 10 000 habitants
+    phrase: str  # ratios and rank: figures the table does not hold
+    note: str  # how each line counts
+
+
+def scales(run: Runner, filtres: Filtres, ti: str, nom: str) -> Echelles:
+    """The territory's rate of laureates against its départements (those holding at least 5 % of its
+    population), its région and France (query laureats_echelles), with a sentence of ratios and the rank."""
+    rows = run("laureats_echelles", phase=filtres.phase, ti=ti, priorite=filtres.priorite_filtre)
+    rows = rows[(rows["echelle"] != "departement") | (rows["part_territoire"] >= SCALE_MIN_SHARE)]
+    labels = {"territoire": lambda r: f"{r.nom} (territoire)", "departement": lambda r: f"{r.nom} ({r.code})",
+              "region": lambda r: f"Région {r.nom}", "france": lambda r: "France entière"}
+    table = pd.DataFrame({
+        "Échelle": [labels[r.echelle](r) for r in rows.itertuples()],
+        "Population": [fmt.nombre(v) for v in rows["population"]],
+        "Lauréats France Relance": [fmt.nombre(v) for v in rows["nb_projets"]],
+        "Pour 10 000 habitants": [fmt.nombre(v, 2) for v in rows["projets_10000"]],
+    })
+    own = rows.iloc[0]
+    others = rows.iloc[1:]
+
+    def ratio(row) -> str:
+        of = {"departement": f"du département {row.nom} ({row.code})", "region": f"de la région {row.nom}",
+              "france": "de la France"}[row.echelle]
+        if not row.projets_10000:
+            return f"sans comparaison possible avec celui {of}, qui est nul"
+        return f"{fmt.nombre(own['projets_10000'] / row.projets_10000, 1)} fois celui {of}"
+
+    mine = figures(run, filtres.phase, filtres.priorite_filtre).set_index("ti_id").loc[ti]
+    rank = fmt.rang(mine["rang_taux"], mine["nb_territoires"], mine["rang_taux_ex_aequo"])
+    order = {"france": 0, "region": 1, "departement": 2}  # France first, then the région, then the départements
+    parts = [ratio(r) for r in sorted(others.itertuples(), key=lambda r: order[r.echelle])]
+    listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} et {parts[-1]}"
+    scope = "" if filtres.priorite_filtre is None else f" ({filtres.priorite_libelle.lower()})"
+    phrase = (f"Rapporté à sa population, le taux de lauréats France Relance{scope} de {nom} vaut {listed} ; il est "
+              f"{rank} territoires de la {PHASES[filtres.phase].lower()} (1er : taux le plus élevé).")
+    missing = rows["non_places"].dropna()
+    unplaced = int(missing.iloc[0]) if len(missing) else 0
+    note = ("Lauréats de la liste DGE et du Fonds friches (et des listes de l'équipe). Le territoire compte les "
+            "projets placés dans ses communes (par leur point, leur code postal ou leur commune) ; départements, "
+            "région et France comptent les projets par leur département, sur leur population entière."
+            + (f" {fmt.compte(unplaced, 'projet')} sans département n'entre{'nt' if unplaced > 1 else ''} dans "
+               "aucune ligne." if unplaced else ""))
+    return Echelles(table, phrase, note)
+
+
 def poisson_interval(count: int, exposure: float, per: float) -> tuple[float, float]:
     """95 % interval of a rate `count / exposure * per` (Poisson count, Byar's approximation)."""
     if not exposure:

@@ -101,6 +101,8 @@ class Profil:
     indicateurs_titre: str
     indicateurs: pd.DataFrame  # formatted, one row per indicator of the priority
     laureats: laureats.Laureats
+    echelles: laureats.Echelles  # the territory next to its départements, région and France
+    nb_territoires: int  # in the phase
     projets_lien: dict[str, str]
     pairs: pd.DataFrame  # formatted
     pairs_ids: list[str]
@@ -149,6 +151,7 @@ def profil(reader: Reader, filtres: Filtres, ti: str, search: str = "") -> Profi
         indicateurs_titre="Tous les indicateurs de la priorité, à la dernière date",
         indicateurs=indicator_ranks(run, filtres, ti, items) if items else pd.DataFrame(),
         laureats=laureats.territory_laureats(reader, filtres, ti, nom, search),
+        echelles=laureats.scales(run, filtres, ti, nom), nb_territoires=len(industry_all),
         projets_lien={"phase": str(phase), "ti": ti, "priorite": filtres.priorite},
         pairs=tables.peers_table(peers), pairs_ids=list(peers["ti_id"]), comparer_lien=comparer,
         departements=tables.departements_table(run("territoire_departements", phase=phase, ti=ti)),
@@ -162,7 +165,7 @@ def profil(reader: Reader, filtres: Filtres, ti: str, search: str = "") -> Profi
 
 
 def fiche(reader: Reader, filtres: Filtres, ti: str, day=None):
-    """The fiche territoire (PDF and ZIP) of a territory, its map layers inline."""
+    """The fiche territoire (PDF, Word file and ZIP) of a territory, its map layers inline."""
     from relance import fiche as document
 
     found = profil(reader, filtres, ti)
