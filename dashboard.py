@@ -4,15 +4,18 @@ handled, in relance/app.py."""
 
 import streamlit as st
 
-from relance import app, ui
+from relance import app, interface, ui
 from relance.config import REPO_ROOT
 
 st.set_page_config(page_title="Relance & Territoires", page_icon=str(REPO_ROOT / "assets" / "favicon.png"),
                    layout="wide")
 with ui.no_traceback():
     if not ui.database_ready():
+        interface.install()
         st.stop()
     filtres = app.shared_filters()
+    with st.sidebar:
+        interface.install()  # French for what Streamlit and Plotly write in English, contrast, chart names
     page = st.navigation(app.pages())
     app.hand_over(filtres)
     page.run()

@@ -24,11 +24,19 @@ def _map_clicked() -> None:
 
 
 choices = {**{k: m.libelle for k, m in METRIQUES.items()}, **METRIC_LABELS}
-col_map, col_panel = st.columns([3, 2], gap="medium")
-with col_map:
+# The choices come first (Tab order, and on a phone above the map), then the map and the panel.
+col_choice, col_search = st.columns([3, 2], gap="medium")
+with col_choice:
     st.selectbox("Indicateur coloré", options=METRIC_CHOICES, format_func=choices.get, key="metrique")
     if st.session_state["metrique"] == RELANCE:
         st.radio("Lecture", options=list(MODES), format_func=MODES.get, key="mode", horizontal=True)
+with col_search:
+    st.selectbox("Territoire", options=list(labels), format_func=labels.get, key="ti", index=None,
+                 placeholder="Rechercher un territoire…",
+                 help="Tapez quelques lettres du nom puis Entrée : un petit territoire se choisit ici aussi "
+                      "facilement qu'un grand sur la carte.")
+col_map, col_panel = st.columns([3, 2], gap="medium")
+with col_map:
     view = carte.carte(ui.READER, filtres, st.session_state["metrique"], st.session_state["mode"],
                        st.session_state["ti"])
     for message in view.messages:
@@ -39,14 +47,12 @@ with col_map:
         st.caption(view.methode)
 
 with col_panel:
-    st.selectbox("Territoire", options=list(labels), format_func=labels.get, key="ti", index=None,
-                 placeholder="Rechercher un territoire…")
     if st.session_state["ti"] is None:
         st.info(f"{len(labels)} territoires en {PHASES[filtres.phase].lower()}. Choisissez-en un dans la liste ou "
                 "sur la carte.")
     else:
         panel = carte.panneau(ui.run, filtres, st.session_state["ti"])
-        st.subheader(panel.titre)
+        st.header(panel.titre)
         st.caption(panel.legende)
         st.page_link(app.PAGE["territoire"], label="Ouvrir la fiche du territoire", icon=":material/open_in_new:",
                      query_params=panel.lien)

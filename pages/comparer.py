@@ -13,7 +13,10 @@ ui.url_state("comparer", lambda raw: parse_territories(raw, labels, filtres.phas
 ui.show_url_messages()
 
 st.multiselect(f"Territoires à comparer (2 à {COMPARE_LIMIT})", options=list(labels), format_func=labels.get,
-               key="comparer", max_selections=COMPARE_LIMIT, placeholder="Choisissez des territoires…")
+               key="comparer", max_selections=COMPARE_LIMIT, placeholder="Tapez un nom puis Entrée pour l'ajouter…",
+               select_all=False)  # Enter adds the first match, never "every match"
+if len(st.session_state["comparer"]) >= COMPARE_LIMIT:
+    st.caption(f"{COMPARE_LIMIT} territoires au plus : retirez-en un (×) pour en ajouter un autre.")
 view = comparer.comparaison(ui.run, filtres, st.session_state["comparer"])
 if view.message:
     st.info(view.message)

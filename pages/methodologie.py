@@ -15,10 +15,10 @@ st.markdown(
     "Toutes les données viennent de fichiers ouverts, chargés sans modification dans une base DuckDB. "
     "Les nombres de lignes ci-dessous sont lus dans la base, pas saisis à la main."
 )
-st.subheader("Sources")
+st.header("Sources")
 st.table(view.sources, hide_index=True)
 
-st.subheader("Indicateurs et priorités du programme")
+st.header("Indicateurs et priorités du programme")
 st.markdown(
     "Chaque indicateur du Baromètre et chaque mesure des listes de projets est rattaché à une des priorités des "
     "Territoires d'industrie (tables de référence relues, `relance/reference/indicateurs_priorites.csv` et "
@@ -27,7 +27,7 @@ st.markdown(
 )
 ui.show_frame(view.priorites)
 
-st.subheader("Lecture des indicateurs du Baromètre")
+st.header("Lecture des indicateurs du Baromètre")
 st.markdown(
     "Chaque indicateur est lu selon ce qu'il est : un cumul à sa dernière date, un compteur qui repart chaque "
     "année à la fin de sa dernière campagne complète, une valeur annuelle à sa dernière année complète, un stock à "
@@ -37,7 +37,7 @@ st.markdown(
 )
 ui.show_frame(view.lectures)
 
-st.subheader("Placement des projets")
+st.header("Placement des projets")
 st.markdown(
     "Chaque projet est placé par les indices qui concordent : son point (dans le contour 2018 d'une commune, "
     "ramenée à la commune actuelle), son code postal (zéro initial rétabli) et son département ; le nom de commune "
@@ -53,7 +53,7 @@ if len(view.rejets):
     st.markdown("**Lignes laissées de côté, et pourquoi**")
     ui.show_frame(view.rejets)
 
-st.subheader("Méthodes de lecture par territoire")
+st.header("Méthodes de lecture par territoire")
 st.markdown(
     f"- **Taux.** {METHOD_RATE}\n"
     f"- **Estimation.** {METHOD_ESTIMATE} Elle suppose que la mesure se répartit comme la population dans chaque "
@@ -68,7 +68,7 @@ st.markdown(
     "(géographie 2026), sommées par territoire, département, région et France."
 )
 
-st.subheader("Territoires d'industrie")
+st.header("Territoires d'industrie")
 st.markdown(
     "- Un territoire est identifié par sa **phase** et son identifiant : l'ANCT réutilise les identifiants "
     "(`ti-0101`…) d'une phase à l'autre pour des territoires différents.\n"
@@ -79,7 +79,7 @@ st.markdown(
     "- Les contours sont simplifiés ensemble (frontières communes conservées) pour la carte ; l'outre-mer est "
     "présenté en encarts, hors échelle."
 )
-st.subheader("Limites connues")
+st.header("Limites connues")
 st.markdown(
     "- Le Baromètre compte des entreprises, des contrats, des bénéficiaires : **aucun montant en euros**.\n"
     "- Les valeurs sont départementales : un territoire n'est lu qu'à travers ses départements.\n"

@@ -77,16 +77,17 @@ found = projets.catalogue(ui.run, filtres.phase)
 if found.projets.empty:
     st.stop()
 
-st.subheader("Explorer")
+st.header("Explorer")
 c1, c2, c3 = st.columns([2, 2, 1])
 text = c1.text_input("Recherche (entreprise, projet, commune)", key="recherche")
 c2.selectbox("Territoire", options=list(labels), format_func=labels.get, key="ti", index=None,
              placeholder=f"Tous les territoires de la {PHASES[filtres.phase].lower()}")
 where = c3.radio("Localisation", list(projets.WHERE), key="ou", format_func=projets.WHERE.get)
 c4, c5, c6, c7 = st.columns([3, 2, 2, 2])
-mesures = c4.multiselect("Mesure", found.mesures, key="mesures", placeholder="Toutes")
-filieres = c5.multiselect("Filière", found.filieres, key="filieres", placeholder="Toutes")
-tailles = c6.multiselect("Taille d'entreprise", found.tailles, key="tailles", placeholder="Toutes")
+# select_all=False: Enter adds the first match, never every match at once
+mesures = c4.multiselect("Mesure", found.mesures, key="mesures", placeholder="Toutes", select_all=False)
+filieres = c5.multiselect("Filière", found.filieres, key="filieres", placeholder="Toutes", select_all=False)
+tailles = c6.multiselect("Taille d'entreprise", found.tailles, key="tailles", placeholder="Toutes", select_all=False)
 doubtful = c7.checkbox("Douteux seulement", key="douteux", help="Placement de confiance faible, ou projet non placé.")
 shown = projets.filter_projects(found.projets, text, st.session_state["ti"], filtres.priorite_filtre, mesures,
                                 filieres, tailles, where, doubtful)

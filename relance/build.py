@@ -352,9 +352,10 @@ def assemble(raw: Path) -> dict[str, pd.DataFrame]:
             if shown.is_empty:
                 raise BuildError(f"le territoire {ti_id} (phase {phase}) n'a plus de polygone après simplification")
             centre = shown.representative_point()
+            ouest, sud, est, nord = shown.bounds
             tables["territoire_geometrie"].append(pd.DataFrame([{
                 "phase": phase, "ti_id": ti_id, "geojson": shapely.to_geojson(shapely.set_precision(geom, 0.0001)),
-                "centre_lon": centre.x, "centre_lat": centre.y}]))
+                "centre_lon": centre.x, "centre_lat": centre.y, "ouest": ouest, "sud": sud, "est": est, "nord": nord}]))
     indicateur, valeur, priorites = _indicators(raw, ref)
     epci_industrie, territoire_industrie, epci_jobs = _industry(raw, ref, pd.concat(tables["territoire_membre"]))
     ref["epci"]["emplois_salaries_prives"] = ref["epci"]["siren"].map(epci_jobs).round().astype("Int64")

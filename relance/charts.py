@@ -130,6 +130,27 @@ def _france_frame(fig: go.Figure) -> None:
                     lataxis_range=list(FRANCE_LAT))
 
 
+ZOOM_MARGIN = 0.6  # of the territory's width and height, on each side: the neighbours stay in view
+ZOOM_MIN_LON = 2.4  # degrees: the narrowest view, so that a small territory still shows its département
+
+
+def zoom_to(fig: go.Figure, box: tuple[float, float, float, float] | None) -> go.Figure:
+    """The same map framed on `box` (ouest, sud, est, nord, as drawn: overseas in their insets), or on France
+    when `box` is None. The frame keeps the France view's proportions, so the map never jumps in size."""
+    if box is None:
+        _france_frame(fig)
+        return fig
+    ouest, sud, est, nord = box
+    ratio = (FRANCE_LON[1] - FRANCE_LON[0]) / (FRANCE_LAT[1] - FRANCE_LAT[0])
+    width = max((est - ouest) * (1 + 2 * ZOOM_MARGIN), (nord - sud) * (1 + 2 * ZOOM_MARGIN) * ratio, ZOOM_MIN_LON)
+    height = width / ratio
+    lon, lat = (ouest + est) / 2, (sud + nord) / 2
+    fig.update_geos(lonaxis_range=[lon - width / 2, lon + width / 2],
+                    lataxis_range=[lat - height / 2, lat + height / 2], center={"lon": lon, "lat": lat},
+                    showframe=False)
+    return fig
+
+
 def _tick_decimals(values: pd.Series, decimales: int) -> int:
     """Decimals of the colour-bar ticks: the precision the range needs (`10`, not `10,00`)."""
     top = float(values.max()) if len(values) and values.notna().any() else 0.0

@@ -475,6 +475,16 @@ def _field(paragraph, code: str) -> None:
         run._r.append(element)
 
 
+def _repeat_header(row) -> None:
+    """A table's first row repeats at the top of each page it runs onto."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(header)
+
+
 def _shade(cell, color: str) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -507,7 +517,9 @@ def _docx_blocks(container, blocs: list, width_cm: float) -> None:
             table.alignment = WD_TABLE_ALIGNMENT.LEFT
             table.autofit = False
             total = sum(bloc.largeurs)
+            _repeat_header(table.rows[0])
             for j, column in enumerate(data.columns):
+                table.columns[j].width = Cm(width_cm * bloc.largeurs[j] / total)  # the grid, read by LibreOffice
                 values = [column, *[_cell(v) for v in data[column]]]
                 for i, value in enumerate(values):
                     cell = table.cell(i, j)
@@ -537,8 +549,9 @@ def _docx_blocks(container, blocs: list, width_cm: float) -> None:
         elif isinstance(bloc, Cote):
             table = container.add_table(rows=1, cols=2)
             table.autofit = False
-            for cell, part, inner in zip(table.rows[0].cells, bloc.parts, (bloc.gauche, bloc.droite), strict=True):
-                cell.width = Cm(width_cm * part)
+            for j, (cell, part, inner) in enumerate(zip(table.rows[0].cells, bloc.parts, (bloc.gauche, bloc.droite),
+                                                        strict=True)):
+                table.columns[j].width = cell.width = Cm(width_cm * part)
                 _docx_blocks(cell, inner, width_cm * part - 0.4)
                 first = cell.paragraphs[0]
                 if not first.text and not first.runs:
@@ -570,7 +583,9 @@ def docx(content: Contenu) -> bytes:
     properties.title, properties.author, properties.language = content.titre, "Relance & Territoires", "fr-FR"
     properties.subject = "Fiche territoire"
     _docx_blocks(document, content.blocs, TEXT_WIDTH_CM)
+    document.styles["Footer"].font.size = Pt(8)  # the page fields take the paragraph's style
     footer = section.footer.paragraphs[0]
+    footer.style = document.styles["Footer"]
     footer.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
     footer.add_run(f"{content.pied}\tpage ")
     _field(footer, "PAGE")

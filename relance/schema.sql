@@ -83,6 +83,11 @@ create table territoire_geometrie (
     geojson varchar not null,
     centre_lon double not null,
     centre_lat double not null,
+    -- the territory's box as drawn on the map (overseas in their insets), where the map zooms when it is chosen
+    ouest double not null,
+    sud double not null,
+    est double not null,
+    nord double not null,
     primary key (phase, ti_id)
 );
 create table carte_couche (

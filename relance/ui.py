@@ -207,7 +207,11 @@ def show_url_messages() -> None:
 
 # --- Charts and downloads ----------------------------------------------------------------------------------
 
-PLOTLY_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False}
+# No chart toolbar: the export row under each chart offers its images and data (and the toolbar spoke English).
+PLOTLY_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False, "displayModeBar": False}
+# Maps keep their zoom buttons (translated in the page by relance.interface).
+MAP_CONFIG = {**PLOTLY_CONFIG, "displayModeBar": True, "scrollZoom": False,
+              "modeBarButtons": [["zoomInGeo", "zoomOutGeo", "resetGeo"]]}
 EXPORT_FORMATS = [
     ("png", "PNG", "image/png"),
     ("svg", "SVG", "image/svg+xml"),
@@ -219,7 +223,8 @@ EXPORT_FORMATS = [
 
 def show_chart(chart: export.Chart, key: str, **plotly_kwargs):
     """A chart and, under it, its downloads (built only when a button is clicked)."""
-    event = st.plotly_chart(chart.figure, key=key, config=PLOTLY_CONFIG, **plotly_kwargs)
+    is_map = any(t.type in ("choropleth", "scattergeo") for t in chart.figure.data)
+    event = st.plotly_chart(chart.figure, key=key, config=MAP_CONFIG if is_map else PLOTLY_CONFIG, **plotly_kwargs)
     export_buttons(chart, key)
     return event
 

@@ -153,7 +153,7 @@ def test_select_territory_shows_panel():
     at = start()
     at.selectbox(key="ti").set_value("ti-2706").run()
     assert not at.exception
-    assert any(h.value == "Nevers Val de Loire" for h in at.subheader)
+    assert any(h.value == "Nevers Val de Loire" for h in at.header)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Intercommunalités"] == "5"
     assert metrics["Population"] == "138\u00a0181"
@@ -174,7 +174,7 @@ def test_url_reopens_view():
                indicateur="nb-entreprises-cheaque-numerique")
     assert at.selectbox(key="indicateur").value == "nb-entreprises-cheaque-numerique"
     assert at.selectbox(key="priorite").value == "innover"
-    assert any(h.value == "Ardèche Drôme Nord" for h in at.subheader)
+    assert any(h.value == "Ardèche Drôme Nord" for h in at.header)
     assert at.radio(key="phase").value == 2
     assert len(choropleth(map_figure(at))["locations"]) == 183
     departements = at.table[0].value
@@ -194,13 +194,13 @@ def test_bad_query_values_give_french_message_and_default_view(query, expected):
     warnings = " ".join(w.value for w in at.warning)
     assert expected in warnings
     assert len(choropleth(map_figure(at))["locations"]) == 149
-    assert not at.subheader
+    assert not at.header
 
 
 def test_unexpected_parameters_are_ignored():
     at = start(phase="2", foo="bar", utm_source="<script>", ti="ti-8401")
     assert not at.warning
-    assert any(h.value == "Ardèche Drôme Nord" for h in at.subheader)
+    assert any(h.value == "Ardèche Drôme Nord" for h in at.header)
     assert len(choropleth(map_figure(at))["locations"]) == 183
 
 
@@ -214,9 +214,9 @@ def test_markup_in_query_is_shown_as_text():
 
 def test_phase_change_clears_reused_territory_id():
     at = start(phase="1", ti="ti-0101")
-    assert any(h.value == "Communauté d'agglomération Cap Excellence" for h in at.subheader)
+    assert any(h.value == "Communauté d'agglomération Cap Excellence" for h in at.header)
     at.radio(key="phase").set_value(2).run()
-    assert not at.subheader
+    assert not at.header
     assert at.selectbox(key="ti").value is None
 
 
@@ -410,12 +410,12 @@ def test_no_project_list_said_plainly(empty_db, monkeypatch):
 
 def test_phase_changed_in_the_address_clears_the_territory():
     at = start(phase="1", ti="ti-9303")
-    assert any(h.value == "Carros" for h in at.subheader)
+    assert any(h.value == "Carros" for h in at.header)
     at.query_params["phase"] = "2"
     at.run()
     assert not at.exception
     assert at.selectbox(key="ti").value is None
-    assert not at.subheader  # ti-9303 is another territory in phase 2: never shown silently
+    assert not at.header  # ti-9303 is another territory in phase 2: never shown silently
     assert len(choropleth(map_figure(at))["locations"]) == 183
 
 

@@ -81,7 +81,8 @@ def page(browser):
 
 
 def wait_for_map(page):
-    page.wait_for_selector(".js-plotly-plot .choroplethlocation", timeout=60_000)
+    # attached, not visible: a map zoomed to a territory leaves most territories outside its frame
+    page.wait_for_selector(".js-plotly-plot .choroplethlocation", state="attached", timeout=60_000)
     return page.locator(".js-plotly-plot .choroplethlocation")
 
 
