@@ -1,11 +1,17 @@
-"""End to end in headless Chromium: time for each page to show its main chart, and for a filter change.
+"""End to end in headless Chromium, side by side in one run: each page until its main chart is drawn against a bare
+Streamlit page with one Plotly chart; choosing a territory (list, click) until its panel shows; a filter change; the
+map's PNG export once Chromium is warm.
 
-Run: .venv/bin/python bench/bench_browser.py   (prints; asserts nothing; starts its own server on 127.0.0.1)
+Run: .venv/bin/python bench/bench_browser.py   (prints; asserts nothing; starts its own servers on 127.0.0.1)
+Targets (issue 12): opening ≤ 1.25 × the bare page; choosing a territory p95 ≤ 600 ms on a quiet machine;
+map PNG < 1 s warm.
 """
 
 from __future__ import annotations
 
+import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -13,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import machine, stats_ms
 from bench.load_test import CHROMIUM_ARGS, start_server
+from bench.load_ws import BARE_PAGE, start_bare
 
 PAGES = [
     ("Carte", "/?phase=1"),
@@ -21,6 +28,27 @@ PAGES = [
     ("Territoires et reste de la France", "/france?phase=1"),
 ]
 REPEAT = 5
+# Territories chosen in turn from the list (large and small, mainland and overseas).
+CHOICES = [("ti-2706", "Nevers"), ("ti-9303", "Carros"), ("ti-0201", "Centre de la Martinique"),
+           ("ti-9301", "Aix-Marseille"), ("ti-2703", "Grand Dole"), ("ti-8401", "Drôme")]
+PANEL = "(name) => [...document.querySelectorAll('h2')].some(h => h.textContent.trim() === name)"
+
+
+def _open(browser, url: str) -> float:
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    start = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000, state="attached")
+    elapsed = time.perf_counter() - start
+    page.close()
+    return elapsed
+
+
+def _settle(page) -> None:
+    for _ in range(100):
+        if not page.locator("[data-testid='stStatusWidget']").count():
+            return
+        page.wait_for_timeout(100)
 
 
 def main() -> None:
@@ -28,38 +56,116 @@ def main() -> None:
 
     print(f"Machine : {machine()}")
     server, url = start_server()
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            print(f"Affichage du graphique principal dans Chromium ({REPEAT} chargements, page neuve à chaque fois) :")
-            for label, path in PAGES:
-                times = []
-                for _ in range(REPEAT):
-                    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "page_nue.py"
+        script.write_text(BARE_PAGE, encoding="utf-8")
+        bare, bare_url = start_bare(script)
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+                _open(browser, url + "/?phase=1")  # warm both servers and the browser's caches
+                _open(browser, bare_url)
+                print(f"Ouverture jusqu'au premier graphique dessiné ({REPEAT} chargements, page neuve à chaque fois, "
+                      "en alternance avec la page nue) :")
+                for label, path in PAGES:
+                    ours, theirs = [], []
+                    for _ in range(REPEAT):
+                        ours.append(_open(browser, url + path))
+                        theirs.append(_open(browser, bare_url))
+                    ratio = statistics.median(ours) / statistics.median(theirs)
+                    print(f"  {label:<36} {stats_ms(ours)}   page nue {statistics.median(theirs) * 1000:7.1f} ms"
+                          f"   rapport {ratio:4.2f} (cible ≤ 1,25)")
+
+                page = browser.new_page(viewport={"width": 1440, "height": 1000})
+                page.goto(url + "/?phase=1")
+                page.wait_for_selector(".js-plotly-plot .choroplethlocation", timeout=120_000, state="attached")
+                _settle(page)
+                listed, clicked = [], []
+                box = page.get_by_role("combobox", name="Territoire")
+                for _ in range(2):
+                    for ti, text in CHOICES:
+                        box.click()
+                        box.fill(text)
+                        option = page.get_by_role("option").filter(has_text=f"({ti})").first
+                        option.wait_for(timeout=30_000)
+                        name = option.text_content().rsplit(" (", 1)[0]
+                        start = time.perf_counter()
+                        option.click()
+                        page.wait_for_function(PANEL, arg=name, timeout=60_000)
+                        listed.append(time.perf_counter() - start)
+                        _settle(page)
+                print(f"Choisir un territoire dans la liste jusqu'à son panneau ({len(listed)} choix) :")
+                print(f"  {'liste':<36} {stats_ms(listed)}   (cible p95 ≤ 600 ms)")
+                # Clicks: reset to France, click a territory's polygon, wait for its panel.
+                for ti, _ in CHOICES:
+                    page.goto(url + "/?phase=1")
+                    page.wait_for_selector(".js-plotly-plot .choroplethlocation", timeout=120_000, state="attached")
+                    _settle(page)
+                    point = page.evaluate(POINT, ti)
+                    if point is None:
+                        continue
+                    name = page.evaluate(NAME, ti)
                     start = time.perf_counter()
-                    page.goto(url + path)
-                    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000, state="attached")
+                    page.mouse.click(*point)
+                    page.wait_for_function(PANEL, arg=name, timeout=60_000)
+                    clicked.append(time.perf_counter() - start)
+                if clicked:
+                    print(f"  {'clic sur la carte':<36} {stats_ms(clicked)}   ({len(clicked)} clics)")
+
+                print("Changement de phase jusqu'au nouveau graphique (carte) :")
+                page.goto(url + "/?phase=1")
+                page.wait_for_selector(".js-plotly-plot .choroplethlocation", timeout=120_000, state="attached")
+                times = []
+                for i in range(REPEAT * 2):
+                    phase = 2 if i % 2 == 0 else 1
+                    start = time.perf_counter()
+                    page.get_by_text(f"Phase {phase} (").first.click()
+                    page.wait_for_function(
+                        "(t) => [...document.querySelectorAll('.js-plotly-plot .gtitle')]"
+                        ".some(e => e.textContent.includes(t))", arg=f"Phase {phase} (", timeout=120_000)
                     times.append(time.perf_counter() - start)
-                    page.close()
-                print(f"  {label:<36} {stats_ms(times)}")
-            print("Changement de phase jusqu'au nouveau graphique (carte) :")
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url + "/?phase=1")
-            page.wait_for_selector(".js-plotly-plot .choroplethlocation", timeout=120_000, state="attached")
-            times = []
-            for i in range(REPEAT * 2):
-                phase = 2 if i % 2 == 0 else 1
-                start = time.perf_counter()
-                page.get_by_text(f"Phase {phase} (").first.click()
-                page.wait_for_function(
-                    "(t) => [...document.querySelectorAll('.js-plotly-plot .gtitle')]"
-                    ".some(e => e.textContent.includes(t))", arg=f"Phase {phase} (", timeout=120_000)
-                times.append(time.perf_counter() - start)
-            print(f"  {'carte, phase 1 ↔ 2':<36} {stats_ms(times)}")
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+                print(f"  {'carte, phase 1 ↔ 2':<36} {stats_ms(times)}")
+
+                print("Export PNG de la carte, du clic au fichier (Chromium déjà chaud) :")
+                page.goto(url + "/?phase=1&ti=ti-2706")
+                page.wait_for_selector(".js-plotly-plot .choroplethlocation", timeout=120_000, state="attached")
+                _settle(page)
+                times = []
+                for _ in range(REPEAT + 1):
+                    button = page.get_by_test_id("stDownloadButton").filter(has_text="PNG").first
+                    start = time.perf_counter()
+                    with page.expect_download(timeout=60_000) as info:
+                        button.click()
+                    info.value.path()
+                    times.append(time.perf_counter() - start)
+                    _settle(page)
+                print(f"  {'carte PNG (premier exclu)':<36} {stats_ms(times[1:])}   premier "
+                      f"{times[0] * 1000:7.1f} ms   (cible < 1 s)")
+                browser.close()
+        finally:
+            bare.terminate()
+            server.terminate()
+            server.wait(timeout=20)
+
+
+POINT = """(ti) => {
+  const el = [...document.querySelectorAll('.js-plotly-plot .choroplethlocation')]
+    .find(e => e.__data__ && e.__data__.loc === ti);
+  if (!el) return null;
+  const b = el.getBBox(), m = el.getScreenCTM(), inside = [];
+  for (let i = 1; i < 16; i++) for (let j = 1; j < 16; j++) {
+    const p = new DOMPoint(b.x + b.width * i / 16, b.y + b.height * j / 16);
+    if (el.isPointInFill(p)) inside.push(p);
+  }
+  if (!inside.length) return null;
+  const p = inside[Math.floor(inside.length / 2)].matrixTransform(m);
+  return [p.x, p.y];
+}"""
+NAME = """(ti) => {
+  const el = [...document.querySelectorAll('.js-plotly-plot .choroplethlocation')]
+    .find(e => e.__data__ && e.__data__.loc === ti);
+  return el && el.__data__.customdata ? el.__data__.customdata[0] : null;
+}"""
 
 
 if __name__ == "__main__":

@@ -51,7 +51,8 @@ def main() -> None:
         t = time.perf_counter()
         result = territoire.fiche(reader, filtres, ti)
         print(f"Fiche territoire {ti} : {result.pages} pages, PDF {len(result.pdf) / 1000:.0f} Ko, "
-              f"ZIP {len(result.zip) / 1000:.0f} Ko, en {time.perf_counter() - t:.1f} s (cible < 10 s)")
+              f"Word {len(result.docx) / 1000:.0f} Ko, ZIP {len(result.zip) / 1000:.0f} Ko, les trois en "
+              f"{time.perf_counter() - t:.1f} s (cible < 10 s)")
 
 
 if __name__ == "__main__":

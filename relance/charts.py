@@ -35,22 +35,41 @@ def wrap(text: str, width: int) -> str:
     return "<br>".join(lines)
 
 
+def _legend_rows(names: list[str], available: float) -> int:
+    """Rows a horizontal legend takes: plotly packs items (symbol, gap and text at about 7 px a character) left
+    to right and starts a new row when the next one does not fit."""
+    rows, used = 1, 0.0
+    for name in names:
+        item = 46 + 7 * len(name)
+        if used and used + item > available:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
+
+
 def _layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int, width: int = 80, left: int = 10,
-            right: int = 10, bottom: int = 135, extra_top: int = 0) -> go.Figure:
+            right: int = 10, bottom: int = 135, extra_top: int = 0, extra_bottom: int = 0) -> go.Figure:
     """Title, subtitle and source drawn inside the figure, so an exported image stands alone.
 
     `width` is the line length (characters) of the title; the source wraps at 1.5 times that and sits at
     the bottom of the figure whatever its size (see `fit_size`).
     """
+    # What a phone layout needs to lay the figure out again at its width (see for_phone).
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    fig.update_layout(meta={**meta, "mise_en_page": {
+        "title": title, "subtitle": subtitle, "source": source, "height": height, "width": width, "left": left,
+        "right": right, "bottom": bottom, "extra_top": extra_top}})
     title = wrap(title, int(width * 0.85)).replace("<br>", "</b><br><b>")
     subtitle = wrap(subtitle, int(width * 1.05))
     source = wrap(source, int(width * 1.15))
     # The source lines sit under the x axis (its ticks and title take about 60 px): a longer source gets a larger
     # bottom margin and the figure grows by as much, so the plot keeps its height and nothing overlaps.
-    needed = 62 + 16 * (source.count("<br>") + 1)
+    needed = 70 + 16 * (source.count("<br>") + 1)
     if needed > bottom:
         height += needed - bottom
         bottom = needed
+    bottom += extra_bottom  # an axis title on two lines (phone)
+    height += extra_bottom
     top = 72 + 20 * (title.count("<br>") + subtitle.count("<br>"))
     legend_top = None
     if fig.layout.legend.orientation == "h" and fig.layout.showlegend is not False:
@@ -61,9 +80,9 @@ def _layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
             if legend.entrywidthmode == "fraction" and legend.entrywidth:
                 rows = math.ceil(len(names) / max(1, int(1 / legend.entrywidth)))
             else:
-                rows = math.ceil(sum(len(n) + 6 for n in names) * 7.5 / (width * 9.5))
+                rows = _legend_rows(names, width * 9.5 - left - right)
             legend_top = top - 8
-            top += 24 * rows + (22 if fig.layout.legend.title.text else 0)
+            top += 27 * rows + (22 if fig.layout.legend.title.text else 0)
     top += extra_top
     fig.update_layout(
         title={"text": f"<b>{title}</b><br><span style='font-size:13px'>{subtitle}</span>", "x": 0.01,
@@ -76,7 +95,7 @@ def _layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
         plot_bgcolor="white",
     )
     if legend_top is not None:
-        fig.update_layout(meta={"legende_px": legend_top})
+        fig.update_layout(meta={**fig.layout.meta, "legende_px": legend_top})
     # The source starts 8 px from the figure's left edge whatever the margin (xshift is in pixels).
     fig.add_annotation(text=source, showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
                        xshift=-(left - 8), yanchor="bottom", align="left", font={"size": SOURCE_SIZE, "color": "#444"},
@@ -106,6 +125,73 @@ def fit_size(fig: go.Figure, width: int | None, height: int) -> go.Figure:
     return fig
 
 
+PHONE_WIDTH = 40  # characters of a title line on a 390 px screen
+PHONE_LABEL = 20  # characters of a bar's label on a phone
+PHONE_MAP_HEIGHT = 330  # px of a map's drawing on a phone
+PHONE_SYMBOLS = 0.6  # circles on a phone's map, against the page's
+
+
+def for_phone(figure: go.Figure) -> go.Figure:
+    """The same chart laid out for a phone (about 360 px): titles, legends and source wrapped at that width,
+    side-by-side panels stacked, long bar labels wrapped, overseas insets labelled by their département code.
+    The figure given is left as it is (exports keep their own layout)."""
+    meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
+    args = meta.get("mise_en_page")
+    if not args:
+        return figure
+    fig = go.Figure(figure)
+    old = fig.layout.margin
+    plot_height = fig.layout.height - old.t - old.b
+    fig.layout.annotations = [a for a in fig.layout.annotations if a.name != "source"]
+    fig.update_layout(meta={k: v for k, v in meta.items() if k != "legende_px"})
+    left = args["left"]
+    layout = fig.layout
+    second = getattr(layout, "xaxis2", None)  # plotly raises AttributeError for a missing axis
+    if second is not None and second.domain and second.domain[0] > 0.3:
+        # Two panels side by side: one above the other, each with its title above it.
+        layout.xaxis.domain, layout.xaxis2.domain = [0, 1], [0, 1]
+        layout.yaxis.domain, layout.yaxis2.domain = [0.62, 1], [0, 0.38]
+        for annotation in layout.annotations:
+            if annotation.yref == "paper" and annotation.y and annotation.y >= 1:
+                lower = annotation.x is not None and annotation.x > 0.5
+                annotation.update(x=0, xanchor="left", y=0.4 if lower else 1.02,
+                                  text=wrap(annotation.text.replace("<br>", " "), PHONE_WIDTH + 4))
+        plot_height *= 2
+    bars = [t for t in fig.data if t.type == "bar" and t.orientation == "h"]
+    if bars and left > 150:
+        lines = 0
+        for trace in bars:
+            labels = [wrap(str(v).replace("<br>", " "), PHONE_LABEL) for v in trace.y]
+            trace.y = labels
+            lines = max(lines, sum(label.count("<br>") + 1 for label in dict.fromkeys(labels)))
+        left = 30 + 7 * PHONE_LABEL
+        plot_height = max(plot_height, 34 * lines)
+    if any(t.type in ("choropleth", "scattergeo") for t in fig.data):
+        plot_height = PHONE_MAP_HEIGHT  # France is wider than tall: a phone-wide map needs no more
+    for trace in fig.data:
+        if trace.type == "scattergeo" and trace.marker and trace.marker.size is not None:
+            # circles sized for a phone-wide France (areas stay proportional)
+            size = trace.marker.size
+            trace.marker.size = [v * PHONE_SYMBOLS for v in size] if isinstance(size, (list, tuple)) else \
+                size * PHONE_SYMBOLS
+        colorbar = getattr(trace, "colorbar", None)
+        if colorbar is not None and colorbar.title and colorbar.title.text:
+            colorbar.title.text = wrap(colorbar.title.text.replace("<br>", " "), PHONE_WIDTH + 4)
+        if trace.name == "Outre-mer" and trace.meta:
+            trace.update(text=list(trace.meta), textfont_size=10)
+    extra_bottom = 0
+    for axis in (layout.xaxis, layout.yaxis, getattr(layout, "xaxis2", None), getattr(layout, "yaxis2", None)):
+        if axis is not None and axis.title and axis.title.text:
+            axis.title.text = wrap(axis.title.text.replace("<br>", " "), PHONE_LABEL + 8)
+            if axis.plotly_name.startswith("x"):
+                extra_bottom = max(extra_bottom, 16 * axis.title.text.count("<br>"))
+    _layout(fig, args["title"], args["subtitle"], args["source"], height=args["height"], width=PHONE_WIDTH,
+            left=left, right=args["right"], bottom=args["bottom"], extra_top=args["extra_top"],
+            extra_bottom=extra_bottom)
+    margin = fig.layout.margin
+    return fit_size(fig, None, int(plot_height + margin.t + margin.b))
+
+
 def _insets_traces(fig: go.Figure, insets: list[dict], labels: bool = True) -> None:
     """Frames and labels of the overseas insets."""
     frame_lon, frame_lat = [], []
@@ -121,6 +207,7 @@ def _insets_traces(fig: go.Figure, insets: list[dict], labels: bool = True) -> N
     fig.add_trace(go.Scattergeo(
         lon=[i["label_lon"] for i in insets], lat=[i["label_lat"] for i in insets], text=[i["label"] for i in insets],
         mode="text", textfont={"size": 11, "color": "#444"}, hoverinfo="skip", showlegend=False, name="Outre-mer",
+        meta=[i.get("label_court", i["label"]) for i in insets],  # the labels on a phone (see for_phone)
     ))
 
 
@@ -533,7 +620,8 @@ def locator_map(departements: dict | str, departement_codes: list[str], territor
     _insets_traces(fig, insets, labels=False)
     _france_frame(fig)
     fig.update_layout(height=260, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False,
-                      paper_bgcolor="white", font={"family": FONT})
+                      paper_bgcolor="white", font={"family": FONT},
+                      meta={"alt": f"Carte de situation : {nom} en rouge sur la carte des départements de France"})
     return fig
 
 
@@ -641,7 +729,7 @@ def projects_count_chart(counts: pd.DataFrame, priorites: list[Priorite], subtit
         fig.add_trace(go.Bar(
             y=group["mesure"].map(escape_html), x=group["projets"], orientation="h", name=style.libelle,
             marker={"color": style.couleur, "pattern_shape": style.motif, "line": {"color": "#333", "width": 0.5}},
-            text=[fmt.nombre(v) for v in group["projets"]], textposition="outside",
+            text=[fmt.nombre(v) for v in group["projets"]], textposition="outside", cliponaxis=False,
             hovertemplate="%{y} : %{text} projets<extra></extra>",
         ))
     fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.1, "x": 0})

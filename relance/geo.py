@@ -17,13 +17,13 @@ from shapely.geometry.polygon import orient
 from relance.encarts import apply_transform
 
 # Overseas régions drawn as insets in the Bay of Biscay, where the map has no land:
-# région code -> (label, centre longitude, centre latitude) of the inset box.
-INSETS: dict[str, tuple[str, float, float]] = {
-    "01": ("Guadeloupe", -9.4, 46.2),
-    "02": ("Martinique", -6.9, 46.2),
-    "03": ("Guyane", -9.4, 44.1),
-    "04": ("La Réunion", -6.9, 44.1),
-    "06": ("Mayotte", -9.4, 42.0),
+# région code -> (label, département code: the label on a phone, centre longitude, centre latitude) of the inset box.
+INSETS: dict[str, tuple[str, str, float, float]] = {
+    "01": ("Guadeloupe", "971", -9.4, 46.2),
+    "02": ("Martinique", "972", -6.9, 46.2),
+    "03": ("Guyane", "973", -9.4, 44.1),
+    "04": ("La Réunion", "974", -6.9, 44.1),
+    "06": ("Mayotte", "976", -9.4, 42.0),
 }
 INSET_HALF_WIDTH = 1.05  # degrees of longitude
 INSET_HALF_HEIGHT = 0.75  # degrees of latitude
@@ -90,7 +90,7 @@ def remove_overlaps(geoms: list, rebuilt: set[int]) -> list:
 
 def inset_transform(region_code: str, bounds: tuple[float, float, float, float]):
     """Affine parameters moving an overseas région into its inset box, keeping its shape."""
-    _, cx_dst, cy_dst = INSETS[region_code]
+    _, _, cx_dst, cy_dst = INSETS[region_code]
     minx, miny, maxx, maxy = bounds
     cx_src, cy_src = (minx + maxx) / 2, (miny + maxy) / 2
     k = math.cos(math.radians(cy_dst)) / math.cos(math.radians(cy_src))
@@ -136,10 +136,10 @@ def feature_collection(ids: list[str], geoms: list, key: str) -> dict:
 def inset_frames() -> list[dict]:
     """Frames and labels of the overseas insets."""
     frames = []
-    for code, (label, cx, cy) in INSETS.items():
+    for code, (label, short, cx, cy) in INSETS.items():
         frame = box(cx - INSET_HALF_WIDTH - 0.1, cy - INSET_HALF_HEIGHT - 0.1, cx + INSET_HALF_WIDTH + 0.1,
                     cy + INSET_HALF_HEIGHT + 0.1)
         lon, lat = (list(c) for c in zip(*frame.exterior.coords, strict=True))
-        frames.append({"region_code": code, "label": label, "lon": lon, "lat": lat,
+        frames.append({"region_code": code, "label": label, "label_court": short, "lon": lon, "lat": lat,
                        "label_lon": cx, "label_lat": cy + INSET_HALF_HEIGHT + 0.3})
     return frames

@@ -99,6 +99,16 @@ SCRIPT = r"""<script>
   const doc = window.parent && window.parent.document ? window.parent.document : document;
   if (doc.__relanceFr) return;
   doc.__relanceFr = true;
+  // The screen's width class, for the server's chart layouts: if it took this screen for another, load once more.
+  const win = doc.defaultView || window;
+  const narrow = win.innerWidth < %(narrow_px)d;
+  doc.cookie = '%(cookie)s=' + (narrow ? 'etroit' : 'large') + '; path=/; max-age=31536000; SameSite=Lax';
+  const reloaded = win.sessionStorage.getItem('%(cookie)s');
+  if (narrow !== %(server_narrow)s && reloaded !== String(narrow)) {
+    win.sessionStorage.setItem('%(cookie)s', String(narrow));
+    win.location.reload();
+    return;
+  }
   const exact = %(exact)s;
   const patterns = %(patterns)s.map(([re, to]) => [new RegExp(re), to]);
   const attributes = %(attributes)s;
@@ -117,7 +127,10 @@ SCRIPT = r"""<script>
       const walker = doc.createTreeWalker(title, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) parts.push(node.nodeValue);
     }
-    const name = parts.join(' ').replace(/\s+/g, ' ').trim();
+    // An untitled chart (the locator map) carries its name in its layout's meta.
+    const plot = chart.querySelector('.js-plotly-plot');
+    const meta = plot && plot._fullLayout && plot._fullLayout.meta;
+    const name = parts.join(' ').replace(/\s+/g, ' ').trim() || (meta && meta.alt) || '';
     return 'Graphique' + (name ? ' : ' + name : '') +
       '. Ses données : boutons CSV et XLSX sous le graphique.';
   };
@@ -203,14 +216,32 @@ SCRIPT = r"""<script>
 </script>"""
 
 
-def script() -> str:
-    """The translating script, with the table above."""
+# A phone, or any window narrower than this, gets charts laid out for its width (charts.for_phone). The page's
+# script tells the server through a cookie; before it has, a phone is known by its browser's name ("Mobi").
+NARROW_PX = 700
+SCREEN_COOKIE = "relance_ecran"
+
+
+def narrow_screen() -> bool:
+    """Whether this session's screen is narrow (cookie set by the page's script, else the browser's name)."""
+    try:
+        cookie = st.context.cookies.get(SCREEN_COOKIE)
+        if cookie in ("etroit", "large"):
+            return cookie == "etroit"
+        return "Mobi" in (st.context.headers.get("User-Agent") or "")
+    except Exception:  # no request (e.g. under AppTest): a wide screen
+        return False
+
+
+def script(narrow: bool = False) -> str:
+    """The translating script, with the table above and what the server took the screen for."""
     return SCRIPT % {"exact": json.dumps(EXACT, ensure_ascii=False),
                      "patterns": json.dumps(PATTERNS, ensure_ascii=False),
-                     "attributes": json.dumps(ATTRIBUTES)}
+                     "attributes": json.dumps(ATTRIBUTES), "narrow_px": NARROW_PX,
+                     "cookie": SCREEN_COOKIE, "server_narrow": json.dumps(narrow)}
 
 
 def install() -> None:
     """Contrast styles and the translating script, once per page load (the script guards itself)."""
     st.html(CSS)
-    st.html(script(), unsafe_allow_javascript=True, width="content")
+    st.html(script(narrow_screen()), unsafe_allow_javascript=True, width="content")

@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from relance import config, db, export, placement
+from relance import charts, config, db, export, interface, placement
 
 MESSAGES_KEY = "_messages_url"
 WRITTEN_KEY = "_url_ecrite"
@@ -224,7 +224,8 @@ EXPORT_FORMATS = [
 def show_chart(chart: export.Chart, key: str, **plotly_kwargs):
     """A chart and, under it, its downloads (built only when a button is clicked)."""
     is_map = any(t.type in ("choropleth", "scattergeo") for t in chart.figure.data)
-    event = st.plotly_chart(chart.figure, key=key, config=MAP_CONFIG if is_map else PLOTLY_CONFIG, **plotly_kwargs)
+    figure = charts.for_phone(chart.figure) if interface.narrow_screen() else chart.figure
+    event = st.plotly_chart(figure, key=key, config=MAP_CONFIG if is_map else PLOTLY_CONFIG, **plotly_kwargs)
     export_buttons(chart, key)
     return event
 

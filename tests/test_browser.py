@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -175,3 +176,180 @@ def test_bad_url_value_shows_message_not_traceback(page, app_url):
     wait_for_map(page)
     page.get_by_text("mal formé").wait_for(timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+# --- Every page: French, accessible, usable on a phone --------------------------------------------------------
+
+PAGES = {
+    "carte": "/?phase=1&ti=ti-2706",
+    "territoire": "/territoire?phase=1&ti=ti-2706",
+    "projets": "/projets?phase=1&ti=ti-2706",
+    "comparer": "/comparer?phase=1&comparer=ti-2706,ti-2703,ti-9301,ti-9302,ti-9303,ti-0201",
+    "france": "/france?phase=1",
+    "methodologie": "/methodologie?phase=1",
+}
+# What Streamlit and Plotly write in English (relance.interface translates it); data never matches these.
+ENGLISH = re.compile(
+    r"\b(Upload|Browse files|Drag and drop|MB per file|Select all|Select \d+ matches|You can only select|"
+    r"Remove an option|Skip to main content|Collapse sidebar|Expand sidebar|Clear value|Clear all|Choose an option|"
+    r"Choose options|No results|Help for|Download as CSV|Download plot|Show/hide columns|Fullscreen|Link to heading|"
+    r"App pages|Sidebar|Selected values|file upload|Zoom in|Zoom out|Reset axes|Autoscale|Box Select|Lasso Select|"
+    r"Produced with|Running\.\.\.|Rerun|Settings|Copy to clipboard|Sort ascending|Sort descending|Hide column|"
+    r"Pin column|Autosize|Press Enter|Remove [A-Z]|Open|Close|Search|Reset|Pan|Zoom)\b")
+TEXTS = """() => {
+  const out = [document.body.innerText];
+  for (const el of document.querySelectorAll('*')) {
+    for (const name of ['aria-label', 'title', 'placeholder', 'alt', 'data-title', 'aria-description']) {
+      const value = el.getAttribute(name);
+      if (value) out.push(name + '=' + value);
+    }
+  }
+  return out;
+}"""
+
+
+def settle(page, selector: str = "h1") -> None:
+    """Wait until the page is drawn and Streamlit has stopped running (no change for a second)."""
+    page.wait_for_selector(selector, state="attached", timeout=60_000)
+    last, quiet = None, 0
+    for _ in range(200):
+        state = page.evaluate("() => [document.querySelectorAll('[data-testid=\"stStatusWidget\"]').length,"
+                              " document.querySelectorAll('.js-plotly-plot .main-svg').length,"
+                              " document.body.innerText.length]")
+        quiet = quiet + 1 if state == last and state[0] == 0 else 0
+        if quiet >= 4:
+            return
+        last = state
+        page.wait_for_timeout(300)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_in_french_and_accessible(page, app_url, name):
+    """lang="fr", no English in any visible text or label (toolbar tooltips included) and no serious or critical
+    axe-core violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(app_url + PAGES[name])
+    settle(page)
+    charts = page.locator(".js-plotly-plot")
+    if charts.count():
+        charts.first.hover()  # the map's zoom buttons show on hover
+        page.wait_for_timeout(400)
+    assert page.evaluate("() => document.documentElement.lang") == "fr"
+    english = sorted({match.group(0) + " in " + text[:80] for text in page.evaluate(TEXTS)
+                      for match in ENGLISH.finditer(text)})
+    assert not english, english
+    names = page.evaluate("() => [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
+                          ".map(c => c.getAttribute('aria-label'))")
+    assert all(n and n.startswith("Graphique : ") and len(n) > 30 for n in names), names  # every chart named
+    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not violations, [(v["id"], v["help"], [n["html"][:120] for n in v["nodes"][:3]]) for v in violations]
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 "
+            "Mobile Safari/537.36")
+# Boxes of a chart's texts that must neither leave the chart nor cover each other: title, annotations (source,
+# panel titles), legend, axis titles, the overseas labels.
+CHART_BOXES = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot => {
+  const frame = plot.getBoundingClientRect();
+  const box = (el, kind) => { const r = el.getBoundingClientRect();
+    return {kind, text: el.textContent.slice(0, 40), left: r.left - frame.left, right: r.right - frame.left,
+            top: r.top, bottom: r.bottom, width: r.width}; };
+  const boxes = [];
+  plot.querySelectorAll('.gtitle, .annotation-text-g, .legend .bg, .g-xtitle, .g-ytitle, .g-x2title, .g-y2title')
+    .forEach(el => boxes.push(box(el, el.getAttribute('class'))));
+  // overseas labels, those inside the drawn frame (a map zoomed on a territory leaves them out of view)
+  plot.querySelectorAll('.scattergeo text').forEach(el => boxes.push(box(el, 'encart')));
+  const shown = (b) => b.width > 0 && (b.kind !== 'encart' || (b.left >= 0 && b.right <= frame.width));
+  return {width: frame.width, boxes: boxes.filter(shown)};
+})"""
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return a["left"] < b["right"] - 1 and b["left"] < a["right"] - 1 and a["top"] < b["bottom"] - 1 and \
+        b["top"] < a["bottom"] - 1
+
+
+PHONE_PAGES = {**PAGES, "carte-france": "/?phase=1&metrique=population"}
+
+
+@pytest.mark.parametrize("name", list(PHONE_PAGES))
+def test_page_on_a_phone(browser, app_url, name, tmp_path):
+    """At 390 px: no sideways scrolling, every chart's texts inside the chart and apart, search before the map."""
+    context = browser.new_context(viewport={"width": 390, "height": 2400}, locale="fr-FR", user_agent=PHONE_UA,
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(app_url + PHONE_PAGES[name])
+        settle(page)
+        page.screenshot(path=str(tmp_path / f"{name}-390.png"))
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+        main = page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+                             " return [m.scrollWidth, m.clientWidth]; }")
+        assert main[0] <= main[1] + 1, main
+        for chart in page.evaluate(CHART_BOXES):
+            for b in chart["boxes"]:
+                assert b["left"] >= -1 and b["right"] <= chart["width"] + 1, (name, b, chart["width"])
+            texts = chart["boxes"]
+            for i, a in enumerate(texts):
+                for b in texts[i + 1:]:
+                    assert not overlaps(a, b), (name, a, b)
+        if name == "carte-france":
+            assert sum(b["kind"] == "encart" for b in chart["boxes"]) == 5  # the five insets labelled, apart
+        if name == "carte":
+            search = page.get_by_role("combobox", name="Territoire").bounding_box()
+            drawn = page.locator(".js-plotly-plot").first.bounding_box()
+            assert search["y"] + search["height"] <= drawn["y"]
+    finally:
+        context.close()
+
+
+def test_comparer_enter_adds_the_typed_territory(page, app_url):
+    """Typing a name then Enter adds that one territory (never "every match"); six at most, said in French."""
+    page.goto(f"{app_url}/comparer?phase=1")
+    settle(page)
+    box = page.get_by_role("combobox", name="Territoires à comparer (2 à 6)")
+    box.click()
+    box.press_sequentially("Nevers")
+    page.wait_for_timeout(300)
+    box.press("Enter")
+    page.wait_for_function("() => window.location.search.includes('comparer=ti-2706')", timeout=30_000)
+    settle(page)
+    assert "comparer=ti-2706&" in query_string(page) + "&" or query_string(page).endswith("comparer=ti-2706")
+    page.goto(app_url + PAGES["comparer"])
+    settle(page)
+    page.get_by_text("6 territoires au plus : retirez-en un (×) pour en ajouter un autre.").wait_for(timeout=30_000)
+
+
+def test_territory_chosen_from_the_keyboard_zooms_the_map(page, app_url):
+    """Tab reaches the territory search before the map; typing and Enter choose it; the map zooms to it and back
+    out when the choice is cleared."""
+    page.goto(f"{app_url}/?phase=1")
+    wait_for_map(page)
+    settle(page)
+    page.get_by_role("combobox", name="Indicateur coloré").focus()
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "Territoire":
+            break
+    else:
+        pytest.fail("the territory search does not follow the indicator in Tab order")
+    zoom_button = page.locator(".modebar-btn").first
+    assert page.evaluate("([a, b]) => !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING)",
+                         [page.get_by_role("combobox", name="Territoire").element_handle(),
+                          zoom_button.element_handle()])
+    france = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.geo.lonaxis.range")
+    page.keyboard.type("Carros")
+    page.wait_for_timeout(300)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Carros").wait_for(timeout=30_000)
+    page.wait_for_function("() => window.location.search.includes('ti=ti-9303')", timeout=30_000)
+    settle(page)
+    zoomed = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.geo.lonaxis.range")
+    assert zoomed[1] - zoomed[0] < (france[1] - france[0]) / 4, (france, zoomed)
+    page.get_by_role("button", name="Effacer").first.click()
+    page.wait_for_function("() => !window.location.search.includes('ti=')", timeout=30_000)
+    settle(page)
+    back = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.geo.lonaxis.range")
+    assert back[1] - back[0] > (france[1] - france[0]) * 0.9

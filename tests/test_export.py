@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import struct
 import xml.etree.ElementTree as ET
 import zipfile
@@ -196,3 +197,63 @@ def test_fiche_word_file_is_editable_with_real_tables_and_images(built_db, tmp_p
     assert all(d.get("descr") for d in body.xpath(".//wp:docPr"))  # each image has a text alternative
     footer = document.sections[0].footer.paragraphs[0]._p.xml
     assert "PAGE" in footer and "NUMPAGES" in footer and "fiche établie le" in footer
+
+
+# --- On a phone and zoomed -----------------------------------------------------------------------------------
+
+def _texts(figure) -> list[str]:
+    """Title, annotations (source, panel titles) and axis titles, as lines."""
+    layout = figure.layout
+    parts = [layout.title.text] + [a.text for a in layout.annotations]
+    parts += [axis.title.text for axis in (layout.xaxis, layout.yaxis) if axis.title.text]
+    return [re.sub(r"<[^>]+>", "", line) for part in parts for line in part.split("<br>")]
+
+
+def test_phone_layout_wraps_stacks_and_keeps_the_export(run, make_filtres):
+    from relance import charts
+    from relance.views import comparer
+
+    filtres = make_filtres()
+    chosen = ["ti-2706", "ti-2703", "ti-9301", "ti-9302", "ti-9303", "ti-0201"]
+    view = comparer.comparaison(run, filtres, chosen)
+    figures = [view.laureats.figure] + [c.figure for c in view.charts]
+    assert len(figures) > 2
+    for figure in figures:
+        before = figure.to_json()
+        phone = charts.for_phone(figure)
+        assert figure.to_json() == before  # the page's figure (and so its exports) is left as it was
+        assert max(len(line) for line in _texts(phone)) <= 48
+        layout = phone.layout
+        second = getattr(layout, "xaxis2", None)
+        if second is not None and second.domain:
+            # the two panels one above the other, each full width
+            assert tuple(layout.xaxis.domain) == (0, 1) and tuple(second.domain) == (0, 1)
+            assert layout.yaxis2.domain[1] < layout.yaxis.domain[0]
+        # the source line sits under everything, the legend above the plot
+        source = next(a for a in layout.annotations if a.name == "source")
+        assert source.yanchor == "bottom" and source.y < 0
+        assert layout.legend.yref == "container"
+
+
+def test_phone_map_labels_insets_by_code(map_chart):
+    from relance import charts
+
+    phone = charts.for_phone(map_chart.figure)
+    labels = next(t for t in phone.data if t.name == "Outre-mer")
+    assert list(labels.text) == ["971", "972", "973", "974", "976"]
+    assert phone.layout.height < map_chart.figure.layout.height
+
+
+def test_selected_territory_zooms_the_page_map_not_the_export(map_chart):
+    geo = map_chart.figure.layout.geo
+    # Nevers Val de Loire lies around 3.2° E, 47° N: the page's map is framed on it, a few degrees wide
+    assert geo.lonaxis.range[0] < 3.2 < geo.lonaxis.range[1] and geo.lonaxis.range[1] - geo.lonaxis.range[0] < 6
+    assert geo.lataxis.range[0] < 47 < geo.lataxis.range[1]
+    exported = map_chart.export_figure().layout.geo
+    assert exported.lonaxis.range[1] - exported.lonaxis.range[0] > 20  # all of France, the territory in red
+
+
+def test_no_selection_frames_france(run, make_filtres):
+    page = db.Reader(run, _loader(run), lambda name, **params: f"{name}.geojson")
+    geo = carte.carte(page, make_filtres(), "relance", "estimation", None).chart.figure.layout.geo
+    assert geo.lonaxis.range[1] - geo.lonaxis.range[0] > 20
