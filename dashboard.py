@@ -13,9 +13,10 @@ with ui.no_traceback():
     if not ui.database_ready():
         interface.install()
         st.stop()
-    filtres = app.shared_filters()
     with st.sidebar:
-        interface.install()  # French for what Streamlit and Plotly write in English, contrast, chart names
+        # first: Plotly's code starts loading; French for what Streamlit and Plotly write in English; contrast
+        interface.install()
+    filtres = app.shared_filters()
     page = st.navigation(app.pages())
     app.hand_over(filtres)
     page.run()

@@ -559,6 +559,11 @@ def comparison_chart(data: pd.DataFrame, libelle: str, unite: str, source: str, 
     return fig
 
 
+def _rate_axis(unite: str) -> str:
+    """A rate's vertical axis title, short enough to fit beside the plot (the chart's title names the indicator)."""
+    return f"Pour 10\u00a0000 habitants ({unite})" if len(unite) <= 14 else "Pour 10\u00a0000 habitants"
+
+
 def terciles_chart(groups: pd.DataFrame, libelle: str, unite: str, phase: int, source: str,
                    subtitle: str = "") -> go.Figure:
     """Rate per 10,000 inhabitants in the three groups of départements by their share of population in a territory."""
@@ -574,7 +579,7 @@ def terciles_chart(groups: pd.DataFrame, libelle: str, unite: str, phase: int, s
         hovertemplate="%{x}<br>%{customdata}<br>%{text} pour 10\u00a0000 habitants<extra></extra>",
     ))
     fig.update_xaxes(tickangle=0)
-    fig.update_yaxes(title=f"{unite} pour 10 000 habitants", tickformat=",.1f", rangemode="tozero",
+    fig.update_yaxes(title=_rate_axis(unite), tickformat=",.1f", rangemode="tozero",
                      gridcolor="#e5e5e5")
     _layout(fig, libelle, subtitle or f"Départements par part de leur population dans un territoire "
             f"{PHASES[phase].lower()}", source, height=470, width=55, left=60, right=20, bottom=120)
@@ -595,7 +600,7 @@ def coverage_scatter(departements: pd.DataFrame, libelle: str, unite: str, phase
     ))
     fig.update_xaxes(title=f"Part de la population dans un territoire {PHASES[phase].lower()} (%)",
                      ticksuffix=" %", range=[-2, 102], gridcolor="#eee")
-    fig.update_yaxes(title=f"{unite} pour 10 000 habitants", tickformat=",.1f", gridcolor="#eee",
+    fig.update_yaxes(title=_rate_axis(unite), tickformat=",.1f", gridcolor="#eee",
                      rangemode="tozero")
     _layout(fig, libelle, f"Chaque point est un département · {subtitle}" if subtitle else
             "Chaque point est un département", source, height=480, width=55, left=60, right=20, bottom=140)

@@ -8,7 +8,9 @@ table below. Only whole strings (or the anchored patterns) are translated, so da
 
 from __future__ import annotations
 
+import functools
 import json
+from pathlib import Path
 
 import streamlit as st
 
@@ -99,6 +101,15 @@ SCRIPT = r"""<script>
   const doc = window.parent && window.parent.document ? window.parent.document : document;
   if (doc.__relanceFr) return;
   doc.__relanceFr = true;
+  // Plotly's code (4.7 MB) is fetched and compiled now, while the server computes the page, not when the first
+  // chart arrives: the first chart then shows as soon as a bare page's would.
+  const main = doc.querySelector('script[type="module"][src*="static/js/index"]');
+  if (main && %(plotly_chunk)s) {
+    const link = doc.createElement('link');
+    link.rel = 'modulepreload';
+    link.href = new URL(%(plotly_chunk)s, main.src).href;
+    doc.head.appendChild(link);
+  }
   // The screen's width class, for the server's chart layouts: if it took this screen for another, load once more.
   const win = doc.defaultView || window;
   const narrow = win.innerWidth < %(narrow_px)d;
@@ -233,12 +244,20 @@ def narrow_screen() -> bool:
         return False
 
 
+@functools.cache
+def plotly_chunk() -> str | None:
+    """The file of Streamlit's frontend that holds Plotly (its name carries a hash that changes with versions)."""
+    found = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js"))
+    return found[0].name if found else None
+
+
 def script(narrow: bool = False) -> str:
     """The translating script, with the table above and what the server took the screen for."""
     return SCRIPT % {"exact": json.dumps(EXACT, ensure_ascii=False),
                      "patterns": json.dumps(PATTERNS, ensure_ascii=False),
                      "attributes": json.dumps(ATTRIBUTES), "narrow_px": NARROW_PX,
-                     "cookie": SCREEN_COOKIE, "server_narrow": json.dumps(narrow)}
+                     "cookie": SCREEN_COOKIE, "server_narrow": json.dumps(narrow),
+                     "plotly_chunk": json.dumps(plotly_chunk())}
 
 
 def install() -> None:

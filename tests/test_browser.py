@@ -187,6 +187,7 @@ PAGES = {
     "comparer": "/comparer?phase=1&comparer=ti-2706,ti-2703,ti-9301,ti-9302,ti-9303,ti-0201",
     "france": "/france?phase=1",
     "methodologie": "/methodologie?phase=1",
+    "france-competences": "/france?phase=1&priorite=competences",  # the legends of another priority's series
 }
 # What Streamlit and Plotly write in English (relance.interface translates it); data never matches these.
 ENGLISH = re.compile(
@@ -242,6 +243,7 @@ def test_page_in_french_and_accessible(page, app_url, name):
     names = page.evaluate("() => [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
                           ".map(c => c.getAttribute('aria-label'))")
     assert all(n and n.startswith("Graphique : ") and len(n) > 30 for n in names), names  # every chart named
+    assert_chart_texts_apart(page, name)
     violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
     assert not violations, [(v["id"], v["help"], [n["html"][:120] for n in v["nodes"][:3]]) for v in violations]
     assert page.locator("[data-testid='stException']").count() == 0
@@ -271,6 +273,19 @@ def overlaps(a: dict, b: dict) -> bool:
         b["top"] < a["bottom"] - 1
 
 
+def assert_chart_texts_apart(page, name: str) -> list[dict]:
+    """Every chart's title, legend, annotations (source, panel titles) and axis titles inside it and apart."""
+    charts = page.evaluate(CHART_BOXES)
+    for chart in charts:
+        for b in chart["boxes"]:
+            assert b["left"] >= -1 and b["right"] <= chart["width"] + 1, (name, b, chart["width"])
+        texts = chart["boxes"]
+        for i, a in enumerate(texts):
+            for b in texts[i + 1:]:
+                assert not overlaps(a, b), (name, a, b)
+    return charts
+
+
 PHONE_PAGES = {**PAGES, "carte-france": "/?phase=1&metrique=population"}
 
 
@@ -288,14 +303,9 @@ def test_page_on_a_phone(browser, app_url, name, tmp_path):
         main = page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
                              " return [m.scrollWidth, m.clientWidth]; }")
         assert main[0] <= main[1] + 1, main
-        for chart in page.evaluate(CHART_BOXES):
-            for b in chart["boxes"]:
-                assert b["left"] >= -1 and b["right"] <= chart["width"] + 1, (name, b, chart["width"])
-            texts = chart["boxes"]
-            for i, a in enumerate(texts):
-                for b in texts[i + 1:]:
-                    assert not overlaps(a, b), (name, a, b)
+        charts = assert_chart_texts_apart(page, name)
         if name == "carte-france":
+            chart = charts[0]
             assert sum(b["kind"] == "encart" for b in chart["boxes"]) == 5  # the five insets labelled, apart
         if name == "carte":
             search = page.get_by_role("combobox", name="Territoire").bounding_box()

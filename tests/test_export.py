@@ -51,8 +51,14 @@ def test_map_svg_has_title_source_and_estimation(map_chart):
     assert "(valeurs départementales)" in text and "Estimation : entreprises industrielles" in text
     assert "Baromètre des résultats" in text
     assert "Phase 1 (2018-2022) · Toutes les priorités · au 31 décembre 2022" in text
-    # The geometry is inline in the export (the page fetches it by URL).
-    assert map_chart.export_figure().data[0].geojson["type"] == "FeatureCollection"
+    # The geometry is inline in the export (the page fetches it by URL), cut to what each layer draws.
+    exported = export.fill_geometry(map_chart.export_figure().to_dict(), map_chart.layers)
+    territories = next(t for t in exported["data"] if t.get("name") == "Territoires")
+    assert territories["geojson"]["type"] == "FeatureCollection"
+    assert len(territories["geojson"]["features"]) == len(territories["locations"]) == 149
+    selection = next(t for t in exported["data"] if t.get("name") == "Sélection")
+    assert [f["properties"]["ti_id"] for f in selection["geojson"]["features"]] == ["ti-2706"]
+    assert '<path class="choroplethlocation"' in svg or "choroplethlocation" in svg or len(svg) > 200_000
 
 
 def test_map_pdf_one_page(map_chart):

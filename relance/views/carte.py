@@ -161,13 +161,14 @@ def carte(reader: Reader, filtres: Filtres, metric_key: str, mode: str, selected
             subtitle += f" · en rouge : {names['nom'].iloc[0]}"
     # On the page the map zooms to the chosen territory; exports show all of France, the territory in red.
     box = run("territoire_emprise", phase=phase, ti=selected) if selected else pd.DataFrame()
+    dep_geo, ti_geo = reader.layer("carte_fond", couche="departements"), reader.layer("carte_territoires", phase=phase)
+    layers = {dep_geo: lambda: load("carte_fond", couche="departements"),
+              ti_geo: lambda: load("carte_territoires", phase=phase)} if isinstance(ti_geo, str) else {}
     chart = export.chart(
-        figure=charts.zoom_to(build(reader.layer("carte_fond", couche="departements"),
-                                    reader.layer("carte_territoires", phase=phase)),
-                              tuple(box.iloc[0]) if len(box) else None),
+        figure=charts.zoom_to(build(dep_geo, ti_geo), tuple(box.iloc[0]) if len(box) else None),
         data=data, what=what, title=title, filters=subtitle, source=source, phase=phase, ti=selected,
         method=metric.methode, height=820,
-        export_figure=lambda: build(load("carte_fond", couche="departements"), load("carte_territoires", phase=phase)),
+        export_figure=lambda: build(dep_geo, ti_geo), layers=layers,
     )
     methode = ""
     if metric.methode:

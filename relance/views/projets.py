@@ -102,10 +102,11 @@ def projects_chart(reader: Reader, filtres: Filtres, projects: pd.DataFrame, sel
     def build(ti_geo) -> go.Figure:
         return charts.projects_map(points, ti_geo, territories, insets, priorites, selected, subtitle, source)
 
-    return export.chart(build(reader.layer("carte_territoires", phase=phase)), projects_table(run, projects),
-                        "projets-carte", "Projets France Relance", subtitle, source, phase=phase, ti=selected,
-                        method=PLACEMENT_METHOD, export_figure=lambda: build(load("carte_territoires", phase=phase)),
-                        height=820)
+    ti_geo = reader.layer("carte_territoires", phase=phase)
+    layers = {ti_geo: lambda: load("carte_territoires", phase=phase)} if isinstance(ti_geo, str) else {}
+    return export.chart(build(ti_geo), projects_table(run, projects), "projets-carte", "Projets France Relance",
+                        subtitle, source, phase=phase, ti=selected, method=PLACEMENT_METHOD,
+                        export_figure=lambda: build(ti_geo), layers=layers, height=820)
 
 
 def projects_count_chart(run: Runner, filtres: Filtres, projects: pd.DataFrame, selected_name: str | None

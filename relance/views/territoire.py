@@ -3,7 +3,9 @@ time, industrial weight, rank, projects and peers of one territory."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -96,12 +98,8 @@ class Profil:
     industrie_phrase: str
     industrie_rang: str
     locator: go.Figure
-    serie: export.Chart | None
     serie_note: str
     indicateurs_titre: str
-    indicateurs: pd.DataFrame  # formatted, one row per indicator of the priority
-    laureats: laureats.Laureats
-    echelles: laureats.Echelles  # the territory next to its départements, région and France
     nb_territoires: int  # in the phase
     projets_lien: dict[str, str]
     pairs: pd.DataFrame  # formatted
@@ -115,6 +113,25 @@ class Profil:
     filtres_texte: str  # the filters as written under a chart's title
     priorite_libelle: str
     source_relance: str
+    # The parts that take time are computed when first read: the page draws the top of the profile (name, figures,
+    # locator map) while they are computed, so its first chart shows sooner.
+    calculs: dict[str, Callable[[], object]] = field(default_factory=dict, repr=False, compare=False)
+
+    @functools.cached_property
+    def serie(self) -> export.Chart | None:
+        return self.calculs["serie"]()
+
+    @functools.cached_property
+    def indicateurs(self) -> pd.DataFrame:  # formatted, one row per indicator of the priority
+        return self.calculs["indicateurs"]()
+
+    @functools.cached_property
+    def laureats(self) -> laureats.Laureats:
+        return self.calculs["laureats"]()
+
+    @functools.cached_property
+    def echelles(self) -> laureats.Echelles:  # the territory next to its départements, région and France
+        return self.calculs["echelles"]()
 
 
 def profil(reader: Reader, filtres: Filtres, ti: str, search: str = "") -> Profil | None:
@@ -146,12 +163,9 @@ def profil(reader: Reader, filtres: Filtres, ti: str, search: str = "") -> Profi
                         f"({fmt.rang(industry['rang'], industry['nb_territoires'], industry['ex_aequo'])})"
                         if pd.notna(share) else "non disponible"),
         locator=locator,
-        serie=series_chart(run, filtres, ti, nom, indicator) if indicator else None,
         serie_note=SERIES_NOTE if indicator else "Aucun indicateur du Baromètre pour la priorité choisie.",
         indicateurs_titre="Tous les indicateurs de la priorité, à la dernière date",
-        indicateurs=indicator_ranks(run, filtres, ti, items) if items else pd.DataFrame(),
-        laureats=laureats.territory_laureats(reader, filtres, ti, nom, search),
-        echelles=laureats.scales(run, filtres, ti, nom), nb_territoires=len(industry_all),
+        nb_territoires=len(industry_all),
         projets_lien={"phase": str(phase), "ti": ti, "priorite": filtres.priorite},
         pairs=tables.peers_table(peers), pairs_ids=list(peers["ti_id"]), comparer_lien=comparer,
         departements=tables.departements_table(run("territoire_departements", phase=phase, ti=ti)),
@@ -161,6 +175,12 @@ def profil(reader: Reader, filtres: Filtres, ti: str, search: str = "") -> Profi
         source=common.source_territoires(run, phase),
         filtres_texte=common.filters_subtitle(filtres, nom), priorite_libelle=filtres.priorite_libelle,
         source_relance=common.source_relance(run),
+        calculs={
+            "serie": lambda: series_chart(run, filtres, ti, nom, indicator) if indicator else None,
+            "indicateurs": lambda: indicator_ranks(run, filtres, ti, items) if items else pd.DataFrame(),
+            "laureats": lambda: laureats.territory_laureats(reader, filtres, ti, nom, search),
+            "echelles": lambda: laureats.scales(run, filtres, ti, nom),
+        },
     )
 
 
