@@ -28,8 +28,10 @@ def main() -> None:
     start = time.perf_counter()
     export.figure_bytes(territoire.series_chart(run, filtres, "ti-2706", "Nevers", indicator).figure, "png")
     print(f"Premier export du processus (démarrage de Chromium compris) : {time.perf_counter() - start:.1f} s")
+    # As on the page: the map names its layers by URL, its exports fill them in.
+    page = db.Reader(run, reader.load, lambda name, **params: f"{name}.geojson")
     charts = {
-        "carte (149 territoires, géométrie incluse)": carte.carte(reader, filtres, "relance", "taux", "ti-2706").chart,
+        "carte (149 territoires, géométrie incluse)": carte.carte(page, filtres, "relance", "taux", "ti-2706").chart,
         "série mensuelle": territoire.series_chart(run, filtres, "ti-2706", "Nevers Val de Loire", indicator),
     }
     for label, chart in charts.items():

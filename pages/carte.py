@@ -36,16 +36,8 @@ with col_search:
                  help="Tapez quelques lettres du nom puis Entrée : un petit territoire se choisit ici aussi "
                       "facilement qu'un grand sur la carte.")
 col_map, col_panel = st.columns([3, 2], gap="medium")
-with col_map:
-    view = carte.carte(ui.READER, filtres, st.session_state["metrique"], st.session_state["mode"],
-                       st.session_state["ti"])
-    for message in view.messages:
-        st.info(message)
-    ui.show_chart(view.chart, "carte", on_select=_map_clicked, selection_mode="points")
-    st.caption("Cliquez sur un territoire pour afficher son panneau. Outre-mer en encarts, hors échelle.")
-    if view.methode:
-        st.caption(view.methode)
-
+# The panel is written before the map (it stays on the right): a chosen territory's panel shows at once, while the
+# browser redraws the map around it.
 with col_panel:
     if st.session_state["ti"] is None:
         st.info(f"{len(labels)} territoires en {PHASES[filtres.phase].lower()}. Choisissez-en un dans la liste ou "
@@ -73,3 +65,13 @@ with col_panel:
         st.table(panel.membres, hide_index=True)
         for note in panel.notes:
             st.caption(note)
+
+with col_map:
+    view = carte.carte(ui.READER, filtres, st.session_state["metrique"], st.session_state["mode"],
+                       st.session_state["ti"])
+    for message in view.messages:
+        st.info(message)
+    ui.show_chart(view.chart, "carte", on_select=_map_clicked, selection_mode="points")
+    st.caption("Cliquez sur un territoire pour afficher son panneau. Outre-mer en encarts, hors échelle.")
+    if view.methode:
+        st.caption(view.methode)
