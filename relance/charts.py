@@ -27,6 +27,12 @@ FRANCE_LON = (-10.8, 9.8)  # degrees: metropolitan France and the overseas inset
 FRANCE_LAT = (41.0, 51.3)
 
 
+def _rows(*columns) -> np.ndarray:
+    """Columns as a table of rows for a trace's customdata: a numpy object array, which plotly takes as it is (a
+    list of tuples is checked cell by cell: 19 ms for the 149 territories on every map rerun, against 1 ms)."""
+    return np.array(list(zip(*columns, strict=True)), dtype=object)
+
+
 def wrap(text: str, width: int) -> str:
     """Break a plotly text into lines of at most `width` characters (plotly does not wrap by itself)."""
     lines = []
@@ -321,8 +327,8 @@ def territory_map(
     label = metric.libelle
     hover_values = [_value_text(v, metric) for v in territories[metric.key]]
     details = territories["detail"] if "detail" in territories else [""] * len(territories)
-    customdata = list(zip(territories["nom"], territories["ti_id"], territories["region_nom"],
-                          territories["departements_noms"], hover_values, details, strict=True))
+    customdata = _rows(territories["nom"], territories["ti_id"], territories["region_nom"],
+                       territories["departements_noms"], hover_values, details)
     hover = ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>Région : %{customdata[2]}<br>"
              "Département(s) : %{customdata[3]}<br>" + label + " : %{customdata[4]}%{customdata[5]}<extra></extra>")
     fig = go.Figure()
@@ -380,8 +386,8 @@ def territory_symbols(
     territories = territories.reset_index(drop=True)
     hover_values = [_value_text(v, metric) for v in territories[metric.key]]
     details = territories["detail"] if "detail" in territories else [""] * len(territories)
-    customdata = list(zip(territories["nom"], territories["ti_id"], territories["region_nom"],
-                          territories["departements_noms"], hover_values, details, strict=True))
+    customdata = _rows(territories["nom"], territories["ti_id"], territories["region_nom"],
+                       territories["departements_noms"], hover_values, details)
     hover = ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>Région : %{customdata[2]}<br>"
              "Département(s) : %{customdata[3]}<br>" + metric.libelle + " : %{customdata[4]}%{customdata[5]}"
              "<extra></extra>")
@@ -448,13 +454,13 @@ def departement_map(
         z=departements[metric.key].astype(float), colorscale=COLORSCALE,
         marker={"line": {"color": "white", "width": 0.5}},
         colorbar=_colorbar(metric, departements[metric.key].astype(float)),
-        customdata=list(zip(departements["nom"], departements["code"], dep_values, rates, strict=True)),
+        customdata=_rows(departements["nom"], departements["code"], dep_values, rates),
         hovertemplate=("<b>%{customdata[0]}</b> (%{customdata[1]})<br>" + metric.libelle
                        + " : %{customdata[2]}<br>soit %{customdata[3]} pour 10 000 habitants<extra></extra>"),
         name="Départements",
     ))
     territories = territories.reset_index(drop=True)
-    customdata = list(zip(territories["nom"], territories["ti_id"], strict=True))
+    customdata = _rows(territories["nom"], territories["ti_id"])
     hover = "<b>%{customdata[0]}</b> (%{customdata[1]})<br>Territoire d'industrie<extra></extra>"
     fig.add_trace(go.Choropleth(
         geojson=territories_geojson, featureidkey="properties.ti_id", locations=territories["ti_id"],
@@ -592,9 +598,9 @@ def coverage_scatter(departements: pd.DataFrame, libelle: str, unite: str, phase
     fig = go.Figure(go.Scatter(
         x=departements["part_ti"] * 100, y=departements["taux_10000"], mode="markers",
         marker={"size": 8, "color": "#08519c", "line": {"color": "white", "width": 0.5}},
-        customdata=list(zip(departements["nom"], departements["code"],
-                            [fmt.pourcent(v, 0) for v in departements["part_ti"]],
-                            [fmt.nombre(v, 2) for v in departements["taux_10000"]], strict=True)),
+        customdata=_rows(departements["nom"], departements["code"],
+                         [fmt.pourcent(v, 0) for v in departements["part_ti"]],
+                         [fmt.nombre(v, 2) for v in departements["taux_10000"]]),
         hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<br>Population en TI : %{customdata[2]}<br>"
                       "%{customdata[3]} pour 10 000 habitants<extra></extra>",
     ))
@@ -697,7 +703,7 @@ def projects_map(points: pd.DataFrame, territories_geojson: dict | str, territor
         geojson=territories_geojson, featureidkey="properties.ti_id", locations=territories["ti_id"],
         z=np.zeros(len(territories)), colorscale=[[0, "#eef3fa"], [1, "#eef3fa"]], showscale=False,
         marker={"line": {"color": "#6a7f99", "width": 0.6}}, name="Territoires",
-        customdata=list(zip(territories["nom"], territories["ti_id"], strict=True)),
+        customdata=_rows(territories["nom"], territories["ti_id"]),
         hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<extra></extra>",
     ))
     codes = points["priorite"].fillna(UNCLASSED.code) if len(points) else pd.Series(dtype=str)
@@ -709,12 +715,12 @@ def projects_map(points: pd.DataFrame, territories_geojson: dict | str, territor
             lon=group["x"], lat=group["y"], mode="markers", name=style.libelle,
             marker={"size": 8, "color": style.couleur, "symbol": style.symbole,
                     "line": {"color": "white", "width": 0.6}},
-            customdata=list(zip(group["entreprise"].fillna("").map(escape_html),
-                                group["nom"].fillna("").str.slice(0, 80).map(escape_html),
-                                group["commune_nom"].fillna("commune non décidée"),
-                                group["ti_nom"].fillna("hors territoire"), group["confiance"],
-                                group["position"].fillna("point publié") if "position" in group
-                                else ["point publié"] * len(group), strict=True)),
+            customdata=_rows(group["entreprise"].fillna("").map(escape_html),
+                             group["nom"].fillna("").str.slice(0, 80).map(escape_html),
+                             group["commune_nom"].fillna("commune non décidée"),
+                             group["ti_nom"].fillna("hors territoire"), group["confiance"],
+                             group["position"].fillna("point publié") if "position" in group
+                             else ["point publié"] * len(group)),
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]} · %{customdata[3]}"
                           "<br>Placement : %{customdata[4]} · %{customdata[5]}<extra></extra>",
         ))
