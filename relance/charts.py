@@ -301,6 +301,18 @@ def _value_text(value, metric: Metrique) -> str:
     return fmt.unite(value, metric.unite, metric.decimales)
 
 
+def _territory_hover(territories: pd.DataFrame, metric: Metrique) -> tuple[np.ndarray, str]:
+    """A territory's hover on the maps (name, id, région, départements, value and `detail`) and its data."""
+    hover_values = [_value_text(v, metric) for v in territories[metric.key]]
+    details = territories["detail"] if "detail" in territories else [""] * len(territories)
+    customdata = _rows(territories["nom"], territories["ti_id"], territories["region_nom"],
+                       territories["departements_noms"], hover_values, details)
+    hover = ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>Région : %{customdata[2]}<br>"
+             "Département(s) : %{customdata[3]}<br>" + metric.libelle + " : %{customdata[4]}%{customdata[5]}"
+             "<extra></extra>")
+    return customdata, hover
+
+
 def territory_map(
     geojson: dict | str,
     territories: pd.DataFrame,
@@ -324,13 +336,7 @@ def territory_map(
     values = territories[metric.key].astype(float)
     if metric.unite == "%":
         values = values * 100
-    label = metric.libelle
-    hover_values = [_value_text(v, metric) for v in territories[metric.key]]
-    details = territories["detail"] if "detail" in territories else [""] * len(territories)
-    customdata = _rows(territories["nom"], territories["ti_id"], territories["region_nom"],
-                       territories["departements_noms"], hover_values, details)
-    hover = ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>Région : %{customdata[2]}<br>"
-             "Département(s) : %{customdata[3]}<br>" + label + " : %{customdata[4]}%{customdata[5]}<extra></extra>")
+    customdata, hover = _territory_hover(territories, metric)
     fig = go.Figure()
     _missing_trace(fig, geojson, territories, values, "ti_id")
     fig.add_trace(go.Choropleth(
@@ -384,13 +390,7 @@ def territory_symbols(
     """The territories of one phase in a neutral tint, each with a circle whose area is its count of `metric`
     (drawn at `centre_lon`, `centre_lat`); hover and click go to the territory under the circle."""
     territories = territories.reset_index(drop=True)
-    hover_values = [_value_text(v, metric) for v in territories[metric.key]]
-    details = territories["detail"] if "detail" in territories else [""] * len(territories)
-    customdata = _rows(territories["nom"], territories["ti_id"], territories["region_nom"],
-                       territories["departements_noms"], hover_values, details)
-    hover = ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>Région : %{customdata[2]}<br>"
-             "Département(s) : %{customdata[3]}<br>" + metric.libelle + " : %{customdata[4]}%{customdata[5]}"
-             "<extra></extra>")
+    customdata, hover = _territory_hover(territories, metric)
     fig = go.Figure()
     fig.add_trace(go.Choropleth(
         geojson=geojson, featureidkey="properties.ti_id", locations=territories["ti_id"],
