@@ -237,9 +237,12 @@ def show_frame(frame: pd.DataFrame, key: str | None = None, height: int | str = 
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].astype(object).where(safe[column].notna(), "").map(export.neutralised)
-    st.dataframe(safe, hide_index=True, key=key, height=height,
-                 column_config={c: st.column_config.NumberColumn(format="euro") for c in safe.columns
-                                if str(c).endswith("(€)")})
+    # Numbers in the reader's locale (the staff's French browsers: « 1,09 », « 138 181 »), amounts in euros;
+    # the table's own data stay numbers (sorting, CSV).
+    config = {c: st.column_config.NumberColumn(format="euro" if str(c).endswith("(€)") else "localized")
+              for c in safe.columns
+              if pd.api.types.is_numeric_dtype(safe[c]) and not pd.api.types.is_bool_dtype(safe[c])}
+    st.dataframe(safe, hide_index=True, key=key, height=height, column_config=config)
 
 
 def show_table(table: export.Table, key: str, height: int | None = None) -> None:
