@@ -58,7 +58,9 @@ def test_map_svg_has_title_source_and_estimation(map_chart):
     assert len(territories["geojson"]["features"]) == len(territories["locations"]) == 149
     selection = next(t for t in exported["data"] if t.get("name") == "Sélection")
     assert [f["properties"]["ti_id"] for f in selection["geojson"]["features"]] == ["ti-2706"]
-    assert '<path class="choroplethlocation"' in svg or "choroplethlocation" in svg or len(svg) > 200_000
+    departements = next(t for t in exported["data"] if t.get("name") == "Départements")
+    # every filled-in feature drawn in the image: the 149 territories, the départements, the selection
+    assert svg.count('class="choroplethlocation"') == 149 + len(departements["locations"]) + 1
 
 
 def test_map_pdf_one_page(map_chart):
