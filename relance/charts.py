@@ -59,12 +59,16 @@ def _layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
 
     `width` is the line length (characters) of the title; the source wraps at 1.5 times that and sits at
     the bottom of the figure whatever its size (see `fit_size`).
+
+    Layout properties are assigned one by one (`layout.margin = …`): `update_layout` costs about ten times as
+    much per call, which the map paid on every rerun.
     """
+    layout = fig.layout
     # What a phone layout needs to lay the figure out again at its width (see for_phone).
-    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
-    fig.update_layout(meta={**meta, "mise_en_page": {
+    meta = layout.meta if isinstance(layout.meta, dict) else {}
+    meta = {**meta, "mise_en_page": {
         "title": title, "subtitle": subtitle, "source": source, "height": height, "width": width, "left": left,
-        "right": right, "bottom": bottom, "extra_top": extra_top}})
+        "right": right, "bottom": bottom, "extra_top": extra_top}}
     title = wrap(title, int(width * 0.85)).replace("<br>", "</b><br><b>")
     subtitle = wrap(subtitle, int(width * 1.05))
     source = wrap(source, int(width * 1.15))
@@ -77,57 +81,55 @@ def _layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
     bottom += extra_bottom  # an axis title on two lines (phone)
     height += extra_bottom
     top = 72 + 20 * (title.count("<br>") + subtitle.count("<br>"))
-    legend_top = None
-    if fig.layout.legend.orientation == "h" and fig.layout.showlegend is not False:
+    legend = layout.legend
+    if legend.orientation == "h" and layout.showlegend is not False:
         # Legends sit between the subtitle and the plot: never over the axis labels or the source line.
         names = [t.name for t in fig.data if t.showlegend is not False and t.name]
         if names:
-            legend = fig.layout.legend
             if legend.entrywidthmode == "fraction" and legend.entrywidth:
                 rows = math.ceil(len(names) / max(1, int(1 / legend.entrywidth)))
             else:
                 rows = _legend_rows(names, width * 9.5 - left - right)
-            legend_top = top - 8
-            top += 27 * rows + (22 if fig.layout.legend.title.text else 0)
+            meta["legende_px"] = top - 8
+            top += 27 * rows + (22 if legend.title.text else 0)
     top += extra_top
-    fig.update_layout(
-        title={"text": f"<b>{title}</b><br><span style='font-size:13px'>{subtitle}</span>", "x": 0.01,
-               "xanchor": "left", "yanchor": "top"},
-        font={"family": FONT, "size": 13, "color": "#222"},
-        separators=fmt.PLOTLY_SEPARATORS,
-        margin={"l": left, "r": right, "t": top, "b": bottom},
-        height=height,
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-    )
-    if legend_top is not None:
-        fig.update_layout(meta={**fig.layout.meta, "legende_px": legend_top})
+    layout.meta = meta
+    layout.title = {"text": f"<b>{title}</b><br><span style='font-size:13px'>{subtitle}</span>", "x": 0.01,
+                    "xanchor": "left", "yanchor": "top"}
+    layout.font = {"family": FONT, "size": 13, "color": "#222"}
+    layout.separators = fmt.PLOTLY_SEPARATORS
+    layout.margin = {"l": left, "r": right, "t": top, "b": bottom}
+    layout.paper_bgcolor = "white"
+    layout.plot_bgcolor = "white"
     # The source starts 8 px from the figure's left edge whatever the margin (xshift is in pixels).
-    fig.add_annotation(text=source, showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
-                       xshift=-(left - 8), yanchor="bottom", align="left", font={"size": SOURCE_SIZE, "color": "#444"},
-                       name="source")
+    layout.annotations = [*layout.annotations, go.layout.Annotation(
+        text=source, showarrow=False, xref="paper", yref="paper", x=0, xanchor="left", xshift=-(left - 8),
+        yanchor="bottom", align="left", font={"size": SOURCE_SIZE, "color": "#444"}, name="source")]
     return fit_size(fig, None, height)
 
 
 def fit_size(fig: go.Figure, width: int | None, height: int) -> go.Figure:
     """Size a figure and keep its title at the top and its source line at the bottom edge."""
-    margin = fig.layout.margin
+    layout = fig.layout
+    margin = layout.margin
     plot_height = height - margin.t - margin.b
-    fig.update_layout(height=height, width=width)
-    fig.update_layout(title_y=1 - 22 / height)
+    layout.height = height
+    layout.width = width
+    layout.title.y = 1 - 22 / height
     for trace in fig.data:
         colorbar = getattr(trace, "colorbar", None)
         if colorbar is not None and colorbar.orientation == "h" and getattr(trace, "showscale", None) is not False:
             # A horizontal colour bar just under the map (its title above the bar), above the source line.
-            colorbar.update(yref="paper", y=-12 / plot_height, yanchor="top")
-    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+            colorbar.yref, colorbar.y, colorbar.yanchor = "paper", -12 / plot_height, "top"
+    meta = layout.meta if isinstance(layout.meta, dict) else {}
     if "legende_px" in meta:
         # A legend under the subtitle, above the plot, at any size (its pixels are kept in the layout's meta).
-        fig.update_layout(legend={"yref": "container", "y": 1 - meta["legende_px"] / height, "yanchor": "top",
-                                  "x": 0, "xanchor": "left"})
-    for annotation in fig.layout.annotations:
+        legend = layout.legend
+        legend.yref, legend.y, legend.yanchor = "container", 1 - meta["legende_px"] / height, "top"
+        legend.x, legend.xanchor = 0, "left"
+    for annotation in layout.annotations:
         if annotation.name == "source":
-            annotation.update(y=-(margin.b - 6) / plot_height)
+            annotation.y = -(margin.b - 6) / plot_height
     return fig
 
 
@@ -198,30 +200,35 @@ def for_phone(figure: go.Figure) -> go.Figure:
     return fit_size(fig, None, int(plot_height + margin.t + margin.b))
 
 
-def _insets_traces(fig: go.Figure, insets: list[dict], labels: bool = True) -> None:
+def _insets_traces(insets: list[dict], labels: bool = True) -> list[dict]:
     """Frames and labels of the overseas insets."""
     frame_lon, frame_lat = [], []
     for inset in insets:
         frame_lon += [*inset["lon"], None]
         frame_lat += [*inset["lat"], None]
-    fig.add_trace(go.Scattergeo(
+    traces = [dict(type="scattergeo",
         lon=frame_lon, lat=frame_lat, mode="lines", line={"color": "#999", "width": 0.8}, hoverinfo="skip",
         showlegend=False, name="Encarts",
-    ))
-    if not labels:
-        return
-    fig.add_trace(go.Scattergeo(
-        lon=[i["label_lon"] for i in insets], lat=[i["label_lat"] for i in insets], text=[i["label"] for i in insets],
-        mode="text", textfont={"size": 11, "color": "#444"}, hoverinfo="skip", showlegend=False, name="Outre-mer",
-        meta=[i.get("label_court", i["label"]) for i in insets],  # the labels on a phone (see for_phone)
-    ))
+    )]
+    if labels:
+        traces.append(dict(type="scattergeo",
+            lon=[i["label_lon"] for i in insets], lat=[i["label_lat"] for i in insets],
+            text=[i["label"] for i in insets], mode="text", textfont={"size": 11, "color": "#444"}, hoverinfo="skip",
+            showlegend=False, name="Outre-mer",
+            meta=[i.get("label_court", i["label"]) for i in insets],  # the labels on a phone (see for_phone)
+        ))
+    return traces
 
 
-def _france_frame(fig: go.Figure) -> None:
-    # A fixed frame (metropolitan France and the insets) fills the figure better than fitbounds.
-    # assigned whole (no other geo setting comes before): a quarter of update_geos' cost, on every map rerun
-    fig.layout.geo = {"visible": False, "projection_type": "mercator", "bgcolor": "white",
-                      "lonaxis_range": list(FRANCE_LON), "lataxis_range": list(FRANCE_LAT)}
+# A fixed frame (metropolitan France and the insets) fills the figure better than fitbounds.
+FRANCE_FRAME = {"visible": False, "projection_type": "mercator", "bgcolor": "white",
+                "lonaxis_range": list(FRANCE_LON), "lataxis_range": list(FRANCE_LAT)}
+
+
+def _map_figure(traces: list, **layout) -> go.Figure:
+    """A map's figure made at once from its traces, framed on France: plotly copies the figure on each
+    `add_trace` (about 1 ms each, seven traces on every map rerun)."""
+    return go.Figure(data=traces, layout={"geo": FRANCE_FRAME, **layout})
 
 
 ZOOM_MARGIN = 0.6  # of the territory's width and height, on each side: the neighbours stay in view
@@ -238,9 +245,11 @@ def zoom_to(fig: go.Figure, box: tuple[float, float, float, float] | None) -> go
     width = max((est - ouest) * (1 + 2 * ZOOM_MARGIN), (nord - sud) * (1 + 2 * ZOOM_MARGIN) * ratio, ZOOM_MIN_LON)
     height = width / ratio
     lon, lat = (ouest + est) / 2, (sud + nord) / 2
-    fig.update_geos(lonaxis_range=[lon - width / 2, lon + width / 2],
-                    lataxis_range=[lat - height / 2, lat + height / 2], center={"lon": lon, "lat": lat},
-                    showframe=False)
+    geo = fig.layout.geo  # set property by property: update_geos costs ten times as much, on every map rerun
+    geo.lonaxis.range = [lon - width / 2, lon + width / 2]
+    geo.lataxis.range = [lat - height / 2, lat + height / 2]
+    geo.center = {"lon": lon, "lat": lat}
+    geo.showframe = False
     return fig
 
 
@@ -257,40 +266,39 @@ def _colorbar(metric: Metrique, values: pd.Series | None = None) -> dict:
             "tickformat": f",.{decimals}f", "nticks": 6}
 
 
-def _missing_trace(fig: go.Figure, geojson, territories: pd.DataFrame, values: pd.Series, key: str) -> None:
+def _missing_traces(geojson, territories: pd.DataFrame, values: pd.Series, key: str) -> list[dict]:
     """Territories without a value, in grey, named in the legend (never confused with a low value)."""
     missing = territories[values.isna()]
     if missing.empty:
-        return
-    fig.add_trace(go.Choropleth(
+        return []
+    return [dict(type="choropleth",
         geojson=geojson, featureidkey=f"properties.{key}", locations=missing[key], z=np.zeros(len(missing)),
         colorscale=[[0, MISSING_COLOR], [1, MISSING_COLOR]], showscale=False, showlegend=True,
         marker={"line": {"color": "white", "width": 0.6}}, name="Non disponible (gris)", hoverinfo="skip",
-    ))
-    fig.update_layout(legend={"orientation": "h", "x": 0, "y": -0.02})
+    )]
 
 
-def _selected_trace(fig, geojson, selected: str, customdata, hover: str) -> None:
+def _selected_trace(geojson, selected: str, customdata, hover: str) -> dict:
     """A red outline around the selected territory (only its feature when the geometry is inline)."""
     if isinstance(geojson, dict):
         geojson = {"type": "FeatureCollection",
                    "features": [f for f in geojson["features"] if f["properties"]["ti_id"] == selected]}
-    fig.add_trace(go.Choropleth(
+    return dict(type="choropleth",
         geojson=geojson, featureidkey="properties.ti_id", locations=[selected], z=[1],
         colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
         marker={"line": {"color": SELECTION_COLOR, "width": 2.5}},
         customdata=[customdata], hovertemplate=hover, name="Sélection",
-    ))
+    )
 
 
-def _finish_map(fig: go.Figure, geojson, territories: pd.DataFrame, selected: str | None, customdata: list,
-                hover: str, insets: list[dict]) -> None:
-    """Insets, the selected territory's outline and the France frame, common to the maps."""
-    _insets_traces(fig, insets)
+def _finish_traces(geojson, territories: pd.DataFrame, selected: str | None, customdata: list, hover: str,
+                   insets: list[dict]) -> list:
+    """Insets and the selected territory's outline, common to the maps."""
+    traces = _insets_traces(insets)
     if selected is not None and selected in set(territories["ti_id"]):
         position = int(territories.index[territories["ti_id"] == selected][0])
-        _selected_trace(fig, geojson, selected, customdata[position], hover)
-    _france_frame(fig)
+        traces.append(_selected_trace(geojson, selected, customdata[position], hover))
+    return traces
 
 
 def _value_text(value, metric: Metrique) -> str:
@@ -311,6 +319,15 @@ def _territory_hover(territories: pd.DataFrame, metric: Metrique) -> tuple[np.nd
              "Département(s) : %{customdata[3]}<br>" + metric.libelle + " : %{customdata[4]}%{customdata[5]}"
              "<extra></extra>")
     return customdata, hover
+
+
+def _departement_outlines(departements: dict | str, codes: list[str], **extra) -> dict:
+    """Département outlines over the territories; left out of hover, so clicks reach the territory beneath."""
+    return dict(type="choropleth",
+        geojson=departements, featureidkey="properties.code", locations=codes, z=np.zeros(len(codes)),
+        colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+        marker={"line": {"color": BORDER_COLOR, "width": 0.5}}, hoverinfo="skip", name="Départements", **extra,
+    )
 
 
 def territory_map(
@@ -337,21 +354,17 @@ def territory_map(
     if metric.unite == "%":
         values = values * 100
     customdata, hover = _territory_hover(territories, metric)
-    fig = go.Figure()
-    _missing_trace(fig, geojson, territories, values, "ti_id")
-    fig.add_trace(go.Choropleth(
-        geojson=geojson, featureidkey="properties.ti_id", locations=territories["ti_id"], z=values,
-        colorscale=COLORSCALE, marker={"line": {"color": "white", "width": 0.6}}, colorbar=_colorbar(metric, values),
-        customdata=customdata, hovertemplate=hover, name="Territoires",
-    ))
-    # Département outlines over the territories; left out of hover, so clicks reach the territory beneath.
-    fig.add_trace(go.Choropleth(
-        geojson=departements, featureidkey="properties.code", locations=departement_codes,
-        z=np.zeros(len(departement_codes)), colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-        showscale=False, marker={"line": {"color": BORDER_COLOR, "width": 0.5}}, hoverinfo="skip",
-        name="Départements",
-    ))
-    _finish_map(fig, geojson, territories, selected, customdata, hover, insets)
+    missing = _missing_traces(geojson, territories, values, "ti_id")
+    fig = _map_figure([
+        *missing,
+        dict(type="choropleth",
+            geojson=geojson, featureidkey="properties.ti_id", locations=territories["ti_id"], z=values,
+            colorscale=COLORSCALE, marker={"line": {"color": "white", "width": 0.6}},
+            colorbar=_colorbar(metric, values), customdata=customdata, hovertemplate=hover, name="Territoires",
+        ),
+        _departement_outlines(departements, departement_codes),
+        *_finish_traces(geojson, territories, selected, customdata, hover, insets),
+    ], **({"legend": {"orientation": "h", "x": 0, "y": -0.02}} if missing else {}))
     return _layout(fig, title or f"{metric.libelle} des Territoires d'industrie",
                    subtitle or f"{PHASES[phase]}, {len(territories)} territoires",
                    source, height=680, bottom=190)
@@ -360,9 +373,9 @@ def territory_map(
 SYMBOL_MAX = 34  # px: diameter of the largest territory's circle
 
 
-def _symbol_sizes(values: pd.Series, largest: float) -> np.ndarray:
+def _symbol_sizes(values: np.ndarray, largest: float) -> np.ndarray:
     """Circle diameters whose areas are proportional to the counts (a count is not a colour area)."""
-    return np.sqrt(values.astype(float).clip(lower=0) / largest) * SYMBOL_MAX if largest > 0 else values * 0
+    return np.sqrt(np.clip(values, 0, None) / largest) * SYMBOL_MAX if largest > 0 else values * 0
 
 
 def _round_steps(largest: float) -> list[int]:
@@ -391,39 +404,34 @@ def territory_symbols(
     (drawn at `centre_lon`, `centre_lat`); hover and click go to the territory under the circle."""
     territories = territories.reset_index(drop=True)
     customdata, hover = _territory_hover(territories, metric)
-    fig = go.Figure()
-    fig.add_trace(go.Choropleth(
-        geojson=geojson, featureidkey="properties.ti_id", locations=territories["ti_id"],
-        z=np.zeros(len(territories)), colorscale=[[0, "#dfe8f3"], [1, "#dfe8f3"]], showscale=False,
-        marker={"line": {"color": "white", "width": 0.6}}, customdata=customdata, hovertemplate=hover,
-        name="Territoires", showlegend=False,
-    ))
-    fig.add_trace(go.Choropleth(
-        geojson=departements, featureidkey="properties.code", locations=departement_codes,
-        z=np.zeros(len(departement_codes)), colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-        showscale=False, marker={"line": {"color": BORDER_COLOR, "width": 0.5}}, hoverinfo="skip",
-        name="Départements", showlegend=False,
-    ))
-    values = territories[metric.key].fillna(0)
+    values = territories[metric.key].fillna(0).to_numpy(dtype=float)
     largest = float(values.max()) if len(values) else 0.0
-    shown = territories[values > 0]
-    fig.add_trace(go.Scattergeo(
-        lon=shown["centre_lon"], lat=shown["centre_lat"], mode="markers", hoverinfo="skip", showlegend=False,
-        marker={"size": _symbol_sizes(shown[metric.key], largest), "sizemode": "diameter", "color": "#08519c",
-                "opacity": 0.75, "line": {"color": "white", "width": 0.8}},
-        name=metric.libelle,
-    ))
-    for step in _round_steps(largest):
-        fig.add_trace(go.Scattergeo(
+    shown = values > 0
+    steps = _round_steps(largest)
+    fig = _map_figure([
+        dict(type="choropleth",
+            geojson=geojson, featureidkey="properties.ti_id", locations=territories["ti_id"],
+            z=np.zeros(len(territories)), colorscale=[[0, "#dfe8f3"], [1, "#dfe8f3"]], showscale=False,
+            marker={"line": {"color": "white", "width": 0.6}}, customdata=customdata, hovertemplate=hover,
+            name="Territoires", showlegend=False,
+        ),
+        _departement_outlines(departements, departement_codes, showlegend=False),
+        dict(type="scattergeo",
+            lon=territories["centre_lon"].to_numpy()[shown], lat=territories["centre_lat"].to_numpy()[shown],
+            mode="markers", hoverinfo="skip", showlegend=False,
+            marker={"size": _symbol_sizes(values[shown], largest), "sizemode": "diameter", "color": "#08519c",
+                    "opacity": 0.75, "line": {"color": "white", "width": 0.8}},
+            name=metric.libelle,
+        ),
+        *[dict(type="scattergeo",
             lon=[None], lat=[None], mode="markers", hoverinfo="skip", showlegend=True,
             name=f"{fmt.nombre(step)} {metric.unite}",
-            marker={"size": float(_symbol_sizes(pd.Series([step]), largest)[0]), "color": "#08519c",
-                    "opacity": 0.75, "line": {"color": "white", "width": 0.8}},
-        ))
-    fig.update_layout(legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.02, "itemsizing": "trace",
-                              "title": {"text": f"{metric.legende or metric.libelle} (surface des cercles)",
-                                        "side": "top"}})
-    _finish_map(fig, geojson, territories, selected, customdata, hover, insets)
+            marker={"size": float(size), "color": "#08519c", "opacity": 0.75,
+                    "line": {"color": "white", "width": 0.8}},
+        ) for step, size in zip(steps, _symbol_sizes(np.array(steps, dtype=float), largest), strict=True)],
+        *_finish_traces(geojson, territories, selected, customdata, hover, insets),
+    ], legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.02, "itemsizing": "trace",
+               "title": {"text": f"{metric.legende or metric.libelle} (surface des cercles)", "side": "top"}})
     return _layout(fig, title or f"{metric.libelle} des Territoires d'industrie",
                    subtitle or f"{PHASES[phase]}, {len(territories)} territoires", source, height=680, bottom=190)
 
@@ -448,27 +456,28 @@ def departement_map(
     departements = departements.reset_index(drop=True)
     dep_values = [fmt.unite(v, metric.unite, metric.decimales) for v in departements[metric.key]]
     rates = [fmt.nombre(v, 1) for v in departements["taux_10000"]]
-    fig = go.Figure()
-    fig.add_trace(go.Choropleth(
-        geojson=departements_geojson, featureidkey="properties.code", locations=departements["code"],
-        z=departements[metric.key].astype(float), colorscale=COLORSCALE,
-        marker={"line": {"color": "white", "width": 0.5}},
-        colorbar=_colorbar(metric, departements[metric.key].astype(float)),
-        customdata=_rows(departements["nom"], departements["code"], dep_values, rates),
-        hovertemplate=("<b>%{customdata[0]}</b> (%{customdata[1]})<br>" + metric.libelle
-                       + " : %{customdata[2]}<br>soit %{customdata[3]} pour 10 000 habitants<extra></extra>"),
-        name="Départements",
-    ))
     territories = territories.reset_index(drop=True)
     customdata = _rows(territories["nom"], territories["ti_id"])
     hover = "<b>%{customdata[0]}</b> (%{customdata[1]})<br>Territoire d'industrie<extra></extra>"
-    fig.add_trace(go.Choropleth(
-        geojson=territories_geojson, featureidkey="properties.ti_id", locations=territories["ti_id"],
-        z=np.zeros(len(territories)), colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
-        marker={"line": {"color": "#111", "width": 0.8}}, customdata=customdata, hovertemplate=hover,
-        name="Territoires",
-    ))
-    _finish_map(fig, territories_geojson, territories, selected, customdata, hover, insets)
+    fig = _map_figure([
+        dict(type="choropleth",
+            geojson=departements_geojson, featureidkey="properties.code", locations=departements["code"],
+            z=departements[metric.key].astype(float), colorscale=COLORSCALE,
+            marker={"line": {"color": "white", "width": 0.5}},
+            colorbar=_colorbar(metric, departements[metric.key].astype(float)),
+            customdata=_rows(departements["nom"], departements["code"], dep_values, rates),
+            hovertemplate=("<b>%{customdata[0]}</b> (%{customdata[1]})<br>" + metric.libelle
+                           + " : %{customdata[2]}<br>soit %{customdata[3]} pour 10 000 habitants<extra></extra>"),
+            name="Départements",
+        ),
+        dict(type="choropleth",
+            geojson=territories_geojson, featureidkey="properties.ti_id", locations=territories["ti_id"],
+            z=np.zeros(len(territories)), colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+            showscale=False, marker={"line": {"color": "#111", "width": 0.8}}, customdata=customdata,
+            hovertemplate=hover, name="Territoires",
+        ),
+        *_finish_traces(territories_geojson, territories, selected, customdata, hover, insets),
+    ])
     return _layout(fig, title or f"{metric.libelle} par département",
                    subtitle or f"Territoires d'industrie {PHASES[phase].lower()} en contour",
                    source, height=680, bottom=190)
@@ -616,24 +625,22 @@ def coverage_scatter(departements: pd.DataFrame, libelle: str, unite: str, phase
 def locator_map(departements: dict | str, departement_codes: list[str], territory: dict | str, ti_id: str,
                 nom: str, insets: list[dict]) -> go.Figure:
     """A small map of France with one territory in red, to locate it."""
-    fig = go.Figure()
-    fig.add_trace(go.Choropleth(
-        geojson=departements, featureidkey="properties.code", locations=departement_codes,
-        z=np.zeros(len(departement_codes)), colorscale=[[0, "#f2f2f2"], [1, "#f2f2f2"]], showscale=False,
-        marker={"line": {"color": "#9a9a9a", "width": 0.4}}, hoverinfo="skip", name="Départements",
-    ))
-    fig.add_trace(go.Choropleth(
-        geojson=territory, featureidkey="properties.ti_id", locations=[ti_id], z=[1],
-        colorscale=[[0, SELECTION_COLOR], [1, SELECTION_COLOR]], showscale=False,
-        marker={"line": {"color": SELECTION_COLOR, "width": 1}}, hovertemplate=f"{nom}<extra></extra>",
-        name=nom,
-    ))
-    _insets_traces(fig, insets, labels=False)
-    _france_frame(fig)
-    fig.update_layout(height=260, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False,
-                      paper_bgcolor="white", font={"family": FONT},
-                      meta={"alt": f"Carte de situation : {nom} en rouge sur la carte des départements de France"})
-    return fig
+    return _map_figure([
+        dict(type="choropleth",
+            geojson=departements, featureidkey="properties.code", locations=departement_codes,
+            z=np.zeros(len(departement_codes)), colorscale=[[0, "#f2f2f2"], [1, "#f2f2f2"]], showscale=False,
+            marker={"line": {"color": "#9a9a9a", "width": 0.4}}, hoverinfo="skip", name="Départements",
+        ),
+        dict(type="choropleth",
+            geojson=territory, featureidkey="properties.ti_id", locations=[ti_id], z=[1],
+            colorscale=[[0, SELECTION_COLOR], [1, SELECTION_COLOR]], showscale=False,
+            marker={"line": {"color": SELECTION_COLOR, "width": 1}}, hovertemplate=f"{nom}<extra></extra>",
+            name=nom,
+        ),
+        *_insets_traces(insets, labels=False),
+    ], height=260, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False, paper_bgcolor="white",
+        font={"family": FONT},
+        meta={"alt": f"Carte de situation : {nom} en rouge sur la carte des départements de France"})
 
 
 def friches_chart(friches: pd.DataFrame, source: str) -> go.Figure:
@@ -698,20 +705,19 @@ def projects_map(points: pd.DataFrame, territories_geojson: dict | str, territor
                  insets: list[dict], priorites: list[Priorite], selected: str | None, subtitle: str,
                  source: str) -> go.Figure:
     """Projects as points (shape and colour by priority) over the territory outlines of the phase."""
-    fig = go.Figure()
-    fig.add_trace(go.Choropleth(
+    traces = [dict(type="choropleth",
         geojson=territories_geojson, featureidkey="properties.ti_id", locations=territories["ti_id"],
         z=np.zeros(len(territories)), colorscale=[[0, "#eef3fa"], [1, "#eef3fa"]], showscale=False,
         marker={"line": {"color": "#6a7f99", "width": 0.6}}, name="Territoires",
         customdata=_rows(territories["nom"], territories["ti_id"]),
         hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<extra></extra>",
-    ))
+    )]
     codes = points["priorite"].fillna(UNCLASSED.code) if len(points) else pd.Series(dtype=str)
     for style in [*priorites, UNCLASSED]:
         group = points[codes == style.code]
         if group.empty:
             continue
-        fig.add_trace(go.Scattergeo(
+        traces.append(dict(type="scattergeo",
             lon=group["x"], lat=group["y"], mode="markers", name=style.libelle,
             marker={"size": 8, "color": style.couleur, "symbol": style.symbole,
                     "line": {"color": "white", "width": 0.6}},
@@ -725,10 +731,8 @@ def projects_map(points: pd.DataFrame, territories_geojson: dict | str, territor
                           "<br>Placement : %{customdata[4]} · %{customdata[5]}<extra></extra>",
         ))
     if selected is not None and selected in set(territories["ti_id"]):
-        _selected_trace(fig, territories_geojson, selected, ("", selected), "%{location}<extra></extra>")
-    _insets_traces(fig, insets)
-    _france_frame(fig)
-    fig.update_layout(legend={"orientation": "h", "y": -0.02, "x": 0})
+        traces.append(_selected_trace(territories_geojson, selected, ("", selected), "%{location}<extra></extra>"))
+    fig = _map_figure([*traces, *_insets_traces(insets)], legend={"orientation": "h", "y": -0.02, "x": 0})
     return _layout(fig, "Projets France Relance", subtitle, source, height=640, bottom=150)
 
 

@@ -251,6 +251,7 @@ def plotly_chunk() -> str | None:
     return found[0].name if found else None
 
 
+@functools.cache
 def script(narrow: bool = False) -> str:
     """The translating script, with the table above and what the server took the screen for."""
     return SCRIPT % {"exact": json.dumps(EXACT, ensure_ascii=False),

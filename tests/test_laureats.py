@@ -170,3 +170,21 @@ def test_projects_per_territory_vs_rest_of_france_with_intervals(run, make_filtr
     assert answer.phrase.startswith("**Oui.**") and "fois le taux du reste du pays" in answer.phrase
     low, high = laureats.poisson_interval(100, 1_000_000, 10000)
     assert low == pytest.approx(0.8136, abs=1e-3) and high == pytest.approx(1.2163, abs=1e-3)  # exact: 0.814-1.216
+
+
+def test_map_frame_joins_by_position_as_a_merge_would(run):
+    """The map's join takes columns by position when every territory is once on the right; it gives what a
+    pandas left merge gives, and falls back to one when a territory is missing."""
+    import pandas as pd
+
+    from relance.views import carte, laureats
+
+    territories = run("territoires", phase=2, ti=None)  # sorted by name
+    found = laureats.figures(run, 2, None).drop(columns="population")  # sorted by id
+    expected = territories.merge(found, on="ti_id", how="left")
+    pd.testing.assert_frame_equal(carte._join(territories, found), expected, check_dtype=False)
+    both = laureats.figures(run, 2, None)  # population on both sides: merge's suffixes
+    assert list(carte._join(territories, both).columns) == list(territories.merge(both, on="ti_id").columns)
+    partial = found[found["ti_id"] != territories["ti_id"].iloc[0]]
+    joined = carte._join(territories, partial)
+    assert joined["nb_projets"].isna().sum() == 1 and len(joined) == len(territories)

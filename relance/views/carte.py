@@ -43,19 +43,30 @@ def indicator_metric(indicator: Indicateur, mode: str) -> Metrique:
                     methode=METHOD_RATE)
 
 
+def _join(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
+    """`left` with `right`'s columns, matched on ti_id (a left join). When every territory of `left` is once in
+    `right` (the map's frames: one row per territory of the phase) and no other column is on both sides, the
+    columns are taken by position: a pandas merge of text keys costs 3 to 5 ms, on every map rerun."""
+    position = {ti: i for i, ti in enumerate(right["ti_id"].tolist())}
+    rows = [position.get(ti, -1) for ti in left["ti_id"].tolist()]
+    if len(position) != len(right) or -1 in rows or set(left.columns) & set(right.columns) != {"ti_id"}:
+        return left.merge(right, on="ti_id", how="left")
+    taken = right.drop(columns="ti_id").take(rows).set_axis(left.index)
+    return pd.concat([left, taken], axis=1)
+
+
 def map_territories(run: Runner, filtres: Filtres, metric_key: str, mode: str) -> tuple[pd.DataFrame, Metrique]:
     """Territories of a phase with the column to colour, and the metric describing it."""
     phase, indicator = filtres.phase, filtres.indicateur
     territories = run("territoires", phase=phase, ti=None)
     if metric_key in PROJECT_METRICS:
         found = laureats.figures(run, phase, filtres.priorite_filtre).drop(columns="population")
-        territories = territories.merge(found, on="ti_id", how="left").merge(
-            run("carte_centres", phase=phase), on="ti_id", how="left")
+        territories = _join(_join(territories, found), run("carte_centres", phase=phase))
         return territories, METRIQUES[metric_key]
     if metric_key == "part_industrie":
         industry = run("territoire_industrie", phase=phase)[["ti_id", "part_industrie", "rang", "ex_aequo",
                                                            "nb_territoires"]]
-        territories = territories.merge(industry, on="ti_id", how="left")
+        territories = _join(territories, industry)
         territories["detail"] = [
             f"<br>Rang : {fmt.rang(r.rang, r.nb_territoires, r.ex_aequo)}" if pd.notna(r.rang)
             else "<br>Non disponible : source métropolitaine par EPCI (un membre commune n'a pas de part propre)"
@@ -66,7 +77,7 @@ def map_territories(run: Runner, filtres: Filtres, metric_key: str, mode: str) -
     metric = indicator_metric(indicator, mode)
     day = common.reading_date(filtres, indicator)
     values = run("indicateur_territoires", phase=phase, indicateur=indicator.id, date=day)
-    territories = territories.merge(values, on="ti_id", how="left")
+    territories = _join(territories, values)
     territories["departements_valeurs"] = territories["valeurs_departements"].map(common.departement_values)
     territories["detail"] = [
         f"<br>{common.reading_note(r.valeurs_departements)} : {r.departements_valeurs}"

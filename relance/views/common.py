@@ -58,10 +58,10 @@ def shows_priority(filtres: Filtres, priorite: str | None) -> bool:
 def indicateurs(run: Runner, priorite: str) -> list[Indicateur]:
     """Indicators of a priority (all priorities for `toutes`), the main France Relance one first."""
     frame = run("indicateurs", priorite=None if priorite == ALL_PRIORITIES else priorite)
-    return [Indicateur(r.id_indicateur, r.libelle, r.libelle_court, r.mesure, r.unite, r.priorite,
-                       r.priorite_libelle, pd.Timestamp(r.derniere_date).date(), r.nature,
-                       pd.Timestamp(r.date_lecture).date(), r.raison_lecture,
-                       tuple(pd.Timestamp(d).date() for d in r.dates)) for r in frame.itertuples()]
+    return [Indicateur(r["id_indicateur"], r["libelle"], r["libelle_court"], r["mesure"], r["unite"], r["priorite"],
+                       r["priorite_libelle"], r["derniere_date"].date(), r["nature"], r["date_lecture"].date(),
+                       r["raison_lecture"], tuple(d.date() for d in r["dates"].astype("datetime64[us]").tolist()))
+            for r in frame.to_dict("records")]
 
 
 def filters_subtitle(filtres: Filtres, ti_nom: str | None = None, date=None) -> str:

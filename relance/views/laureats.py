@@ -22,21 +22,26 @@ def figures(run: Runner, phase: int, priorite: str | None) -> pd.DataFrame:
     (ties share a rank), aid and CO2 that lists give, Fonds friches applications and laureates; and the hover
     detail."""
     out = run("laureats_territoires", phase=phase, priorite=priorite)
-    counts = run("projets_par_territoire", phase=phase)
-    labels = {p.code: p.libelle.split(" /")[0].lower() for p in common.priorites(run)}
-    parts = (counts["priorite"].map(labels).fillna("non classée").astype(str) + " "
-             + counts["nb_projets"].map(fmt.nombre).astype(str))
-    breakdown = parts.groupby(counts["ti_id"]).agg(", ".join).to_dict() if len(counts) else {}
+    breakdown: dict[str, list[str]] = {}
+    if priorite is None:
+        counts = run("projets_par_territoire", phase=phase)
+        labels = {p.code: p.libelle.split(" /")[0].lower() for p in common.priorites(run)}
+        # plain lists: a few hundred rows, where pandas' string and groupby machinery cost 10 ms a map rerun
+        for ti, code, count in zip(counts["ti_id"].tolist(), counts["priorite"].tolist(),
+                                   counts["nb_projets"].tolist(), strict=True):
+            breakdown.setdefault(ti, []).append(f"{labels.get(code, 'non classée')} {fmt.nombre(count)}")
+    columns = ("ti_id", "nb_projets", "projets_10000", "rang_taux", "nb_territoires", "rang_taux_ex_aequo",
+               "projets_1000_emplois", "montant_aide", "nb_montants")
     out["detail"] = [
-        f"<br>Projets France Relance : {fmt.nombre(r.nb_projets)}"
-        + (f" ({breakdown[r.ti_id]})" if priorite is None and r.ti_id in breakdown else "")
-        + f"<br>Pour 10 000 habitants : {fmt.nombre(r.projets_10000, 2)} "
-          f"({fmt.rang(r.rang_taux, r.nb_territoires, r.rang_taux_ex_aequo)})"
-        + (f"<br>Pour 1 000 emplois salariés privés : {fmt.nombre(r.projets_1000_emplois, 2)}"
-           if pd.notna(r.projets_1000_emplois) else "<br>Emploi salarié privé non disponible")
-        + (f"<br>Aide (listes qui la donnent) : {fmt.euros(r.montant_aide)}, {fmt.compte(r.nb_montants, 'projet')} "
-           f"sur {fmt.nombre(r.nb_projets)}" if r.nb_montants else "")
-        for r in out.itertuples()]
+        f"<br>Projets France Relance : {fmt.nombre(projects)}"
+        + (f" ({', '.join(breakdown[ti])})" if ti in breakdown else "")
+        + f"<br>Pour 10 000 habitants : {fmt.nombre(rate, 2)} ({fmt.rang(rank, total, tie)})"
+        + (f"<br>Pour 1 000 emplois salariés privés : {fmt.nombre(jobs, 2)}"
+           if pd.notna(jobs) else "<br>Emploi salarié privé non disponible")
+        + (f"<br>Aide (listes qui la donnent) : {fmt.euros(aid)}, {fmt.compte(amounts, 'projet')} "
+           f"sur {fmt.nombre(projects)}" if amounts else "")
+        for ti, projects, rate, rank, total, tie, jobs, aid, amounts in zip(
+            *(out[c].tolist() for c in columns), strict=True)]
     return out
 
 
@@ -53,8 +58,8 @@ class Chiffres:
 
 def territory_figures(run: Runner, filtres: Filtres, ti: str, nom: str) -> Chiffres:
     """One territory's figures: projects, rates and ranks (ties shown), aid, CO2, Fonds friches."""
-    all_figures = figures(run, filtres.phase, filtres.priorite_filtre)
-    row = all_figures.set_index("ti_id").loc[ti]
+    every = run("laureats_territoires", phase=filtres.phase, priorite=filtres.priorite_filtre)
+    row = every.iloc[every["ti_id"].tolist().index(ti)]
     total = int(row["nb_territoires"])
     scope = "" if filtres.priorite_filtre is None else f" ({filtres.priorite_libelle.lower()})"
     rank = int(row["rang_taux"])
