@@ -20,3 +20,4 @@ with ui.no_traceback():
     page = st.navigation(app.pages())
     app.hand_over(filtres)
     page.run()
+app.settle_memory()

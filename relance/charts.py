@@ -114,7 +114,8 @@ def fit_size(fig: go.Figure, width: int | None, height: int) -> go.Figure:
     margin = layout.margin
     plot_height = height - margin.t - margin.b
     layout.height = height
-    layout.width = width
+    if width is not None or layout.width is not None:  # a map built unchecked would keep a `width: null`
+        layout.width = width
     layout.title.y = 1 - 22 / height
     for trace in fig.data:
         colorbar = getattr(trace, "colorbar", None)
@@ -221,14 +222,15 @@ def _insets_traces(insets: list[dict], labels: bool = True) -> list[dict]:
 
 
 # A fixed frame (metropolitan France and the insets) fills the figure better than fitbounds.
-FRANCE_FRAME = {"visible": False, "projection_type": "mercator", "bgcolor": "white",
-                "lonaxis_range": list(FRANCE_LON), "lataxis_range": list(FRANCE_LAT)}
+FRANCE_FRAME = {"visible": False, "projection": {"type": "mercator"}, "bgcolor": "white",
+                "lonaxis": {"range": list(FRANCE_LON)}, "lataxis": {"range": list(FRANCE_LAT)}}
 
 
 def _map_figure(traces: list, **layout) -> go.Figure:
     """A map's figure made at once from its traces, framed on France: plotly copies the figure on each
-    `add_trace` (about 1 ms each, seven traces on every map rerun)."""
-    return go.Figure(data=traces, layout={"geo": FRANCE_FRAME, **layout})
+    `add_trace` (about 1 ms each, seven traces on every map rerun) and checks every value as it goes (half of
+    what is left); the maps skip that check, and a test builds each of them again with it (tests/test_export.py)."""
+    return go.Figure(data=traces, layout={"geo": FRANCE_FRAME, **layout}, _validate=False)
 
 
 ZOOM_MARGIN = 0.6  # of the territory's width and height, on each side: the neighbours stay in view

@@ -265,3 +265,19 @@ def test_no_selection_frames_france(run, make_filtres):
     page = db.Reader(run, _loader(run), lambda name, **params: f"{name}.geojson")
     geo = carte.carte(page, make_filtres(), "relance", "estimation", None).chart.figure.layout.geo
     assert geo.lonaxis.range[1] - geo.lonaxis.range[0] > 20
+
+
+@pytest.mark.parametrize(("metric", "mode", "selected"), [
+    ("nb_projets", "taux", "ti-2706"), ("projets_10000", "taux", None), ("part_industrie", "taux", None),
+    ("relance", "estimation", "ti-2706"), ("relance", "departement", "ti-2706")])
+def test_maps_built_unchecked_are_what_plotly_checks(run, make_filtres, metric, mode, selected):
+    """The maps skip plotly's property checks for speed (charts._map_figure): each one, page and export, rebuilt
+    through plotly's checking constructor is the same figure (a misspelt or unexpanded property would differ)."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    page = db.Reader(run, _loader(run), lambda name, **params: f"{name}.geojson")
+    chart = carte.carte(page, make_filtres(), metric, mode, selected).chart
+    for figure in (chart.figure, chart.export_figure()):
+        checked = go.Figure(json.loads(pio.to_json(figure, validate=False)))
+        assert json.loads(pio.to_json(checked)) == json.loads(pio.to_json(figure, validate=False))

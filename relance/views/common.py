@@ -23,8 +23,9 @@ def territory_labels(run: Runner, phase: int) -> dict[str, str]:
 def priorites(run: Runner) -> list[Priorite]:
     """Every priority of the reviewed table (the programme's first), with how charts draw it."""
     frame = run("priorites")
-    return [Priorite(r.priorite, r.libelle, r.description, r.couleur, r.motif, r.symbole)
-            for r in frame.itertuples()]
+    return [Priorite(*row) for row in zip(*(frame[c].tolist() for c in ("priorite", "libelle", "description",
+                                                                        "couleur", "motif", "symbole")),
+                                          strict=True)]
 
 
 def priority_choices(run: Runner) -> dict[str, str]:
@@ -58,10 +59,17 @@ def shows_priority(filtres: Filtres, priorite: str | None) -> bool:
 def indicateurs(run: Runner, priorite: str) -> list[Indicateur]:
     """Indicators of a priority (all priorities for `toutes`), the main France Relance one first."""
     frame = run("indicateurs", priorite=None if priorite == ALL_PRIORITIES else priorite)
-    return [Indicateur(r["id_indicateur"], r["libelle"], r["libelle_court"], r["mesure"], r["unite"], r["priorite"],
-                       r["priorite_libelle"], r["derniere_date"].date(), r["nature"], r["date_lecture"].date(),
-                       r["raison_lecture"], tuple(d.date() for d in r["dates"].astype("datetime64[us]").tolist()))
-            for r in frame.to_dict("records")]
+    columns = {**{c: frame[c].tolist() for c in ("id_indicateur", "libelle", "libelle_court", "mesure", "unite",
+                                                 "priorite", "priorite_libelle", "nature", "raison_lecture")},
+               **{c: frame[c].to_numpy().astype("datetime64[D]").tolist() for c in ("derniere_date",
+                                                                                    "date_lecture")}}
+    # plain lists rather than rows of pandas objects: this runs on every rerun
+    return [Indicateur(columns["id_indicateur"][i], columns["libelle"][i], columns["libelle_court"][i],
+                       columns["mesure"][i], columns["unite"][i], columns["priorite"][i],
+                       columns["priorite_libelle"][i], columns["derniere_date"][i], columns["nature"][i],
+                       columns["date_lecture"][i], columns["raison_lecture"][i],
+                       tuple(dates.astype("datetime64[D]").tolist()))
+            for i, dates in enumerate(frame["dates"].tolist())]
 
 
 def filters_subtitle(filtres: Filtres, ti_nom: str | None = None, date=None) -> str:
