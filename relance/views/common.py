@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from relance import fmt, listes
 from relance.db import Runner
 from relance.filtres import ALL_PRIORITIES, ALL_PRIORITIES_LABEL, PHASES, Filtres, Indicateur, Priorite
@@ -32,8 +30,8 @@ def priority_choices(run: Runner) -> dict[str, str]:
     """The priority filter: every priority, then each priority of the programme."""
     frame = run("priorites")
     return {ALL_PRIORITIES: ALL_PRIORITIES_LABEL,
-            **dict(zip(frame.loc[frame["programme"], "priorite"], frame.loc[frame["programme"], "libelle"],
-                       strict=True))}
+            **{code: label for code, label, programme in zip(frame["priorite"].tolist(), frame["libelle"].tolist(),
+                                                             frame["programme"].tolist(), strict=True) if programme}}
 
 
 def priority_labels(run: Runner) -> dict[str, str]:
@@ -101,14 +99,15 @@ def reading_subtitle(filtres: Filtres, indicator: Indicateur, ti_nom: str | None
     return " · ".join(parts)
 
 
-def _sources(run: Runner) -> pd.DataFrame:
-    return run("sources").set_index("cle")
+def _sources(run: Runner) -> dict[str, dict]:
+    """The `source` table by key (a dict: read for every chart's source line)."""
+    return {row["cle"]: row for row in run("sources").to_dict("records")}
 
 
 def source_territoires(run: Runner, phase: int) -> str:
     """Source line of a territory map or table of one phase (from the database's `source` table)."""
     sources = _sources(run)
-    ti, communes = sources.loc[f"ti_phase{phase}"], sources.loc["communes"]
+    ti, communes = sources[f"ti_phase{phase}"], sources["communes"]
     return (f"Sources : {ti['editeur']}, Territoires d'industrie {PHASES[phase].lower()}, {ti['millesime']} ;<br>"
             f"{communes['editeur']}, {communes['millesime']} ; contours ANCT/IGN simplifiés.")
 
@@ -116,7 +115,7 @@ def source_territoires(run: Runner, phase: int) -> str:
 def source_relance(run: Runner, detail: str = "valeurs départementales") -> str:
     """Source line of a chart built on the Baromètre des résultats."""
     sources = _sources(run)
-    barometre, communes = sources.loc["barometre_dep"], sources.loc["communes"]
+    barometre, communes = sources["barometre_dep"], sources["communes"]
     return (f"Source : {barometre['editeur']}, Baromètre des résultats de l'action publique "
             f"({barometre['millesime']}), {detail} ;<br>populations : {communes['editeur']}, "
             f"{communes['millesime']} ; ANCT, Territoires d'industrie.")
@@ -124,7 +123,7 @@ def source_relance(run: Runner, detail: str = "valeurs départementales") -> str
 
 def source_friches(run: Runner) -> str:
     """Source line of the Fonds friches charts."""
-    friches = _sources(run).loc["fonds_friches"]
+    friches = _sources(run)["fonds_friches"]
     return f"Source : {friches['editeur']}, fichier des candidatures au Fonds friches ({friches['millesime']})."
 
 
@@ -136,10 +135,10 @@ def source_projets(run: Runner, import_ids: list[str] | None = None) -> str:
     sources = _sources(run)
     parts = []
     if imports["format"].eq("dge").any():
-        dge = sources.loc["dge_liste"]
+        dge = sources["dge_liste"]
         parts.append(f"DGE, Plan de relance – projets industriels ({dge['millesime']})")
     if imports["format"].eq("friches").any():
-        sites = sources.loc["cartofriches_sites"]
+        sites = sources["cartofriches_sites"]
         parts.append(f"Cerema, Fonds friches, lauréats France Relance ({sites['millesime']})")
     staff = list(imports.loc[imports["format"].eq("liste"), "fichier"])
     if staff:
@@ -151,10 +150,9 @@ def source_projets(run: Runner, import_ids: list[str] | None = None) -> str:
 
 def missing_sources(run: Runner) -> list[str]:
     """What the build went without: each optional raw source that was absent, said in French."""
-    found = run("sources")
-    return [f"Source absente des données brutes, la base a été construite sans elle : {r.titre} "
-            f"(`{r.fichier}`). Les chiffres de projets ne viennent que des autres sources."
-            for r in found[~found["present"]].itertuples()]
+    return [f"Source absente des données brutes, la base a été construite sans elle : {r['titre']} "
+            f"(`{r['fichier']}`). Les chiffres de projets ne viennent que des autres sources."
+            for r in _sources(run).values() if not r["present"]]
 
 
 def plain_source(text: str) -> str:
