@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -36,14 +38,19 @@ def comparison_chart(run: Runner, filtres: Filtres, chosen: list[str], names: di
 
 @dataclass(frozen=True)
 class Comparaison:
-    """What the page shows for the chosen territories."""
+    """What the page shows for the chosen territories: the laureates at once, the Baromètre charts when the page
+    first reads them (after the laureates are on screen)."""
 
     message: str | None  # why nothing is compared
     lecture: str = ""
-    charts: list[export.Chart] = field(default_factory=list)  # Baromètre indicators (département values)
     laureats: export.Chart | None = None
     laureats_tableau: export.Table | None = None
     avertissements: list[str] = field(default_factory=list)
+    calculs: dict[str, Callable[[], object]] = field(default_factory=dict, repr=False, compare=False)
+
+    @functools.cached_property
+    def charts(self) -> list[export.Chart]:  # Baromètre indicators (département values)
+        return self.calculs["charts"]() if "charts" in self.calculs else []
 
 
 def comparaison(run: Runner, filtres: Filtres, chosen: list[str]) -> Comparaison:
@@ -51,10 +58,13 @@ def comparaison(run: Runner, filtres: Filtres, chosen: list[str]) -> Comparaison
     if len(chosen) < 2:
         return Comparaison(f"Choisissez au moins deux territoires de la {PHASES[filtres.phase].lower()}.")
     chart, table = laureats.compared(run, filtres, chosen)
-    items = common.indicateurs(run, filtres.priorite)
-    names = common.territory_names(run, filtres.phase)
-    return Comparaison(None, READING, [comparison_chart(run, filtres, chosen, names, i) for i in items], chart, table,
-                       same_departements(run, filtres.phase, chosen))
+
+    def charts() -> list[export.Chart]:
+        names = common.territory_names(run, filtres.phase)
+        return [comparison_chart(run, filtres, chosen, names, i) for i in common.indicateurs(run, filtres.priorite)]
+
+    return Comparaison(None, READING, chart, table, same_departements(run, filtres.phase, chosen),
+                       {"charts": charts})
 
 
 def same_departements(run: Runner, phase: int, chosen: list[str]) -> list[str]:

@@ -3,7 +3,9 @@ programme more? Terciles of départements, the scatter of départements, and the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -111,34 +113,67 @@ def friches_chart(run: Runner) -> export.Chart:
 
 @dataclass(frozen=True)
 class France:
-    """What the page shows for the filters: the project-level answer first, then the Baromètre terciles."""
+    """What the page shows for the filters: the project-level answer first, then the Baromètre terciles.
+
+    The answer is computed at once; the rest when the page first reads it, after the answer is on screen (the
+    page's first chart does not wait for the four others)."""
 
     laureats: laureats.Comparaison
     introduction: str
-    synthese: export.Chart | None
     synthese_note: str
     detail_titre: str | None
-    terciles: export.Chart | None
-    nuage: export.Chart | None
-    terciles_phrase: str
-    friches: export.Chart | None
     friches_note: str
-    friches_table: pd.DataFrame | None
+    calculs: dict[str, Callable[[], object]] = field(default_factory=dict, repr=False, compare=False)
+
+    @functools.cached_property
+    def synthese(self) -> export.Chart | None:
+        return self.calculs["synthese"]()
+
+    @functools.cached_property
+    def _detail(self) -> tuple[export.Chart | None, export.Chart | None, str]:
+        return self.calculs["detail"]()
+
+    @property
+    def terciles(self) -> export.Chart | None:
+        return self._detail[0]
+
+    @property
+    def nuage(self) -> export.Chart | None:
+        return self._detail[1]
+
+    @property
+    def terciles_phrase(self) -> str:
+        return self._detail[2]
+
+    @functools.cached_property
+    def friches(self) -> export.Chart | None:
+        return self.calculs["friches"]()
+
+    @functools.cached_property
+    def friches_table(self) -> pd.DataFrame | None:
+        return self.calculs["friches_table"]()
 
 
 def france(run: Runner, filtres: Filtres) -> France:
     """Territories against the rest of France for the filters (the Fonds friches under their priority)."""
-    items = common.indicateurs(run, filtres.priorite)
     indicator = filtres.indicateur
-    terciles, nuage = detail_charts(run, filtres, indicator) if indicator else (None, None)
     friches = common.shows_priority(filtres, common.measure_priority(run, "Fonds friches"))
+
+    def detail():
+        if not indicator:
+            return None, None, ""
+        terciles, nuage = detail_charts(run, filtres, indicator)
+        return terciles, nuage, terciles_sentence(terciles, common.reading_date(filtres, indicator))
+
+    def synthese():
+        items = common.indicateurs(run, filtres.priorite)
+        return summary_chart(run, filtres, items) if items else None
+
     return France(
         laureats=laureats.territories_vs_france(run, filtres),
-        introduction=introduction(filtres.phase),
-        synthese=summary_chart(run, filtres, items) if items else None, synthese_note=SUMMARY_NOTE,
-        detail_titre=f"En détail : {indicator.libelle_court}" if indicator else None,
-        terciles=terciles, nuage=nuage,
-        terciles_phrase=terciles_sentence(terciles, common.reading_date(filtres, indicator)) if indicator else "",
-        friches=friches_chart(run) if friches else None, friches_note=FRICHES_NOTE,
-        friches_table=tables.friches_table(run("fonds_friches_regions")) if friches else None,
+        introduction=introduction(filtres.phase), synthese_note=SUMMARY_NOTE,
+        detail_titre=f"En détail : {indicator.libelle_court}" if indicator else None, friches_note=FRICHES_NOTE,
+        calculs={"synthese": synthese, "detail": detail,
+                 "friches": lambda: friches_chart(run) if friches else None,
+                 "friches_table": lambda: tables.friches_table(run("fonds_friches_regions")) if friches else None},
     )
