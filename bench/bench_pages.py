@@ -20,15 +20,18 @@ REPEAT = 10
 # (page, initial query string, label, change(at, i))
 SCENARIOS = [
     ("carte", {}, "Carte : phase", lambda at, i: at.radio(key="phase").set_value(1 + i % 2)),
-    ("carte", {}, "Carte : lecture (taux / estimation / départements)",
+    ("carte", {"metrique": "relance"}, "Carte : lecture (taux / estimation / départements)",
      lambda at, i: at.radio(key="mode").set_value(["taux", "estimation", "departement"][i % 3])),
     ("carte", {}, "Carte : priorité",
      lambda at, i: at.selectbox(key="priorite").set_value(["competences", "innover", "toutes"][i % 3])),
-    ("carte", {}, "Carte : indicateur",
+    ("carte", {"metrique": "relance"}, "Carte : indicateur du Baromètre",
      lambda at, i: at.selectbox(key="indicateur").set_value(
          ["nb-entreprises-cheaque-numerique", "nb-entreprises-industrielles-agricoles"][i % 2])),
     ("carte", {}, "Carte : indicateur coloré",
      lambda at, i: at.selectbox(key="metrique").set_value(["population", "part_industrie", "relance"][i % 3])),
+    ("carte", {}, "Carte : projets (cercles, taux)",
+     lambda at, i: at.selectbox(key="metrique").set_value(["projets_10000", "projets_1000_emplois",
+                                                           "nb_projets"][i % 3])),
     ("carte", {}, "Carte : territoire",
      lambda at, i: at.selectbox(key="ti").set_value(["ti-2706", "ti-9301", "ti-8416", "ti-1104"][i % 4])),
     ("territoire", {"ti": "ti-2706"}, "Fiche : territoire",
