@@ -62,7 +62,7 @@ def _start_kaleido() -> None:
 
 def figure_bytes(fig: go.Figure, fmt: str, width: int = WIDTH, height: int | None = None,
                  layers: dict[str, Callable[[], dict]] | None = None) -> bytes:
-    """The figure as PNG (scale 2), SVG or PDF, sized for a note, title and source inside."""
+    """The figure as PNG (at SCALE), SVG or PDF, sized for a note, title and source inside."""
     import plotly.io as pio
 
     if fmt not in ("png", "svg", "pdf"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from relance import fmt, listes
 from relance.db import Runner
 from relance.filtres import ALL_PRIORITIES, ALL_PRIORITIES_LABEL, PHASES, Filtres, Indicateur, Priorite
@@ -16,6 +18,13 @@ def territory_names(run: Runner, phase: int) -> dict[str, str]:
 def territory_labels(run: Runner, phase: int) -> dict[str, str]:
     """Territory id -> `name (id)`, as offered in the territory lists."""
     return {ti: f"{nom} ({ti})" for ti, nom in territory_names(run, phase).items()}
+
+
+def later(name: str, default: object = None) -> functools.cached_property:
+    """A part of a view computed when the page first reads it: `calculs[name]()` of the view (its field
+    `calculs`, functions of no argument), `default` when the view has none. The page lays out what comes first, its
+    first chart among it, before the long parts are computed."""
+    return functools.cached_property(lambda view: view.calculs[name]() if name in view.calculs else default)
 
 
 def priorites(run: Runner) -> list[Priorite]:

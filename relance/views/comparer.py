@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -48,9 +47,7 @@ class Comparaison:
     avertissements: list[str] = field(default_factory=list)
     calculs: dict[str, Callable[[], object]] = field(default_factory=dict, repr=False, compare=False)
 
-    @functools.cached_property
-    def charts(self) -> list[export.Chart]:  # Baromètre indicators (département values)
-        return self.calculs["charts"]() if "charts" in self.calculs else []
+    charts = common.later("charts", ())  # export.Chart per Baromètre indicator (département values)
 
 
 def comparaison(run: Runner, filtres: Filtres, chosen: list[str]) -> Comparaison:

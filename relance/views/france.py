@@ -3,7 +3,6 @@ programme more? Terciles of départements, the scatter of départements, and the
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -125,13 +124,10 @@ class France:
     friches_note: str
     calculs: dict[str, Callable[[], object]] = field(default_factory=dict, repr=False, compare=False)
 
-    @functools.cached_property
-    def synthese(self) -> export.Chart | None:
-        return self.calculs["synthese"]()
-
-    @functools.cached_property
-    def _detail(self) -> tuple[export.Chart | None, export.Chart | None, str]:
-        return self.calculs["detail"]()
+    synthese = common.later("synthese")  # export.Chart | None
+    _detail = common.later("detail")  # (terciles, scatter, sentence), or (None, None, "") without an indicator
+    friches = common.later("friches")  # export.Chart | None
+    friches_table = common.later("friches_table")  # pd.DataFrame | None
 
     @property
     def terciles(self) -> export.Chart | None:
@@ -144,14 +140,6 @@ class France:
     @property
     def terciles_phrase(self) -> str:
         return self._detail[2]
-
-    @functools.cached_property
-    def friches(self) -> export.Chart | None:
-        return self.calculs["friches"]()
-
-    @functools.cached_property
-    def friches_table(self) -> pd.DataFrame | None:
-        return self.calculs["friches_table"]()
 
 
 def france(run: Runner, filtres: Filtres) -> France:

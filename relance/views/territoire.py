@@ -3,7 +3,6 @@ time, industrial weight, rank, projects and peers of one territory."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -117,21 +116,10 @@ class Profil:
     # locator map) while they are computed, so its first chart shows sooner.
     calculs: dict[str, Callable[[], object]] = field(default_factory=dict, repr=False, compare=False)
 
-    @functools.cached_property
-    def serie(self) -> export.Chart | None:
-        return self.calculs["serie"]()
-
-    @functools.cached_property
-    def indicateurs(self) -> pd.DataFrame:  # formatted, one row per indicator of the priority
-        return self.calculs["indicateurs"]()
-
-    @functools.cached_property
-    def laureats(self) -> laureats.Laureats:
-        return self.calculs["laureats"]()
-
-    @functools.cached_property
-    def echelles(self) -> laureats.Echelles:  # the territory next to its départements, région and France
-        return self.calculs["echelles"]()
+    serie = common.later("serie")  # export.Chart | None
+    indicateurs = common.later("indicateurs")  # pd.DataFrame, formatted, one row per indicator of the priority
+    laureats = common.later("laureats")  # laureats.Laureats
+    echelles = common.later("echelles")  # laureats.Echelles: the territory next to its départements, région, France
 
 
 def profil(reader: Reader, filtres: Filtres, ti: str, search: str = "") -> Profil | None:
