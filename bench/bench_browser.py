@@ -2,7 +2,7 @@
 Streamlit page with one Plotly chart; choosing a territory (list, click) until its panel shows; a filter change; the
 map's PNG export once Chromium is warm.
 
-Run: .venv/bin/python bench/bench_browser.py [--parties ouverture,choix,phase,png]
+Run: .venv/bin/python bench/bench_browser.py [--parties ouverture,choix,phase,png] [--pages Fiche,Comparer]
 (prints; asserts nothing; starts its own servers on 127.0.0.1; all parts by default)
 Targets (issue 12): opening ≤ 1.25 × the bare page; choosing a territory p95 ≤ 600 ms on a quiet machine;
 map PNG < 1 s warm.
@@ -59,7 +59,11 @@ def main() -> None:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--parties", default="ouverture,choix,phase,png")
-    parts = set(parser.parse_args().parties.split(","))
+    parser.add_argument("--pages", default="", help="pages ouvertes (début de leur nom, séparés par des virgules)")
+    args = parser.parse_args()
+    parts = set(args.parties.split(","))
+    chosen = [(label, path) for label, path in PAGES
+              if not args.pages or any(label.startswith(name) for name in args.pages.split(","))]
 
     print(f"Machine : {machine()}")
     server, url = start_server()
@@ -74,7 +78,7 @@ def main() -> None:
                 _open(browser, bare_url)
                 print(f"Ouverture jusqu'au premier graphique dessiné ({REPEAT} chargements, page neuve à chaque fois, "
                       "en alternance avec la page nue) :")
-                for label, path in PAGES if "ouverture" in parts else []:
+                for label, path in chosen if "ouverture" in parts else []:
                     ours, theirs = [], []
                     for _ in range(REPEAT):
                         ours.append(_open(browser, url + path))

@@ -35,63 +35,77 @@ with left:
 with right:
     ui.show_figure(profil.locator, "localisation")
 
-st.header("France Relance dans le territoire")
+# One tab at a time is computed and drawn (its name in the address, key « onglet »): the top of the fiche and its
+# summary show first; the breakdowns, the lists, the Baromètre and the peers are a click away.
+synthese, graphiques, listes, barometre, voisins = st.tabs(territoire.ONGLETS, key="onglet", bind="query-params")
 relance = profil.laureats
-for message in relance.messages:
-    st.info(message)
-st.markdown(relance.chiffres.phrase)
-for column, (label, value) in zip(st.columns(4), relance.chiffres.principaux.items(), strict=True):
-    column.metric(label, value)
-for line in (relance.chiffres.friches, relance.chiffres.aides, relance.chiffres.co2):
-    if line:
-        st.caption(line)
-st.markdown("**Le territoire, ses départements, sa région et la France**")
-st.markdown(profil.echelles.phrase)
-ui.show_frame(profil.echelles.tableau)
-st.caption(profil.echelles.note)
-graphs = relance.graphiques
-if graphs:
-    ui.show_chart(graphs[0], "laureats-mesures")
-    for left_chart, right_chart in zip(graphs[1::2], [*graphs[2::2], None], strict=False):
-        left, right = st.columns(2, gap="medium")
-        with left:
-            ui.show_chart(left_chart, f"laureats-{left_chart.what}")
-        if right_chart is not None:
-            with right:
-                ui.show_chart(right_chart, f"laureats-{right_chart.what}")
-st.subheader("Les projets et les friches du territoire")
-st.text_input("Rechercher (entreprise, projet, commune, site)", key="recherche-territoire")
-ui.show_table(relance.projets, "table-projets")
-if len(relance.friches.data):
-    st.markdown("**Candidatures au Fonds friches situées dans le territoire**")
-    ui.show_table(relance.friches, "table-friches")
-if relance.carte is not None:
-    ui.show_chart(relance.carte, "laureats-carte")
-st.page_link(app.PAGE["projets"], label="Voir sur la page Projets", icon=":material/factory:",
-             query_params=profil.projets_lien)
-
-st.header("Indicateurs du Baromètre (valeurs départementales)")
-if profil.serie is None:
-    st.info(profil.serie_note)
-else:
-    ui.show_chart(profil.serie, "serie")
-    st.caption(profil.serie_note)
-if not profil.indicateurs.empty:
-    st.subheader(profil.indicateurs_titre)
-    ui.show_frame(profil.indicateurs)
-
-st.header("Territoires comparables")
-st.caption("Les plus proches par la population (échelle logarithmique) et la part de l'industrie dans l'emploi.")
-st.table(profil.pairs, hide_index=True)
-st.page_link(app.PAGE["comparer"], label="Comparer avec ces territoires", icon=":material/compare_arrows:",
-             query_params=profil.comparer_lien)
-
-st.header("Composition")
-a, b = st.columns([2, 3], gap="medium")
-with a:
-    st.markdown("**Départements**")
-    st.table(profil.departements, hide_index=True)
-with b:
-    st.markdown(f"**{profil.membres_titre}**")
-    st.table(profil.membres, hide_index=True)
+if synthese.open:
+    with synthese:
+        st.header("France Relance dans le territoire")
+        for message in relance.messages:
+            st.info(message)
+        st.markdown(relance.chiffres.phrase)
+        for column, (label, value) in zip(st.columns(4), relance.chiffres.principaux.items(), strict=True):
+            column.metric(label, value)
+        for line in (relance.chiffres.friches, relance.chiffres.aides, relance.chiffres.co2):
+            if line:
+                st.caption(line)
+        st.subheader("Le territoire, ses départements, sa région et la France")
+        st.markdown(profil.echelles.phrase)
+        st.table(profil.echelles.tableau, hide_index=True)
+        st.caption(profil.echelles.note)
+if graphiques.open:
+    with graphiques:
+        st.header("France Relance dans le territoire, en graphiques")
+        graphs = relance.graphiques
+        for message in [] if graphs else relance.messages:
+            st.info(message)
+        if graphs:
+            ui.show_chart(graphs[0], "laureats-mesures")
+        for left_chart, right_chart in zip(graphs[1::2], [*graphs[2::2], None], strict=False):
+            left, right = st.columns(2, gap="medium")
+            with left:
+                ui.show_chart(left_chart, f"laureats-{left_chart.what}")
+            if right_chart is not None:
+                with right:
+                    ui.show_chart(right_chart, f"laureats-{right_chart.what}")
+if listes.open:
+    with listes:
+        st.header("Les projets et les friches du territoire")
+        st.text_input("Rechercher (entreprise, projet, commune, site)", key="recherche-territoire")
+        ui.show_table(relance.projets, "table-projets")
+        if len(relance.friches.data):
+            st.markdown("**Candidatures au Fonds friches situées dans le territoire**")
+            ui.show_table(relance.friches, "table-friches")
+        if relance.carte is not None:
+            ui.show_chart(relance.carte, "laureats-carte")
+        st.page_link(app.PAGE["projets"], label="Voir sur la page Projets", icon=":material/factory:",
+                     query_params=profil.projets_lien)
+if barometre.open:
+    with barometre:
+        st.header("Indicateurs du Baromètre (valeurs départementales)")
+        if profil.serie is None:
+            st.info(profil.serie_note)
+        else:
+            ui.show_chart(profil.serie, "serie")
+            st.caption(profil.serie_note)
+        if not profil.indicateurs.empty:
+            st.subheader(profil.indicateurs_titre)
+            ui.show_frame(profil.indicateurs)
+if voisins.open:
+    with voisins:
+        st.header("Territoires comparables")
+        st.caption("Les plus proches par la population (échelle logarithmique) et la part de l'industrie dans "
+                   "l'emploi.")
+        st.table(profil.pairs, hide_index=True)
+        st.page_link(app.PAGE["comparer"], label="Comparer avec ces territoires", icon=":material/compare_arrows:",
+                     query_params=profil.comparer_lien)
+        st.header("Composition")
+        a, b = st.columns([2, 3], gap="medium")
+        with a:
+            st.markdown("**Départements**")
+            st.table(profil.departements, hide_index=True)
+        with b:
+            st.markdown(f"**{profil.membres_titre}**")
+            st.table(profil.membres, hide_index=True)
 st.caption(common.plain_source(profil.source))

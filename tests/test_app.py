@@ -261,7 +261,7 @@ def open_page(page: str, **query) -> AppTest:
 
 
 def test_profile_single_departement_territory():
-    at = open_page("pages/territoire.py", phase="1", ti="ti-9303")
+    at = open_page("pages/territoire.py", phase="1", ti="ti-9303", onglet="Baromètre")
     assert at.title[0].value == "Carros"
     figure = chart(at, "serie")
     territory, region, france, published = figure["data"][:4]
@@ -280,7 +280,7 @@ def test_profile_single_departement_territory():
 
 
 def test_profile_multi_departement_territory_and_widget():
-    at = open_page("pages/territoire.py", phase="1", ti="ti-2706")
+    at = open_page("pages/territoire.py", phase="1", ti="ti-2706", onglet="Baromètre")
     assert at.title[0].value == "Nevers Val de Loire"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Part de l'industrie dans l'emploi"] == "13,2\u00a0%"
@@ -290,6 +290,9 @@ def test_profile_multi_departement_territory_and_widget():
     main = ranks[ranks["Indicateur"] == "Entreprises industrielles aidées à investir"].iloc[0]
     assert main["Valeurs des départements"] == "Nièvre : 36, Cher : 74"
     assert main["Rang du taux"] == "55e sur 149"
+    at.query_params["onglet"] = "Comparables et composition"
+    at.run()
+    assert not at.get("plotly_chart")[1:]  # the locator map only: the other tabs are not drawn
     peers = at.table[0].value
     assert len(peers) == 5 and peers.iloc[0]["Identifiant"] == "ti-7609"
     at.selectbox(key="ti").set_value("ti-9301").run()

@@ -148,7 +148,9 @@ def test_map_hover_click_panel_downloads_and_profile(page, app_url, tmp_path):
     page.wait_for_function("() => window.location.pathname.endsWith('/territoire')", timeout=30_000)
     assert "ti=ti-2706" in query_string(page)
     page.get_by_role("heading", name="Nevers Val de Loire", exact=True).wait_for(timeout=30_000)
+    page.get_by_role("tab", name="Baromètre").click()  # one tab drawn at a time, its name in the address
     page.get_by_text("Nevers Val de Loire (ses départements)").first.wait_for(timeout=30_000)
+    assert "onglet=Barom%C3%A8tre" in query_string(page) or "onglet=Baromètre" in query_string(page)
     assert page.locator("[data-testid='stException']").count() == 0
 
 
@@ -184,6 +186,11 @@ def test_bad_url_value_shows_message_not_traceback(page, app_url):
 PAGES = {
     "carte": "/?phase=1&ti=ti-2706",
     "territoire": "/territoire?phase=1&ti=ti-2706",
+    # The fiche's other tabs (one drawn at a time).
+    "territoire-graphiques": "/territoire?phase=1&ti=ti-2706&onglet=Graphiques",
+    "territoire-listes": "/territoire?phase=1&ti=ti-2706&onglet=Projets+et+friches",
+    "territoire-barometre": "/territoire?phase=1&ti=ti-2706&onglet=Barom%C3%A8tre",
+    "territoire-voisins": "/territoire?phase=1&ti=ti-2706&onglet=Comparables+et+composition",
     "projets": "/projets?phase=1&ti=ti-2706",
     "comparer": "/comparer?phase=1&comparer=ti-2706,ti-2703,ti-9301,ti-9302,ti-9303,ti-0201",
     "france": "/france?phase=1",

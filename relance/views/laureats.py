@@ -5,7 +5,8 @@ compared with the rest of France."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -169,10 +170,20 @@ class Laureats:
 
     chiffres: Chiffres
     messages: list[str]
-    graphiques: list  # export.Chart: by measure and priority, filière, company size, year, Fonds friches
-    projets: object  # export.Table
-    friches: object  # export.Table
-    carte: object | None  # export.Chart of the points
+    # The rest is computed when the page first reads it (the profile shows one tab at a time).
+    calculs: dict[str, Callable[[], object]] = field(default_factory=dict, repr=False, compare=False)
+
+    graphiques = common.later("graphiques", ())  # export.Chart: by measure and priority, filière, size, year, friches
+    _listes = common.later("listes")  # (projects, friches): export.Table each
+    carte = common.later("carte")  # export.Chart of the points, or None
+
+    @property
+    def projets(self):
+        return self._listes[0]
+
+    @property
+    def friches(self):
+        return self._listes[1]
 
 
 def territory_laureats(reader, filtres: Filtres, ti: str, nom: str, search: str = "") -> Laureats:
@@ -185,66 +196,80 @@ def territory_laureats(reader, filtres: Filtres, ti: str, nom: str, search: str 
     own = project_views.filter_projects(run("projets", phase=phase), ti=ti, priorite=filtres.priorite_filtre)
     subtitle = common.filters_subtitle(filtres, nom)
     source = common.source_projets(run, sorted(set(own["import_id"])))
-    graphs = []
-    if len(own):
-        graphs.append(project_views.projects_count_chart(run, filtres, own, nom))
-        for column, missing, title, what in (
-                ("filiere", "filière non précisée", "Projets par filière", "projets-par-filiere"),
-                ("type_entreprise", "taille non précisée", "Projets par taille d'entreprise", "projets-par-taille")):
-            frame = _by(own[own["import_id"].str.startswith("dge-")], column, missing)
-            if len(frame):
-                figure = charts.count_bars(frame, "libelle", [("projets", "Projets")], title,
-                                           subtitle + " · liste DGE", source, "Projets", width=48)
-                graphs.append(export.chart(figure, frame.rename(columns={"libelle": column.capitalize(),
-                                                                         "projets": "Projets"}),
-                                           what, title, subtitle, source, phase=phase, ti=ti))
-        years = own["annee"].value_counts()
-        frame = pd.DataFrame({"libelle": [str(y) for y in YEARS], "projets": [int(years.get(y, 0)) for y in YEARS]})
-        undated = int(own["annee"].isna().sum())
-        title = "Lauréats par année"
-        note = f" · {fmt.compte(undated, 'projet')} sans date" if undated else ""
-        figure = charts.count_bars(frame, "libelle", [("projets", "Projets")], title,
-                                   subtitle + " · année de mise à jour de la liste DGE" + note, source, "Projets",
-                                   horizontal=False, width=48)
-        graphs.append(export.chart(figure, frame.rename(columns={"libelle": "Année", "projets": "Projets"}),
-                                   "laureats-par-annee", title, subtitle, source, phase=phase, ti=ti,
-                                   method="Année de la colonne mise_a_jour de la liste DGE (2021 ou 2022) ; les "
-                                          "lauréats du Fonds friches n'ont pas de date dans la source."))
-    friches = run("friches_territoire", phase=phase, ti=ti)
     friches_source = common.source_friches(run)
-    if len(friches):
-        editions = (friches.groupby("edition").agg(candidatures=("num_dossier", "size"),
-                                                   laureats=("laureat", "sum")).reset_index())
-        title = "Fonds friches : candidatures et lauréates par édition"
-        figure = charts.count_bars(editions, "edition", [("candidatures", "Candidatures"), ("laureats", "Lauréates")],
-                                   title, subtitle + " · commune de la candidature", friches_source,
-                                   "Candidatures", width=48)
-        graphs.append(export.chart(figure, editions.rename(columns={"edition": "Édition", "candidatures":
-                                                                    "Candidatures", "laureats": "Lauréates"}),
-                                   "fonds-friches-par-edition", title, subtitle, friches_source, phase=phase, ti=ti,
-                                   method="Drapeau laureat_fv du fichier Cerema ; le Fonds vert (2023) n'est pas "
-                                          "France Relance."))
-    shown = project_views.filter_projects(own, text=search)
-    table = export.Table(project_views.projects_table(run, shown), "projets-du-territoire",
-                         f"Projets France Relance : {nom}", subtitle, source, phase=phase, ti=ti,
-                         method=project_views.PLACEMENT_METHOD)
-    friches_shown = friches
-    if search.strip():
-        needle = search.strip().lower()
-        haystack = (friches["site_nom"].fillna("") + " " + friches["commune_nom"].fillna("")).str.lower()
-        friches_shown = friches[haystack.str.contains(needle, regex=False)]
-    friches_table = export.Table(pd.DataFrame({
-        "Site": friches_shown["site_nom"], "Commune": friches_shown["commune_nom"],
-        "Édition": friches_shown["edition"],
-        "France Relance": friches_shown["france_relance"].map({True: "oui", False: "non (Fonds vert)"}),
-        "Lauréate": friches_shown["laureat"].map({True: "oui", False: "non"}),
-        "Dossier": friches_shown["num_dossier"]}), "friches-du-territoire", f"Fonds friches : {nom}", subtitle,
-        friches_source, phase=phase, ti=ti)
+
+    def friches() -> pd.DataFrame:
+        return run("friches_territoire", phase=phase, ti=ti)
+
+    def graphiques() -> list:
+        graphs = []
+        if len(own):
+            graphs.append(project_views.projects_count_chart(run, filtres, own, nom))
+            for column, missing, title, what in (
+                    ("filiere", "filière non précisée", "Projets par filière", "projets-par-filiere"),
+                    ("type_entreprise", "taille non précisée", "Projets par taille d'entreprise",
+                     "projets-par-taille")):
+                frame = _by(own[own["import_id"].str.startswith("dge-")], column, missing)
+                if len(frame):
+                    figure = charts.count_bars(frame, "libelle", [("projets", "Projets")], title,
+                                               subtitle + " · liste DGE", source, "Projets", width=48)
+                    graphs.append(export.chart(figure, frame.rename(columns={"libelle": column.capitalize(),
+                                                                             "projets": "Projets"}),
+                                               what, title, subtitle, source, phase=phase, ti=ti))
+            years = own["annee"].value_counts()
+            frame = pd.DataFrame({"libelle": [str(y) for y in YEARS], "projets": [int(years.get(y, 0)) for y in YEARS]})
+            undated = int(own["annee"].isna().sum())
+            title = "Lauréats par année"
+            note = f" · {fmt.compte(undated, 'projet')} sans date" if undated else ""
+            figure = charts.count_bars(frame, "libelle", [("projets", "Projets")], title,
+                                       subtitle + " · année de mise à jour de la liste DGE" + note, source, "Projets",
+                                       horizontal=False, width=48)
+            graphs.append(export.chart(figure, frame.rename(columns={"libelle": "Année", "projets": "Projets"}),
+                                       "laureats-par-annee", title, subtitle, source, phase=phase, ti=ti,
+                                       method="Année de la colonne mise_a_jour de la liste DGE (2021 ou 2022) ; les "
+                                              "lauréats du Fonds friches n'ont pas de date dans la source."))
+        sites = friches()
+        if len(sites):
+            editions = (sites.groupby("edition").agg(candidatures=("num_dossier", "size"),
+                                                     laureats=("laureat", "sum")).reset_index())
+            title = "Fonds friches : candidatures et lauréates par édition"
+            figure = charts.count_bars(editions, "edition",
+                                       [("candidatures", "Candidatures"), ("laureats", "Lauréates")], title,
+                                       subtitle + " · commune de la candidature", friches_source, "Candidatures",
+                                       width=48)
+            graphs.append(export.chart(figure, editions.rename(columns={"edition": "Édition", "candidatures":
+                                                                        "Candidatures", "laureats": "Lauréates"}),
+                                       "fonds-friches-par-edition", title, subtitle, friches_source, phase=phase, ti=ti,
+                                       method="Drapeau laureat_fv du fichier Cerema ; le Fonds vert (2023) n'est pas "
+                                              "France Relance."))
+        return graphs
+
+    def listes() -> tuple:
+        shown = project_views.filter_projects(own, text=search)
+        table = export.Table(project_views.projects_table(run, shown), "projets-du-territoire",
+                             f"Projets France Relance : {nom}", subtitle, source, phase=phase, ti=ti,
+                             method=project_views.PLACEMENT_METHOD)
+        sites = friches()
+        friches_shown = sites
+        if search.strip():
+            needle = search.strip().lower()
+            haystack = (sites["site_nom"].fillna("") + " " + sites["commune_nom"].fillna("")).str.lower()
+            friches_shown = sites[haystack.str.contains(needle, regex=False)]
+        friches_table = export.Table(pd.DataFrame({
+            "Site": friches_shown["site_nom"], "Commune": friches_shown["commune_nom"],
+            "Édition": friches_shown["edition"],
+            "France Relance": friches_shown["france_relance"].map({True: "oui", False: "non (Fonds vert)"}),
+            "Lauréate": friches_shown["laureat"].map({True: "oui", False: "non"}),
+            "Dossier": friches_shown["num_dossier"]}), "friches-du-territoire", f"Fonds friches : {nom}", subtitle,
+            friches_source, phase=phase, ti=ti)
+        return table, friches_table
+
     messages = common.missing_sources(run)
     if own.empty:
         messages.append("Aucun projet France Relance de cette priorité n'est placé dans ce territoire.")
-    carte = project_views.projects_chart(reader, filtres, own, ti) if len(own) else None
-    return Laureats(territory_figures(run, filtres, ti, nom), messages, graphs, table, friches_table, carte)
+    return Laureats(territory_figures(run, filtres, ti, nom), messages, {
+        "graphiques": graphiques, "listes": listes,
+        "carte": lambda: project_views.projects_chart(reader, filtres, own, ti) if len(own) else None})
 
 
 @dataclass(frozen=True)

@@ -99,8 +99,12 @@ def projects_chart(reader: Reader, filtres: Filtres, projects: pd.DataFrame, sel
     source = common.source_projets(run, sorted(set(projects["import_id"])))
     priorites = common.priorites(run)
 
+    # Framed on the chosen territory (its points are what the map is for), on the page and in its exports.
+    box = run("territoire_emprise", phase=phase, ti=selected) if selected else pd.DataFrame()
+
     def build(ti_geo) -> go.Figure:
-        return charts.projects_map(points, ti_geo, territories, insets, priorites, selected, subtitle, source)
+        return charts.zoom_to(charts.projects_map(points, ti_geo, territories, insets, priorites, selected, subtitle,
+                                                  source), tuple(box.iloc[0]) if len(box) else None)
 
     ti_geo = reader.layer("carte_territoires", phase=phase)
     layers = {ti_geo: lambda: load("carte_territoires", phase=phase)} if isinstance(ti_geo, str) else {}

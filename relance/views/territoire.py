@@ -16,6 +16,10 @@ from relance.metriques import METHOD_ESTIMATE, METHOD_RATE
 from relance.views import common, laureats
 from relance.views.carte import key_figures
 
+# The profile's tabs, in order; a tab's name is its value in the address (key « onglet »), so renaming one breaks
+# the links that name it.
+ONGLETS = ("Synthèse", "Graphiques", "Projets et friches", "Baromètre", "Comparables et composition")
+
 SERIES_NOTE = ("Valeurs départementales : le territoire est lu à travers ses départements (moyenne de leurs taux "
                "pondérée par la part de la population du territoire dans chacun). La région et la France sont "
                "construites de la même façon (somme des valeurs de leurs départements rapportée à leur population) "
