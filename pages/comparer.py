@@ -21,14 +21,20 @@ view = comparer.comparaison(ui.run, filtres, st.session_state["comparer"])
 if view.message:
     st.info(view.message)
     st.stop()
-st.header("Lauréats France Relance placés dans les territoires")
-ui.show_chart(view.laureats, "comparaison-laureats")
-ui.show_table(view.laureats_tableau, "comparaison-laureats-tableau")
-st.header("Indicateurs du Baromètre (valeurs départementales)")
-for warning in view.avertissements:
-    st.warning(warning, icon=":material/warning:")
-if not view.charts:
-    st.info("Aucun indicateur du Baromètre pour cette priorité.")
-st.caption(view.lecture)
-for chart in view.charts:
-    ui.show_chart(chart, f"comparaison-{chart.what}")
+# One tab computed and drawn at a time (its name in the address, key « onglet »): the laureates first.
+laureats, barometre = st.tabs(comparer.ONGLETS, key="onglet", bind="query-params")
+if laureats.open:
+    with laureats:
+        st.header("Lauréats France Relance placés dans les territoires")
+        ui.show_chart(view.laureats, "comparaison-laureats")
+        ui.show_table(view.laureats_tableau, "comparaison-laureats-tableau")
+if barometre.open:
+    with barometre:
+        st.header("Indicateurs du Baromètre (valeurs départementales)")
+        for warning in view.avertissements:
+            st.warning(warning, icon=":material/warning:")
+        if not view.charts:
+            st.info("Aucun indicateur du Baromètre pour cette priorité.")
+        st.caption(view.lecture)
+        for chart in view.charts:
+            ui.show_chart(chart, f"comparaison-{chart.what}")

@@ -10,28 +10,37 @@ st.title("Territoires d'industrie et reste de la France")
 ui.show_url_messages()
 
 view = france.france(ui.run, filtres)
-st.markdown(view.laureats.phrase)
-for chart, key in zip(view.laureats.graphiques, ("laureats-habitants", "laureats-emplois"), strict=True):
-    ui.show_chart(chart, key)
-st.caption(view.laureats.limites)
-with st.expander("Par priorité et par mesure (tableau)"):
-    ui.show_table(view.laureats.tableau, "laureats-tableau")
-
-st.header("Seconde lecture : départements et indicateurs du Baromètre")
-st.markdown(view.introduction)
-if view.synthese:
-    ui.show_chart(view.synthese, "synthese")
-    st.caption(view.synthese_note)
-if view.terciles:
-    st.subheader(view.detail_titre)
-    left, right = st.columns(2, gap="medium")
-    with left:
-        ui.show_chart(view.terciles, "terciles")
-    with right:
-        ui.show_chart(view.nuage, "nuage")
-    st.caption(view.terciles_phrase)
-if view.friches:
-    st.header("Foncier : Fonds friches, par région")
-    st.markdown(view.friches_note)
-    ui.show_chart(view.friches, "friches")
-    ui.show_frame(view.friches_table)
+# One tab computed and drawn at a time (its name in the address, key « onglet »): the project-level answer first.
+laureats, barometre, *friches = st.tabs(view.onglets, key="onglet", bind="query-params")
+if laureats.open:
+    with laureats:
+        st.header("Lauréats France Relance : territoires et reste de la France")
+        st.markdown(view.laureats.phrase)
+        for chart, key in zip(view.laureats.graphiques, ("laureats-habitants", "laureats-emplois"), strict=True):
+            ui.show_chart(chart, key)
+        st.caption(view.laureats.limites)
+        detail = st.expander("Par priorité et par mesure (tableau)", key="tableau-mesures", on_change="rerun")
+        if detail.open:
+            with detail:
+                ui.show_table(view.laureats.tableau, "laureats-tableau")
+if barometre.open:
+    with barometre:
+        st.header("Seconde lecture : départements et indicateurs du Baromètre")
+        st.markdown(view.introduction)
+        if view.synthese:
+            ui.show_chart(view.synthese, "synthese")
+            st.caption(view.synthese_note)
+        if view.terciles:
+            st.subheader(view.detail_titre)
+            left, right = st.columns(2, gap="medium")
+            with left:
+                ui.show_chart(view.terciles, "terciles")
+            with right:
+                ui.show_chart(view.nuage, "nuage")
+            st.caption(view.terciles_phrase)
+if friches and friches[0].open:  # under the foncier priority or all of them
+    with friches[0]:
+        st.header("Foncier : Fonds friches, par région")
+        st.markdown(view.friches_note)
+        ui.show_chart(view.friches, "friches")
+        ui.show_frame(view.friches_table)

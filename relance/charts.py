@@ -784,21 +784,33 @@ def count_bars(frame: pd.DataFrame, label: str, series: list[tuple[str, str]], t
                      "arrayminus": (values - frame[low]).tolist(), "color": "#333", "thickness": 1.2, "width": 4}
         bar = {"y": labels, "x": values, "orientation": "h"} if horizontal else {"x": labels, "y": values}
         fig.add_trace(go.Bar(
-            **bar, name=name, text=texts, textposition="outside", cliponaxis=False,
+            **bar, name=name, text=texts, textposition="none" if error else "outside", cliponaxis=False,
             marker={"color": color, "pattern_shape": pattern, "line": {"color": "#333", "width": 0.6}},
             hovertemplate=("%{y}" if horizontal else "%{x}") + " : %{text}<extra>" + escape_html(name) + "</extra>",
+            offsetgroup=column, alignmentgroup="barres",
             **({"error_x": error} if horizontal and error else {"error_y": error} if error else {}),
         ))
+        if error:  # the value written past the interval's end, never across its whisker
+            ends = frame[errors[column][1]].astype(float).fillna(values)
+            end = {"y": labels, "x": ends, "orientation": "h"} if horizontal else {"x": labels, "y": ends}
+            fig.add_trace(go.Scatter(
+                **end, mode="text", text=texts, textposition="middle right" if horizontal else "top center",
+                offsetgroup=column, alignmentgroup="barres", cliponaxis=False, showlegend=False, hoverinfo="skip"))
     value_axis = {"title": axis_title, "gridcolor": "#e5e5e5", "rangemode": "tozero",
                   "tickformat": ",d" if decimals == 0 else f",.{decimals}f"}
     if decimals == 0:  # counts: whole-number ticks only, never "0 1 1 2 2 3"
         top = max((float(frame[c].max()) for c, _ in series if len(frame)), default=1.0)
         value_axis.update(tick0=0, dtick=integer_step(top))
+    if errors and len(frame):  # room for the values written past the intervals
+        top = max(float(frame[high].max()) for _, high in errors.values())
+        value_axis["range"] = [0, top * (1.12 if horizontal else 1.08)]
+    fig.update_layout(scattermode="group")
     if horizontal:
         fig.update_xaxes(**value_axis)
         fig.update_yaxes(autorange="reversed")
         lines = labels.str.count("<br>") + 1
-        height = 200 + 30 * int(lines.sum()) * max(1, len(series) // 2 + 1)
+        # Every bar at least about 16 px thick, whatever the number of series: its value stays legible.
+        height = 290 + int(lines.sum()) * (10 + 16 * len(series))
         longest = max((len(part) for text in labels for part in text.split("<br>")), default=10)
         left = min(40 + 7 * longest, 300 if width >= 60 else 230)
     else:

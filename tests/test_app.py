@@ -301,13 +301,16 @@ def test_profile_multi_departement_territory_and_widget():
 
 def test_compare_page_one_chart_per_indicator():
     at = open_page("pages/comparer.py", phase="1", comparer="ti-2706,ti-9301", priorite="innover")
+    laureats = chart(at, "comparaison-laureats")
+    assert [t["name"] for t in laureats["data"]] == ["Innover / décarboner"]
+    assert len(at.get("plotly_chart")) == 1  # one tab drawn at a time
+    at.query_params["onglet"] = "Baromètre"
+    at.run()
     barometre = [c for c in at.get("plotly_chart") if c.key.startswith("comparaison-comparaison-")]
     assert len(barometre) == 3  # one chart per indicator of the priority
     figure = json.loads(barometre[0].proto.spec)
     names = {t["name"] for t in figure["data"]}
     assert names == {"Nevers Val de Loire (ti-2706)", "Aix-Marseille-Provence (ti-9301)"}
-    laureats = chart(at, "comparaison-laureats")
-    assert [t["name"] for t in laureats["data"]] == ["Innover / décarboner"]
     at.multiselect(key="comparer").set_value(["ti-2706", "ti-9301", "ti-9303"]).run()
     figure = json.loads(next(c for c in at.get("plotly_chart") if c.key.startswith("comparaison-comparaison-"))
                         .proto.spec)
@@ -323,6 +326,10 @@ def test_compare_ignores_unknown_ids_with_message():
 
 def test_territories_vs_rest_of_france_page():
     at = open_page("pages/france.py", phase="1", priorite="innover")
+    assert [t.label for t in at.tabs] == ["Lauréats France Relance", "Départements et Baromètre"]  # no friches
+    assert {c.key for c in at.get("plotly_chart")} == {"laureats-habitants", "laureats-emplois"}
+    at.query_params["onglet"] = "Départements et Baromètre"
+    at.run()
     summary = chart(at, "synthese")
     assert [t["name"] for t in summary["data"][:3]] == ["Tiers le moins couvert", "Tiers intermédiaire",
                                                        "Tiers le plus couvert"]
@@ -334,6 +341,9 @@ def test_territories_vs_rest_of_france_page():
     assert values(figure["data"][0]["y"]) == pytest.approx([1.199360, 1.612806, 1.519788], abs=1e-6)
     at.selectbox(key="priorite").set_value("foncier").run()
     assert not at.exception
+    assert [t.label for t in at.tabs][-1] == "Fonds friches par région"
+    at.query_params["onglet"] = "Fonds friches par région"
+    at.run()
     friches = frame(at, "Lauréats (drapeau laureat_fv)")
     assert friches["Candidatures"].str.replace("\u00a0", "").astype(int).sum() == 4446
 

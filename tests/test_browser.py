@@ -193,9 +193,13 @@ PAGES = {
     "territoire-voisins": "/territoire?phase=1&ti=ti-2706&onglet=Comparables+et+composition",
     "projets": "/projets?phase=1&ti=ti-2706",
     "comparer": "/comparer?phase=1&comparer=ti-2706,ti-2703,ti-9301,ti-9302,ti-9303,ti-0201",
+    "comparer-barometre": "/comparer?phase=1&comparer=ti-2706,ti-2703,ti-9301,ti-9302,ti-9303,ti-0201"
+                          "&onglet=Barom%C3%A8tre",
     "france": "/france?phase=1",
+    "france-friches": "/france?phase=1&onglet=Fonds+friches+par+r%C3%A9gion",
     "methodologie": "/methodologie?phase=1",
-    "france-competences": "/france?phase=1&priorite=competences",  # the legends of another priority's series
+    # the legends of another priority's series
+    "france-competences": "/france?phase=1&priorite=competences&onglet=D%C3%A9partements+et+Barom%C3%A8tre",
 }
 # What Streamlit and Plotly write in English (relance.interface translates it); data never matches these.
 ENGLISH = re.compile(

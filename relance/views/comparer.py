@@ -13,6 +13,9 @@ from relance.filtres import PHASES, Filtres, Indicateur
 from relance.metriques import METHOD_ESTIMATE, METHOD_RATE
 from relance.views import common, laureats
 
+# The page's tabs; a tab's name is its value in the address (key « onglet »): renaming one breaks the links to it.
+ONGLETS = ("Lauréats France Relance", "Baromètre")
+
 READING = ("Indicateurs du Baromètre, valeurs départementales. À gauche, le taux pour 10 000 habitants des "
            "départements de chaque territoire (moyenne pondérée par la "
            "population) ; à droite, l'estimation pour le territoire (valeur de chaque département × part de sa "

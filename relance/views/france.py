@@ -25,6 +25,10 @@ FRICHES_NOTE = (
     "de la liste officielle des lauréats (1 382 projets soutenus annoncés, 1 185 drapeaux ici).")
 
 
+# The page's tabs; a tab's name is its value in the address (key « onglet »): renaming one breaks the links to it.
+ONGLETS = ("Lauréats France Relance", "Départements et Baromètre", "Fonds friches par région")
+
+
 def introduction(phase: int) -> str:
     """How the départements are grouped."""
     return ("Seconde lecture, avec les indicateurs du Baromètre (valeurs départementales). Les départements sont "
@@ -122,6 +126,7 @@ class France:
     synthese_note: str
     detail_titre: str | None
     friches_note: str
+    onglets: tuple[str, ...]  # the page's tabs: the Fonds friches one only under its priority (or all)
     calculs: dict[str, Callable[[], object]] = field(default_factory=dict, repr=False, compare=False)
 
     synthese = common.later("synthese")  # export.Chart | None
@@ -161,6 +166,7 @@ def france(run: Runner, filtres: Filtres) -> France:
         laureats=laureats.territories_vs_france(run, filtres),
         introduction=introduction(filtres.phase), synthese_note=SUMMARY_NOTE,
         detail_titre=f"En détail : {indicator.libelle_court}" if indicator else None, friches_note=FRICHES_NOTE,
+        onglets=ONGLETS if friches else ONGLETS[:2],
         calculs={"synthese": synthese, "detail": detail,
                  "friches": lambda: friches_chart(run) if friches else None,
                  "friches_table": lambda: tables.friches_table(run("fonds_friches_regions")) if friches else None},
