@@ -155,6 +155,7 @@ def main() -> None:
                     info.value.path()
                     times.append(time.perf_counter() - start)
                     _settle(page)
+                    page.wait_for_timeout(1000)  # a user's pause: the exporter's tab reloads after each image
                 if times:
                     print("Export PNG de la carte, du clic au fichier (Chromium déjà chaud) :")
                     print(f"  {'carte PNG (premier exclu)':<36} {stats_ms(times[1:])}   premier "

@@ -27,7 +27,7 @@ if laureats.open:
     with laureats:
         st.header("Lauréats France Relance placés dans les territoires")
         ui.show_chart(view.laureats, "comparaison-laureats")
-        ui.show_table(view.laureats_tableau, "comparaison-laureats-tableau")
+        ui.show_small_table(view.laureats_tableau, "comparaison-laureats-tableau")
 if barometre.open:
     with barometre:
         st.header("Indicateurs du Baromètre (valeurs départementales)")

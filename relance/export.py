@@ -5,6 +5,9 @@ Nothing here runs on a page rerun: pages hand these functions to download button
 
 from __future__ import annotations
 
+import asyncio
+import atexit
+import contextlib
 import datetime as dt
 import io
 import os
@@ -12,7 +15,6 @@ import re
 import shutil
 import threading
 import unicodedata
-import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +31,8 @@ WIDTH = 760
 SCALE = 3
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _KALEIDO_LOCK = threading.Lock()
-_KALEIDO_STARTED = False
+_KALEIDO = None  # (event loop, kaleido.Kaleido) of this process, started on the first image
+IMAGE_TIMEOUT = 90  # seconds
 
 
 class ExportError(Exception):
@@ -45,25 +48,51 @@ def chromium() -> str:
     return path
 
 
-def _start_kaleido() -> None:
-    """One kaleido server per process (a browser start costs seconds; an image then ~0.5 s)."""
-    global _KALEIDO_STARTED
-    if _KALEIDO_STARTED:
-        return
+def _kaleido():
+    """One kaleido per process, in a thread of its own: a browser start costs seconds, an image then about half a
+    second. Kaleido reloads its tab after every image; here the reload runs after the image is handed back, not
+    before, so a click does not pay for it (an image asked sooner waits for it). One tab: a second one would make
+    the first export of a process (a fiche from the command line) two seconds longer for ~50 ms on later ones."""
+    global _KALEIDO
+    if _KALEIDO is not None:
+        return _KALEIDO
     import kaleido
-    import plotly.io as pio
+
+    reloads: set[asyncio.Task] = set()  # kept until done (the loop holds tasks weakly)
+
+    class Kaleido(kaleido.Kaleido):
+        async def _return_kaleido_tab(self, tab) -> None:  # kaleido 1.5 (pinned): reload, then queue the tab
+            reload = asyncio.get_running_loop().create_task(super()._return_kaleido_tab(tab))
+            reloads.add(reload)
+            reload.add_done_callback(reloads.discard)
 
     os.environ["BROWSER_PATH"] = chromium()
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_forever, name="kaleido", daemon=True).start()
+    browser = Kaleido(n=1, timeout=IMAGE_TIMEOUT)
+    asyncio.run_coroutine_threadsafe(browser.open(), loop).result(IMAGE_TIMEOUT)
+    atexit.register(_close, loop, browser)
+    _KALEIDO = loop, browser
+    return _KALEIDO
+
+
+def _close(loop, browser) -> None:
+    with contextlib.suppress(Exception):  # the browser may be gone already
+        asyncio.run_coroutine_threadsafe(browser.close(), loop).result(10)
+
+
+def render(figure: dict, fmt: str, width: int, height: int, scale: float) -> bytes:
+    """A figure (a plotly dict) drawn by Chromium: PNG, SVG or PDF bytes."""
+    loop, browser = _kaleido()
     # Plotly's geo maps need a topojson file: the empty local one, never a download.
-    pio.defaults.topojson = (config.REPO_ROOT / "static").as_uri()
-    kaleido.start_sync_server(silence_warnings=True)
-    _KALEIDO_STARTED = True
+    job = browser.calc_fig(figure, opts={"format": fmt, "width": width, "height": height, "scale": scale},
+                           topojson=(config.REPO_ROOT / "static").as_uri())
+    return asyncio.run_coroutine_threadsafe(job, loop).result(IMAGE_TIMEOUT + 5)
 
 
 def figure_bytes(fig: go.Figure, fmt: str, width: int = WIDTH, height: int | None = None,
                  layers: dict[str, Callable[[], dict]] | None = None) -> bytes:
     """The figure as PNG (at SCALE), SVG or PDF, sized for a note, title and source inside."""
-    import plotly.io as pio
 
     if fmt not in ("png", "svg", "pdf"):
         raise ValueError(f"format d'image inconnu : {fmt}")
@@ -75,12 +104,10 @@ def figure_bytes(fig: go.Figure, fmt: str, width: int = WIDTH, height: int | Non
         if annotation.name == "source" and "exporté le" not in (annotation.text or ""):
             annotation.text = f"{annotation.text} · exporté le {dt.date.today():%d/%m/%Y}"
     fit_size(figure, width, height)
-    with _KALEIDO_LOCK, warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+    with _KALEIDO_LOCK:
         try:
-            _start_kaleido()
-            return pio.to_image(fill_geometry(figure.to_dict(), layers or {}), format=fmt, width=width,
-                                height=height, scale=SCALE if fmt == "png" else 1, validate=False)
+            return render(fill_geometry(figure.to_dict(), layers or {}), fmt, width, height,
+                          SCALE if fmt == "png" else 1)
         except ExportError:
             raise
         except Exception as exc:  # kaleido and choreographer raise many types

@@ -83,3 +83,17 @@ def friches_table(friches: pd.DataFrame) -> pd.DataFrame:
         "Candidatures": [fmt.nombre(v) for v in friches["candidatures"]],
         "Lauréats (drapeau laureat_fv)": [fmt.nombre(v) for v in friches["laureats"]],
     })
+
+
+def french(frame: pd.DataFrame, decimales: int = 2) -> pd.DataFrame:
+    """A small table as read on screen whatever the browser's language: numbers written the French way
+    (`1 234`, `1,09`; whole numbers without decimals), missing cells empty."""
+    shown = frame.copy()
+    for column in shown.columns:
+        values = shown[column]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            whole = bool(((values.dropna() % 1) == 0).all())
+            shown[column] = [("" if pd.isna(v) else fmt.nombre(v, 0 if whole else decimales)) for v in values]
+        else:
+            shown[column] = values.astype(object).where(values.notna(), "")
+    return shown

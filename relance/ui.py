@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from relance import charts, config, db, export, interface, placement
+from relance import charts, config, db, export, interface, placement, tables
 
 MESSAGES_KEY = "_messages_url"
 WRITTEN_KEY = "_url_ecrite"
@@ -253,6 +253,17 @@ def show_frame(frame: pd.DataFrame, key: str | None = None, height: int | str = 
 def show_table(table: export.Table, key: str, height: int | None = None) -> None:
     """A table (formulas neutralised, also in the toolbar's download) and its CSV and XLSX downloads."""
     show_frame(table.data, key, height or "auto")
+    _table_downloads(table, key)
+
+
+def show_small_table(table: export.Table, key: str) -> None:
+    """A few rows as a plain table, numbers written the French way (whatever the browser's language), and its CSV
+    and XLSX downloads (numbers as numbers)."""
+    st.table(tables.french(table.data), hide_index=True)
+    _table_downloads(table, key)
+
+
+def _table_downloads(table: export.Table, key: str) -> None:
     row = st.container(horizontal=True, gap="small")
     for fmt_key, label, mime in EXPORT_FORMATS[3:]:
         row.download_button(label, data=table.csv if fmt_key == "csv" else table.xlsx, file_name=table.name(fmt_key),

@@ -304,6 +304,10 @@ def test_compare_page_one_chart_per_indicator():
     laureats = chart(at, "comparaison-laureats")
     assert [t["name"] for t in laureats["data"]] == ["Innover / décarboner"]
     assert len(at.get("plotly_chart")) == 1  # one tab drawn at a time
+    side = at.table[0].value.set_index("Identifiant")  # numbers written the French way, whatever the browser
+    rate = values(laureats["data"][0]["x"])[0]  # Nevers, innovation laureates per 10 000 inhabitants
+    assert side.loc["ti-2706", "Pour 10 000 habitants"] == f"{rate:.2f}".replace(".", ",") != f"{rate:.2f}"
+    assert side.loc["ti-2706", "Projets"] == str(round(rate * 138181 / 10000))
     at.query_params["onglet"] = "Baromètre"
     at.run()
     barometre = [c for c in at.get("plotly_chart") if c.key.startswith("comparaison-comparaison-")]

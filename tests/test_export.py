@@ -281,3 +281,11 @@ def test_maps_built_unchecked_are_what_plotly_checks(run, make_filtres, metric, 
     for figure in (chart.figure, chart.export_figure()):
         checked = go.Figure(json.loads(pio.to_json(figure, validate=False)))
         assert json.loads(pio.to_json(checked)) == json.loads(pio.to_json(figure, validate=False))
+
+
+def test_exporter_hook_exists():
+    """relance.export defers kaleido's tab reload by overriding this method of kaleido 1.5 (pinned): an upgrade that
+    renames it must fail here, not silently reload before each image again."""
+    import kaleido
+
+    assert callable(getattr(kaleido.Kaleido, "_return_kaleido_tab", None))
