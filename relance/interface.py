@@ -112,6 +112,11 @@ SCRIPT = r"""<script>
   }
   // The screen's width class, for the server's chart layouts: if it took this screen for another, load once more.
   const win = doc.defaultView || window;
+  // Streamlit writes the numbers of table cells in the browser's languages: the interface is French, so they read
+  // the French way (« 1 234,5 ») in any browser.
+  try {
+    Object.defineProperty(win.navigator, 'languages', {get: () => ['fr-FR', 'fr'], configurable: true});
+  } catch (e) { /* an older browser keeps its own */ }
   const narrow = win.innerWidth < %(narrow_px)d;
   doc.cookie = '%(cookie)s=' + (narrow ? 'etroit' : 'large') + '; path=/; max-age=31536000; SameSite=Lax';
   const reloaded = win.sessionStorage.getItem('%(cookie)s');

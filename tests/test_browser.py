@@ -266,6 +266,22 @@ def test_page_in_french_and_accessible(page, app_url, name):
     assert page.locator("[data-testid='stException']").count() == 0
 
 
+def test_table_numbers_french_in_an_english_browser(browser, app_url):
+    """Table cells are written in the browser's languages by Streamlit: in an English browser they still read
+    the French way (« 2 747 », « 1,09 »), as everywhere else in the interface."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="en-US")
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}/methodologie?phase=1")
+        settle(page)
+        page.wait_for_selector("[data-testid='stDataFrame']", timeout=60_000)
+        written = page.evaluate("() => [navigator.languages[0], "
+                                "new Intl.NumberFormat(navigator.languages).format(2747.5)]")
+        assert written == ["fr-FR", "2\u202f747,5"]
+    finally:
+        context.close()
+
+
 PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 "
             "Mobile Safari/537.36")
 # Boxes of a chart's texts that must neither leave the chart nor cover each other: title, annotations (source,
