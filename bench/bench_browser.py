@@ -28,7 +28,7 @@ PAGES = [
     ("Comparer", "/comparer?phase=1&comparer=ti-2706,ti-9301"),
     ("Territoires et reste de la France", "/france?phase=1"),
 ]
-REPEAT = 5
+REPEAT = 7
 # Territories chosen in turn from the list (large and small, mainland and overseas).
 CHOICES = [("ti-2706", "Nevers"), ("ti-9303", "Carros"), ("ti-0201", "Centre de la Martinique"),
            ("ti-9301", "Aix-Marseille"), ("ti-2703", "Grand Dole"), ("ti-0101", "Cap Excellence")]

@@ -49,6 +49,15 @@ def main() -> None:
                 size = len(fn())
                 times.append(time.perf_counter() - t)
             print(f"  {label:<44} {fmt.upper():<4} {stats_ms(times)}   {size / 1000:7.0f} Ko")
+    # As clicked on the page: a second between two images (kaleido reloads its tab after each, in that time).
+    times = []
+    chart = charts["carte (149 territoires, géométrie incluse)"]
+    for _ in range(5):
+        time.sleep(1)
+        t = time.perf_counter()
+        chart.image("png")
+        times.append(time.perf_counter() - t)
+    print(f"  {'carte, une seconde entre deux clics':<44} PNG  {stats_ms(times)}")
     for ti in ("ti-2706", "ti-9301"):
         t = time.perf_counter()
         result = territoire.fiche(reader, filtres, ti)

@@ -36,16 +36,18 @@ SCENARIOS = [
      lambda at, i: at.selectbox(key="ti").set_value(["ti-2706", "ti-9301", "ti-8416", "ti-1104"][i % 4])),
     ("territoire", {"ti": "ti-2706"}, "Fiche : territoire",
      lambda at, i: at.selectbox(key="ti").set_value(["ti-9301", "ti-2706", "ti-8416"][i % 3])),
-    ("territoire", {"ti": "ti-2706"}, "Fiche : indicateur",
+    ("territoire", {"ti": "ti-2706", "onglet": "Graphiques"}, "Fiche (graphiques) : territoire",
+     lambda at, i: at.selectbox(key="ti").set_value(["ti-9301", "ti-2706", "ti-8416"][i % 3])),
+    ("territoire", {"ti": "ti-2706", "onglet": "Baromètre"}, "Fiche (Baromètre) : indicateur",
      lambda at, i: at.selectbox(key="indicateur").set_value(
          ["nb-entreprises-cheaque-numerique", "nb-entreprises-industrielles-agricoles"][i % 2])),
     ("comparer", {"comparer": "ti-2706,ti-9301"}, "Comparer : territoires",
      lambda at, i: at.multiselect(key="comparer").set_value(
          [["ti-2706", "ti-9301", "ti-8416"], ["ti-2706", "ti-9301"]][i % 2])),
-    ("comparer", {"comparer": "ti-2706,ti-9301"}, "Comparer : priorité",
+    ("comparer", {"comparer": "ti-2706,ti-9301", "onglet": "Baromètre"}, "Comparer (Baromètre) : priorité",
      lambda at, i: at.selectbox(key="priorite").set_value(["innover", "competences"][i % 2])),
     ("france", {}, "Reste de la France : phase", lambda at, i: at.radio(key="phase").set_value(1 + i % 2)),
-    ("france", {}, "Reste de la France : priorité",
+    ("france", {"onglet": "Départements et Baromètre"}, "Reste de la France (Baromètre) : priorité",
      lambda at, i: at.selectbox(key="priorite").set_value(["innover", "competences", "foncier"][i % 3])),
     ("methodologie", {}, "Méthodologie : phase", lambda at, i: at.radio(key="phase").set_value(1 + i % 2)),
 ]
