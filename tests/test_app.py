@@ -299,6 +299,18 @@ def test_profile_multi_departement_territory_and_widget():
     assert at.title[0].value == "Aix-Marseille-Provence"
 
 
+def test_profile_tabs_lists_and_a_bad_tab_name():
+    at = open_page("pages/territoire.py", phase="1", ti="ti-2706", onglet="Projets et friches")
+    projects = frame(at, "Entreprise")
+    assert "ANVIS DECIZE SAS" in set(projects["Entreprise"])
+    at.text_input(key="recherche-territoire").set_value("anvis").run()
+    assert list(frame(at, "Entreprise")["Entreprise"]) == ["ANVIS DECIZE SAS"]
+    assert {c.key for c in at.get("plotly_chart")} == {"localisation", "laureats-carte"}
+    at = open_page("pages/territoire.py", phase="1", ti="ti-2706", onglet="<script>alert(1)</script>")
+    assert not at.exception  # an unknown tab name: the first tab, no error
+    assert any(h.value == "France Relance dans le territoire" for h in at.header)
+
+
 def test_compare_page_one_chart_per_indicator():
     at = open_page("pages/comparer.py", phase="1", comparer="ti-2706,ti-9301", priorite="innover")
     laureats = chart(at, "comparaison-laureats")
