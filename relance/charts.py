@@ -679,14 +679,17 @@ def coverage_summary_chart(summary: pd.DataFrame, phase: int, source: str, subti
         fig.add_trace(go.Bar(
             y=rows["indicateur"], x=rows["indice"], orientation="h", name=rows["libelle_groupe"].iloc[0],
             marker={"color": color, "pattern_shape": pattern, "line": {"color": "#333", "width": 0.6}},
-            text=[fmt.nombre(v, 0) for v in rows["indice"]], textposition="outside",
+            text=[fmt.nombre(v, 0) for v in rows["indice"]], textposition="outside", cliponaxis=False,
             customdata=[fmt.nombre(v, 2) for v in rows["taux_10000"]],
             hovertemplate="%{y}<br>Indice %{text} (%{customdata} pour 10\u00a0000 habitants)<extra>"
                           + rows["libelle_groupe"].iloc[0] + "</extra>",
         ))
     fig.add_vline(x=100, line={"color": "#111", "dash": "dot", "width": 1})
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.12, "x": 0})
-    fig.update_xaxes(title="Indice : taux du groupe / taux de l'ensemble des départements × 100", gridcolor="#eee")
+    # Room past the longest bar for its value, at any width (a phone's plot is a third of a note's).
+    top = float(summary["indice"].max()) if len(summary) else 100.0
+    fig.update_xaxes(title="Indice : taux du groupe / taux de l'ensemble des départements × 100", gridcolor="#eee",
+                     range=[0, max(top, 100) * 1.18])
     fig.update_yaxes(autorange="reversed")
     _layout(fig, SUMMARY_TITLE,
             subtitle or f"Départements en trois tiers selon la part de leur population dans un territoire "

@@ -301,6 +301,23 @@ CHART_BOXES = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plo
 })"""
 
 
+# Values written on bars (and beside them): inside the chart, and inside the plot area when the plot clips them.
+CUT_BAR_TEXTS = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(plot => {
+  const frame = plot.getBoundingClientRect();
+  return [...plot.querySelectorAll('.cartesianlayer .subplot')].flatMap(sub => {
+    const id = [...sub.classList].find(c => c !== 'subplot');
+    const area = (plot.querySelector('.draglayer .' + id + ' .nsewdrag') || sub).getBoundingClientRect();
+    return [...sub.querySelectorAll('.bartext, .textpoint text')].filter(el => {
+      const r = el.getBoundingClientRect();
+      if (!r.width) return false;
+      const clipped = !!el.closest('[clip-path]');
+      return r.left < frame.left - 1 || r.right > frame.right + 1 ||
+        (clipped && (r.left < area.left - 1 || r.right > area.right + 1));
+    }).map(el => el.textContent);
+  });
+})"""
+
+
 def overlaps(a: dict, b: dict) -> bool:
     return a["left"] < b["right"] - 1 and b["left"] < a["right"] - 1 and a["top"] < b["bottom"] - 1 and \
         b["top"] < a["bottom"] - 1
@@ -316,6 +333,8 @@ def assert_chart_texts_apart(page, name: str) -> list[dict]:
         for i, a in enumerate(texts):
             for b in texts[i + 1:]:
                 assert not overlaps(a, b), (name, a, b)
+    cut = page.evaluate(CUT_BAR_TEXTS)
+    assert not cut, (name, "bar values cut off", cut)
     return charts
 
 
