@@ -21,8 +21,8 @@ view = comparer.comparaison(ui.run, filtres, st.session_state["comparer"])
 if view.message:
     st.info(view.message)
     st.stop()
-# One tab computed and drawn at a time (its name in the address, key « onglet »): the laureates first.
-laureats, barometre = st.tabs(comparer.ONGLETS, key="onglet", bind="query-params")
+# The laureates first, the Baromètre a click away.
+laureats, barometre = ui.tabs(comparer.ONGLETS)
 if laureats.open:
     with laureats:
         st.header("Lauréats France Relance placés dans les territoires")

@@ -10,8 +10,8 @@ st.title("Territoires d'industrie et reste de la France")
 ui.show_url_messages()
 
 view = france.france(ui.run, filtres)
-# One tab computed and drawn at a time (its name in the address, key « onglet »): the project-level answer first.
-laureats, barometre, *friches = st.tabs(view.onglets, key="onglet", bind="query-params")
+# The project-level answer first, the Baromètre and the Fonds friches a click away.
+laureats, barometre, *friches = ui.tabs(view.onglets)
 if laureats.open:
     with laureats:
         st.header("Lauréats France Relance : territoires et reste de la France")

@@ -35,9 +35,8 @@ with left:
 with right:
     ui.show_figure(profil.locator, "localisation")
 
-# One tab at a time is computed and drawn (its name in the address, key « onglet »): the top of the fiche and its
-# summary show first; the breakdowns, the lists, the Baromètre and the peers are a click away.
-synthese, graphiques, listes, barometre, voisins = st.tabs(territoire.ONGLETS, key="onglet", bind="query-params")
+# The top of the fiche and its summary first; the breakdowns, the lists, the Baromètre and the peers a click away.
+synthese, graphiques, listes, barometre, voisins = ui.tabs(territoire.ONGLETS)
 relance = profil.laureats
 if synthese.open:
     with synthese:
@@ -58,9 +57,10 @@ if graphiques.open:
     with graphiques:
         st.header("France Relance dans le territoire, en graphiques")
         graphs = relance.graphiques
-        for message in [] if graphs else relance.messages:
-            st.info(message)
-        if graphs:
+        if not graphs:  # no project of the priority here (or no list): say why the tab is empty
+            for message in relance.messages:
+                st.info(message)
+        else:
             ui.show_chart(graphs[0], "laureats-mesures")
         for left_chart, right_chart in zip(graphs[1::2], [*graphs[2::2], None], strict=False):
             left, right = st.columns(2, gap="medium")

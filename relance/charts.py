@@ -804,10 +804,10 @@ def count_bars(frame: pd.DataFrame, label: str, series: list[tuple[str, str]], t
     if decimals == 0:  # counts: whole-number ticks only, never "0 1 1 2 2 3"
         top = max((float(frame[c].max()) for c, _ in series if len(frame)), default=1.0)
         value_axis.update(tick0=0, dtick=integer_step(top))
-    if errors and len(frame):  # room for the values written past the intervals
+    if errors and len(frame):  # room for the values written past the intervals, each beside its own bar
         top = max(float(frame[high].max()) for _, high in errors.values())
         value_axis["range"] = [0, top * (1.12 if horizontal else 1.08)]
-    fig.update_layout(scattermode="group")
+        fig.update_layout(scattermode="group")
     if horizontal:
         fig.update_xaxes(**value_axis)
         fig.update_yaxes(autorange="reversed")

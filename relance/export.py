@@ -93,7 +93,6 @@ def render(figure: dict, fmt: str, width: int, height: int, scale: float) -> byt
 def figure_bytes(fig: go.Figure, fmt: str, width: int = WIDTH, height: int | None = None,
                  layers: dict[str, Callable[[], dict]] | None = None) -> bytes:
     """The figure as PNG (at SCALE), SVG or PDF, sized for a note, title and source inside."""
-
     if fmt not in ("png", "svg", "pdf"):
         raise ValueError(f"format d'image inconnu : {fmt}")
     # to_dict copies (the caller's figure is left as it was); the figure was checked when built: validating its

@@ -204,6 +204,16 @@ def sync_url(key: str, serialize: Callable = str) -> None:
         written[key] = text
 
 
+TAB_KEY = "onglet"  # the open tab's name in the address (a link reopens it; absent for the first tab)
+
+
+def tabs(labels) -> list:
+    """A page's tabs, only the open one computed and sent (test `.open` before filling a tab): the browser draws
+    a page's charts all at once, even in a hidden tab, so a page opens as fast as its first tab. The open tab is
+    bound to the address; an unknown name there opens the first tab."""
+    return list(st.tabs(list(labels), key=TAB_KEY, bind="query-params"))
+
+
 def show_url_messages() -> None:
     """Show (once) the messages about address values that were not understood."""
     for message in st.session_state.pop(MESSAGES_KEY, []):

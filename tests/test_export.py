@@ -283,9 +283,18 @@ def test_maps_built_unchecked_are_what_plotly_checks(run, make_filtres, metric, 
         assert json.loads(pio.to_json(checked)) == json.loads(pio.to_json(figure, validate=False))
 
 
-def test_exporter_hook_exists():
-    """relance.export defers kaleido's tab reload by overriding this method of kaleido 1.5 (pinned): an upgrade that
-    renames it must fail here, not silently reload before each image again."""
+def test_exporter_defers_the_tab_reload():
+    """relance.export defers kaleido's tab reload by overriding `_return_kaleido_tab` of kaleido 1.5 (pinned): an
+    upgrade that renames it must fail here, not silently reload before each image again. Two images in a row (the
+    second waits for the first one's reload) come out whole."""
     import kaleido
 
+    from relance import charts
+
     assert callable(getattr(kaleido.Kaleido, "_return_kaleido_tab", None))
+    figure = charts.count_bars(pd.DataFrame({"libelle": ["a", "b"], "projets": [1, 2]}), "libelle",
+                               [("projets", "Projets")], "Titre", "Sous-titre", "Source : test", "Projets")
+    first, second = (export.figure_bytes(figure, "png", height=300) for _ in range(2))
+    assert first[:8] == second[:8] == b"\x89PNG\r\n\x1a\n" and png_size(first) == png_size(second)
+    _, browser = export._KALEIDO
+    assert type(browser)._return_kaleido_tab is not kaleido.Kaleido._return_kaleido_tab  # the override is in use

@@ -13,7 +13,7 @@ from relance.filtres import PHASES, Filtres, Indicateur
 from relance.metriques import METHOD_ESTIMATE, METHOD_RATE
 from relance.views import common, laureats
 
-# The page's tabs; a tab's name is its value in the address (key « onglet »): renaming one breaks the links to it.
+# The page's tabs (ui.tabs); a tab's name is its value in the address: renaming one breaks the links to it.
 ONGLETS = ("Lauréats France Relance", "Baromètre")
 
 READING = ("Indicateurs du Baromètre, valeurs départementales. À gauche, le taux pour 10 000 habitants des "

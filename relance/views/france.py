@@ -25,7 +25,7 @@ FRICHES_NOTE = (
     "de la liste officielle des lauréats (1 382 projets soutenus annoncés, 1 185 drapeaux ici).")
 
 
-# The page's tabs; a tab's name is its value in the address (key « onglet »): renaming one breaks the links to it.
+# The page's tabs (ui.tabs); a tab's name is its value in the address: renaming one breaks the links to it.
 ONGLETS = ("Lauréats France Relance", "Départements et Baromètre", "Fonds friches par région")
 
 

@@ -16,8 +16,7 @@ from relance.metriques import METHOD_ESTIMATE, METHOD_RATE
 from relance.views import common, laureats
 from relance.views.carte import key_figures
 
-# The profile's tabs, in order; a tab's name is its value in the address (key « onglet »), so renaming one breaks
-# the links that name it.
+# The profile's tabs (ui.tabs); a tab's name is its value in the address: renaming one breaks the links to it.
 ONGLETS = ("Synthèse", "Graphiques", "Projets et friches", "Baromètre", "Comparables et composition")
 
 SERIES_NOTE = ("Valeurs départementales : le territoire est lu à travers ses départements (moyenne de leurs taux "
