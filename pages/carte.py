@@ -48,14 +48,8 @@ with col_panel:
         st.caption(panel.legende)
         st.page_link(app.PAGE["territoire"], label="Ouvrir la fiche du territoire", icon=":material/open_in_new:",
                      query_params=panel.lien)
-        st.markdown("**France Relance dans le territoire**")
-        for row in (list(panel.relance.principaux.items())[:2], list(panel.relance.principaux.items())[2:]):
-            for column, (label, value) in zip(st.columns(2), row, strict=True):
-                column.metric(label, value)
-        st.caption(panel.relance.friches)
-        for line in (panel.relance.aides, panel.relance.co2):
-            if line:
-                st.caption(line)
+        st.subheader("France Relance dans le territoire")
+        ui.show_synthese(panel.relance, compact=True)
         st.markdown("**Le territoire**")
         for column, (label, value) in zip(st.columns([4, 4, 3]), panel.chiffres.items(), strict=True):
             column.metric(label, value)

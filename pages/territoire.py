@@ -43,12 +43,7 @@ if synthese.open:
         st.header("France Relance dans le territoire")
         for message in relance.messages:
             st.info(message)
-        st.markdown(relance.chiffres.phrase)
-        for column, (label, value) in zip(st.columns(4), relance.chiffres.principaux.items(), strict=True):
-            column.metric(label, value)
-        for line in (relance.chiffres.friches, relance.chiffres.aides, relance.chiffres.co2):
-            if line:
-                st.caption(line)
+        ui.show_synthese(profil.synthese)
         st.subheader("Le territoire, ses départements, sa région et la France")
         st.markdown(profil.echelles.phrase)
         st.table(profil.echelles.tableau, hide_index=True)
@@ -56,12 +51,12 @@ if synthese.open:
 if graphiques.open:
     with graphiques:
         st.header("France Relance dans le territoire, en graphiques")
-        graphs = relance.graphiques
-        if not graphs:  # no project of the priority here (or no list): say why the tab is empty
+        graphs = profil.graphiques
+        if not graphs:  # no laureate of the priority here (or no list): say why the tab is empty
             for message in relance.messages:
                 st.info(message)
         else:
-            ui.show_chart(graphs[0], "laureats-mesures")
+            ui.show_chart(graphs[0], f"laureats-{graphs[0].what}")
         for left_chart, right_chart in zip(graphs[1::2], [*graphs[2::2], None], strict=False):
             left, right = st.columns(2, gap="medium")
             with left:
@@ -71,12 +66,16 @@ if graphiques.open:
                     ui.show_chart(right_chart, f"laureats-{right_chart.what}")
 if listes.open:
     with listes:
-        st.header("Les projets et les friches du territoire")
+        st.header("Les lauréats et les friches du territoire")
         st.text_input("Rechercher (entreprise, projet, commune, site)", key="recherche-territoire")
+        st.caption(relance.note)
         ui.show_table(relance.projets, "table-projets")
         if len(relance.friches.data):
-            st.markdown("**Candidatures au Fonds friches situées dans le territoire**")
+            st.markdown("**Fonds friches (France Relance) : candidatures situées dans le territoire**")
             ui.show_table(relance.friches, "table-friches")
+        if len(relance.fonds_vert.data):
+            st.markdown("**Fonds vert 2023, hors France Relance : candidatures situées dans le territoire**")
+            ui.show_table(relance.fonds_vert, "table-fonds-vert")
         if relance.carte is not None:
             ui.show_chart(relance.carte, "laureats-carte")
         st.page_link(app.PAGE["projets"], label="Voir sur la page Projets", icon=":material/factory:",

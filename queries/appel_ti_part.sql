@@ -1,11 +1,13 @@
--- Share of the projects of the call "Soutien à l'investissement industriel dans les territoires" placed inside a territory of the phase.
--- params: $phase INTEGER
+-- Share of the rows of one measure of the DGE list (the call "Soutien à l'investissement industriel dans les
+-- territoires") placed inside a territory of the phase.
+-- params: $phase INTEGER, $mesure VARCHAR
 -- columns: nb_projets, nb_dans_territoire, part
 with appel as (
     select p.projet_id
     from projet as p
+    inner join projet_import as i on i.import_id = p.import_id
     -- the DGE file writes the measure with a typographic apostrophe
-    where replace(p.mesure, '’', '''') = 'Soutien à l''investissement industriel dans les territoires'
+    where i.lecture = 'dge' and replace(p.mesure, '’', '''') = $mesure
 ),
 
 final as (

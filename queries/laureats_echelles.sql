@@ -1,13 +1,18 @@
--- A territory's France Relance laureates next to its départements, its région and France: projects counted
--- where they are placed (the territory by its communes or its polygon, the others by the project's
--- département), per 10,000 inhabitants of each area (one priority, or all when $priorite is NULL).
--- params: $phase INTEGER, $ti VARCHAR, $priorite VARCHAR (NULL = every priority)
--- columns: ordre, echelle, code, nom, population, nb_projets, projets_10000, part_territoire, non_places
+-- A territory's France Relance laureates next to its départements, its région and France, from the project lists of
+-- the given readings: laureates counted once (table projet_laureat) where they are placed (the territory by its
+-- communes or its polygon, the others by the project's département), per 10,000 inhabitants of each area (one
+-- priority, or all when $priorite is NULL). France counts only the départements whose population it divides by:
+-- projects of other codes (New Caledonia, French Polynesia: 98) are counted apart (hors_departements), as are the
+-- projects placed in no département (non_places).
+-- params: $phase INTEGER, $ti VARCHAR, $priorite VARCHAR (NULL = every priority), $lectures VARCHAR[] (projet_import.lecture counted: dge, friches, equipe)
+-- columns: ordre, echelle, code, nom, population, nb_projets, projets_10000, part_territoire, non_places, hors_departements
 with projets as (
-    select p.projet_id, p.departement_code, d.region_code
+    select p.projet_id, l.laureat, p.departement_code, d.code as departement_connu, d.region_code
     from projet as p
+    inner join projet_import as i on i.import_id = p.import_id
+    inner join projet_laureat as l on l.projet_id = p.projet_id
     left join departement as d on d.code = p.departement_code
-    where $priorite is null or p.priorite = $priorite
+    where ($priorite is null or p.priorite = $priorite) and list_contains($lectures, i.lecture)
 ),
 
 territoire_choisi as (
@@ -17,21 +22,21 @@ territoire_choisi as (
 ),
 
 dans_territoire as (
-    select count(*) as nb_projets
+    select count(distinct p.laureat) as nb_projets
     from projet_territoire as pt
     inner join projets as p on p.projet_id = pt.projet_id
     where pt.phase = $phase and pt.ti_id = $ti
 ),
 
 par_departement as (
-    select departement_code, count(*) as nb_projets
+    select departement_connu as departement_code, count(distinct laureat) as nb_projets
     from projets
-    where departement_code is not null
-    group by departement_code
+    where departement_connu is not null
+    group by departement_connu
 ),
 
 par_region as (
-    select region_code, count(*) as nb_projets
+    select region_code, count(distinct laureat) as nb_projets
     from projets
     where region_code is not null
     group by region_code
@@ -56,7 +61,7 @@ lignes as (
     left join par_region as pr on pr.region_code = r.code
     union all
     select 4, 'france', 'FR', 'France', (select sum(population) from departement),
-        (select count(*) from projets where departement_code is not null), null
+        (select count(distinct laureat) from projets where departement_connu is not null), null
 ),
 
 final as (
@@ -69,8 +74,11 @@ final as (
         nb_projets,
         nb_projets / population * 10000 as projets_10000,
         part_territoire,
-        case when echelle = 'france' then (select count(*) from projets where departement_code is null) end
-            as non_places
+        case when echelle = 'france' then (select count(distinct laureat) from projets where departement_code is null)
+        end as non_places,
+        case when echelle = 'france' then (select count(distinct laureat) from projets
+                                           where departement_code is not null and departement_connu is null)
+        end as hors_departements
     from lignes
 )
 

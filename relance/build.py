@@ -244,6 +244,42 @@ def _readings(values: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     return readings.rename(columns={"raison": "raison_lecture"})
 
 
+LECTURE_VALUES = {"source": ("dge", "friches", "barometre", "equipe"), "niveau": ("territoire", "departement"),
+                  "role": ("principale", "a_cote", "equipe")}
+
+
+def _lectures(priorities: pd.DataFrame) -> pd.DataFrame:
+    """The reviewed reading model (relance/reference/lectures.csv): for each priority (and « toutes »), which
+    sources answer it, at which level, as the lead reading or beside it, and what each leaves out. Each value is
+    checked here; every priority of the programme has a lead reading."""
+    from relance.filtres import ALL_PRIORITIES
+
+    path = REFERENCE_DIR / "lectures.csv"
+    frame = sources.read_csv_checked(path, ["priorite", "source", "niveau", "role", "ordre", "libelle",
+                                            "libelle_court", "laisse_de_cote"], sep=";")
+    known = {*priorities.loc[priorities["programme"], "priorite"], ALL_PRIORITIES}
+    for index, row in frame.iterrows():
+        where = f"ligne {index + 2}"
+        if row["priorite"] not in known:
+            raise SourceError(path, f"priorité inconnue {row['priorite']!r}", where)
+        for column, allowed in LECTURE_VALUES.items():
+            if row[column] not in allowed:
+                raise SourceError(path, f"{column} : {' , '.join(allowed)} attendu, lu {row[column]!r}", where)
+        if (row["niveau"] == "territoire") != (row["source"] != "barometre"):
+            raise SourceError(path, "les listes de projets (dge, friches, equipe) se lisent au territoire, le "
+                                    "Baromètre par département", where)
+        if not row["ordre"].isdigit() or not row["libelle"].strip() or not row["libelle_court"].strip():
+            raise SourceError(path, "ordre entier, libellé et libellé court attendus", where)
+    doubled = frame[frame.duplicated(["priorite", "source"])]
+    if not doubled.empty:
+        raise SourceError(path, f"lecture en double : {doubled.iloc[0]['priorite']} / {doubled.iloc[0]['source']}",
+                          f"ligne {doubled.index[0] + 2}")
+    leads = set(frame.loc[frame["role"] == "principale", "priorite"])
+    if known - leads:
+        raise SourceError(path, f"priorité sans lecture principale : {', '.join(sorted(known - leads))}")
+    return frame.assign(ordre=frame["ordre"].astype(int))
+
+
 def _industry(raw: Path, ref: dict, membre: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Industrial share of jobs per EPCI, and per territory weighted by its members' private jobs.
 
@@ -383,6 +419,7 @@ def assemble(raw: Path) -> dict[str, pd.DataFrame]:
         "friche_rejet": friche_rejets,
         "controle_attendu": _expected_counts(),
         "mesure_priorite": imports.measure_priorities(),
+        "lecture": _lectures(priorites),
     })
     out["source"] = _source_rows(out, valeur, raw)
     return out
@@ -521,6 +558,7 @@ def write(tables: dict[str, pd.DataFrame], link: Path, raw: Path, seconds: float
             _insert(con, projects)
             _insert(con, imports.friche_tables(con, raw, tables["friche"], tables["friche_rejet"]))
             db.write(con, "lignes_listes")
+            db.write(con, "laureats")
             run_checks(con)
             con.execute("checkpoint")
         finally:
@@ -550,6 +588,7 @@ def _amend(link: Path, change) -> None:
         con = duckdb.connect(str(tmp))
         try:
             change(con)
+            db.write(con, "laureats")  # the projects changed: their laureates are made again
             run_checks(con)
             con.execute("checkpoint")
         finally:
@@ -601,12 +640,12 @@ def _one_rebuild_at_a_time(link: Path):
 
 
 def _loaded(link: Path) -> dict[str, str]:
-    """The lists the database holds: import id -> format."""
+    """The lists the database holds: import id -> reading (dge, friches, equipe)."""
     if not link.exists():
         return {}
     con = duckdb.connect(str(link), read_only=True)
     try:
-        return dict(db.run(con, "projet_imports")[["import_id", "format"]].itertuples(index=False))
+        return dict(db.run(con, "projet_imports")[["import_id", "lecture"]].itertuples(index=False))
     finally:
         con.close()
 
@@ -687,7 +726,7 @@ def reconcile(raw: Path, link: Path) -> list[str]:
                 done.append(f"import interrompu {item['import_id']} abandonné (rechargez la liste)")
         kept = {i["import_id"]: i for i in imports.stored(folder)}
         missing = [item for import_id, item in kept.items() if import_id not in loaded]
-        orphans = [i for i, kind in loaded.items() if kind == "liste" and i not in kept]
+        orphans = [i for i, kind in loaded.items() if kind == "equipe" and i not in kept]
         if missing or orphans:
             def change(con):
                 for import_id in orphans:

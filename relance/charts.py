@@ -645,27 +645,27 @@ def locator_map(departements: dict | str, departement_codes: list[str], territor
         meta={"alt": f"Carte de situation : {nom} en rouge sur la carte des départements de France"})
 
 
-def friches_chart(friches: pd.DataFrame, source: str) -> go.Figure:
-    """Fonds friches laureates by région, one bar segment per procedure (the 4th most likely not France Relance)."""
-    order = (friches.groupby("region_nom")["laureats"].sum().sort_values().index.tolist())
+def friches_chart(regions: pd.DataFrame, source: str) -> go.Figure:
+    """France Relance Fonds friches laureates by région: those the Cerema locates in a commune (placed in the
+    territories) and those it does not (in no territory), stacked; the 2023 Fonds vert is never drawn with them."""
+    frame = regions.sort_values("laureats")
     fig = go.Figure()
-    patterns = {"36961": "", "46904": "/", "54008": ".", "68862": "x"}
-    colors = {"36961": "#08519c", "46904": "#4292c6", "54008": "#9ecae1", "68862": "#d9d9d9"}
-    for demarche, group in friches.groupby("num_demarche", sort=True):
-        label = f"Procédure {demarche}" + (" (probablement Fonds vert)" if demarche == "68862" else "")
-        laureates = group.set_index("region_nom")["laureats"].reindex(order).fillna(0)
+    for column, label, color, pattern in (
+            ("laureats_situes", "Situées dans une commune (placées dans les territoires)", "#08519c", ""),
+            ("laureats_non_situes", "Sans site : dans aucun territoire", "#bdbdbd", "x")):
+        values = frame[column].astype(float)
         fig.add_trace(go.Bar(
-            y=order, x=laureates, name=label, orientation="h",
-            marker={"color": colors.get(demarche, "#999"), "pattern_shape": patterns.get(demarche, ""),
-                    "line": {"color": "#333", "width": 0.5}},
-            customdata=[fmt.nombre(v) for v in laureates],
-            hovertemplate="%{y} : %{customdata} lauréats<extra>" + label + "</extra>",
+            y=frame["region_nom"].map(escape_html), x=values, name=label, orientation="h",
+            marker={"color": color, "pattern_shape": pattern, "line": {"color": "#333", "width": 0.5}},
+            customdata=[fmt.nombre(v) for v in values],
+            hovertemplate="%{y} : %{customdata} lauréates<extra>" + label + "</extra>",
         ))
     fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.12, "x": 0})
-    top = float(friches.groupby("region_nom")["laureats"].sum().max()) if len(friches) else 1.0
-    fig.update_xaxes(title="Lauréats (drapeau laureat_fv)", tickformat=",d", tick0=0, dtick=integer_step(top),
-                     gridcolor="#e5e5e5")
-    _layout(fig, "Fonds friches : lauréats par région", "Quatre procédures ; région de la candidature", source,
+    top = float(frame["laureats"].max()) if len(frame) else 1.0
+    fig.update_xaxes(title="Lauréates France Relance (drapeau laureat_fv)", tickformat=",d", tick0=0,
+                     dtick=integer_step(top), gridcolor="#e5e5e5")
+    _layout(fig, "Fonds friches (France Relance) : lauréates par région, situées ou non",
+            "Trois éditions France Relance ; région de la candidature ; le Fonds vert 2023 n'est pas dessiné", source,
             height=640, left=190, right=20, bottom=130)
     return fig
 
@@ -750,12 +750,12 @@ def projects_count_chart(counts: pd.DataFrame, priorites: list[Priorite], subtit
             y=group["mesure"].map(escape_html), x=group["projets"], orientation="h", name=style.libelle,
             marker={"color": style.couleur, "pattern_shape": style.motif, "line": {"color": "#333", "width": 0.5}},
             text=[fmt.nombre(v) for v in group["projets"]], textposition="outside", cliponaxis=False,
-            hovertemplate="%{y} : %{text} projets<extra></extra>",
+            hovertemplate="%{y} : %{text} lauréats<extra></extra>",
         ))
     fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.1, "x": 0})
     top = float(counts.groupby("mesure")["projets"].sum().max()) if len(counts) else 1.0
-    fig.update_xaxes(title="Projets", tickformat=",d", tick0=0, dtick=integer_step(top), gridcolor="#e5e5e5")
-    return _layout(fig, "Projets par mesure et priorité", subtitle, source,
+    fig.update_xaxes(title="Lauréats", tickformat=",d", tick0=0, dtick=integer_step(top), gridcolor="#e5e5e5")
+    return _layout(fig, "Lauréats par mesure et priorité", subtitle, source,
                    height=220 + 38 * max(1, counts["mesure"].nunique()), left=330, right=30, bottom=140)
 
 

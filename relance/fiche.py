@@ -19,11 +19,14 @@ import pandas as pd
 
 from relance import export, fmt
 from relance.filtres import PHASES
+from relance.lectures import MULTIPLE_MIN
 from relance.metriques import METHOD_ESTIMATE, METHOD_RATE, METRIQUES
 
-PROJECTS_LISTED = 10  # projects listed in the fiche; the ZIP and the Projets page hold them all
-FRICHES_LISTED = 6
-CELL_CHARACTERS = 70  # longer names and descriptions are cut in the fiche (whole in the ZIP)
+PROJECTS_LISTED = 8  # projects listed in the fiche; the ZIP and the Projets page hold them all
+FRICHES_LISTED = 5
+MAX_PAGES = 4
+MEMBERS_LISTED = 12  # the most populous first (query territoire_membres)
+CELL_CHARACTERS = 60  # longer names and descriptions are cut in the fiche (whole in the ZIP)
 TEXT_WIDTH_CM = 17.0  # A4 portrait with 2 cm margins
 CHART_WIDTH_CM = 16.0  # charts are drawn for 16 cm (export.WIDTH): their smallest text prints at 7 pt
 LOCATOR_PX = (460, 400)
@@ -108,10 +111,41 @@ def _plain(text: str) -> str:
     return text.replace("<br>", " ").replace("<b>", "").replace("</b>", "")
 
 
-def contenu(profil, day: dt.date) -> tuple[Contenu, dict[str, bytes]]:
-    """What the fiche says, in order, and the files of its ZIP (charts as PNG/SVG with their data as CSV)."""
+BLOC_TABLE = ["Indicateur", "Date", "Estimation pour le territoire", "Taux pour 10 000 habitants",
+              "France, pour 10 000 habitants", "Rang du taux"]
+
+
+def _bloc(bloc) -> list:
+    """One reading of the priority: its title and role, its sentence, its figures and facts, what it leaves out."""
+    out = [Titre(f"{bloc.titre} ({bloc.role})", 3), Texte(bloc.phrase)]
+    if not bloc.lecture.principale:  # a reading beside the lead one: its sentence, the rest on the page
+        return [*out, Texte(f"Ce que cette lecture laisse de côté : {bloc.lecture.laisse_de_cote}", "note")]
+    out += [Texte(line) for line in bloc.lignes]
+    if bloc.tableau is not None and len(bloc.tableau):
+        out.append(Tableau(bloc.tableau[BLOC_TABLE], [2.2, 1.3, 1.4, 1.1, 1.1, 1.2],
+                           droite=("Taux pour 10 000 habitants", "France, pour 10 000 habitants"),
+                           legende=f"{bloc.titre} : valeurs départementales lues pour le territoire"))
+    out.append(Texte(f"Ce que cette lecture laisse de côté : {bloc.lecture.laisse_de_cote}", "note"))
+    return out
+
+
+def contenu(profil, day: dt.date, court: bool = False, images: dict | None = None
+            ) -> tuple[Contenu, dict[str, bytes]]:
+    """What the fiche says, in order, and the files of its ZIP (charts as PNG/SVG with their data as CSV): each
+    reading of the priority (the reading model), the lead first, with its real sources. `court`: shorter lists
+    and no peers, for a territory whose full fiche runs past MAX_PAGES; `images`: PNGs already drawn, by chart."""
+    images = {} if images is None else images
+    listed_projects, listed_friches, listed_members = ((5, 3, 8) if court else
+                                                       (PROJECTS_LISTED, FRICHES_LISTED, MEMBERS_LISTED))
+
+    def png(chart) -> bytes:
+        if chart.what not in images:
+            images[chart.what] = chart.image("png")
+        return images[chart.what]
+
     phase, ti, nom, info = profil.phase, profil.ti, profil.nom, profil.info
     relance = profil.laureats
+    synthese = profil.synthese
     files: dict[str, bytes] = {}
     blocs: list = []
     sources: list[str] = []  # each source once, in order of appearance
@@ -122,34 +156,36 @@ def contenu(profil, day: dt.date) -> tuple[Contenu, dict[str, bytes]]:
             if part and part not in sources:
                 sources.append(part)
 
-    # Page 1: who, the reading, the territory next to its département, région and France, then where it is.
+    # Page 1: who, the lead reading's sentence, every reading of the priority, the territory next to its
+    # départements, région and France, then where it is.
     blocs += [
         Titre(nom, 1),
         Texte(f"Territoire d'industrie, {PHASES[phase].lower()} · Région {info['region_nom']} · "
               f"{'Départements' if ',' in info['departements_noms'] else 'Département'} : "
               f"{info['departements_noms']} · identifiant {ti} · {profil.priorite_libelle}", "chapeau"),
+        Titre(f"France Relance dans le territoire : {profil.priorite_libelle.lower()}"),
     ]
+    for bloc in synthese.blocs:
+        blocs += _bloc(bloc)
+        source(bloc.source)
+    if synthese.somme:
+        blocs.append(Texte(synthese.somme, "note"))
     echelles = profil.echelles
-    blocs += [
-        Texte(echelles.phrase),
-        Titre("France Relance dans le territoire et autour de lui"),
-        Tableau(echelles.tableau, [2.6, 1.1, 1.2, 1.1],
-                droite=("Population", "Lauréats France Relance", "Pour 10 000 habitants"),
-                legende=f"Lauréats France Relance : {nom}, ses départements, sa région et la France"),
-        Texte(echelles.note, "note"),
-    ]
-    source(relance.projets.source)
+    if len(echelles.tableau):
+        numbers = tuple(c for c in echelles.tableau.columns if c != "Échelle")
+        blocs += [
+            Titre("Le territoire, ses départements, sa région et la France"),
+            Texte(echelles.phrase),
+            Tableau(echelles.tableau, [2.6] + [1.0] * len(numbers), droite=numbers,
+                    legende=f"Lauréats France Relance : {nom}, ses départements, sa région et la France"),
+            Texte(echelles.note, "note"),
+        ]
     facts = {
         "Intercommunalités": fmt.nombre(info["nb_intercommunalites"]),
         "Communes": fmt.nombre(info["nb_communes"]),
         "Membres": fmt.nombre(info["nb_membres"]),
         "Part de l'industrie dans l'emploi": profil.industrie_rang,
-        "Fonds friches": relance.chiffres.friches.split(" : ", 1)[-1].rstrip("."),
     }
-    if relance.chiffres.co2:
-        facts["Décarbonation (liste DGE)"] = relance.chiffres.co2.split(" : ", 1)[-1].rstrip(".")
-    if relance.chiffres.aides:
-        facts["Aide déclarée (listes de l'équipe)"] = relance.chiffres.aides.split(" : ", 1)[-1].rstrip(".")
     locator = export.figure_bytes(profil.locator, "png", width=LOCATOR_PX[0], height=LOCATOR_PX[1])
     files[export.file_name("localisation", "png", phase, ti, day)] = locator
     blocs.append(Cote(
@@ -164,61 +200,57 @@ def contenu(profil, day: dt.date) -> tuple[Contenu, dict[str, bytes]]:
         pd.concat([echelles.tableau.rename(columns={"Échelle": "Rubrique"}),
                    pd.DataFrame({"Rubrique": list(facts), "Population": list(facts.values())})]))
 
-    # Projects: by measure and priority, then the first of them and the Fonds friches applications.
+    # The first chart of the priority's readings (the measure composition, or the lead indicator's series), and the
+    # lead Baromètre series when it is not that one: never a chart of a source the priority does not read.
     charts_done = []
-    if relance.graphiques:
-        chart = relance.graphiques[0]
-        blocs += [Image(chart.image("png"), CHART_WIDTH_CM, f"{chart.title}. Données : fichier CSV du ZIP.")]
+    ordered = profil.graphiques
+    wanted = ordered[:1]
+    lead_series = any(r.source == "barometre" and r.principale for r in profil.lectures)
+    if lead_series and profil.serie is not None and profil.serie not in wanted:
+        wanted.append(profil.serie)
+    for chart in wanted:
+        blocs.append(Image(png(chart), CHART_WIDTH_CM, f"{chart.title}. Données : fichier CSV du ZIP."))
+        if chart is profil.serie:
+            blocs.append(Texte(profil.serie_note, "note"))
         charts_done.append(chart)
+        source(chart.source)
     listed = relance.projets.data
     if len(listed):
-        shown = listed.iloc[:PROJECTS_LISTED]
-        columns = ["Entreprise", "Projet", "Mesure", "Commune", "Année"]
+        shown = listed.iloc[:listed_projects]
+        columns = ["Entreprise", "Projet", "Mesure", "Sites (communes)", "Lignes de la liste"]
         more = (f" (les {len(shown)} premiers ; la liste complète est dans le ZIP et sur la page Projets)"
                 if len(listed) > len(shown) else "")
-        blocs += [Titre(f"Projets du territoire : {fmt.compte(len(listed), 'projet')}{more}", 3),
-                  Tableau(shown[columns].map(_short),
-                          [1.5, 2.9, 2.0, 1.2, 0.75], droite=("Année",),
-                          legende=f"Projets France Relance de {nom}")]
-    files[export.file_name("projets", "csv", phase, ti, day)] = relance.projets.csv()
+        blocs += [Titre(f"Lauréats du territoire : {fmt.compte(len(listed), 'lauréat')}{more}", 3),
+                  Tableau(shown[columns].map(_short), [1.5, 2.7, 2.0, 1.4, 0.7], droite=("Lignes de la liste",),
+                          legende=f"Lauréats France Relance de {nom}"),
+                  Texte("Un lauréat par ligne : les lignes de la liste DGE d'une même entreprise au même projet (ses "
+                        "sites) sont un lauréat ; la liste DGE ne donne que la date de mise à jour de chaque ligne, "
+                        "pas celle de l'attribution.", "note")]
+        source(relance.projets.source)
+    files[export.file_name("laureats", "csv", phase, ti, day)] = relance.projets.csv()
     friches = relance.friches.data
-    if len(friches):
-        shown = friches.iloc[:FRICHES_LISTED]
+    if len(friches) and "friches" in {r.source for r in profil.lectures}:
+        shown = friches.iloc[:listed_friches]
         more = f" (les {len(shown)} premières ; toutes dans le ZIP)" if len(friches) > len(shown) else ""
-        blocs += [Titre(f"Candidatures au Fonds friches : {len(friches)}{more}", 3),
-                  Tableau(shown[["Site", "Commune", "Édition", "Lauréate"]].map(_short), [3.0, 1.3, 2.2, 0.8],
-                          legende=f"Candidatures au Fonds friches situées dans {nom}")]
+        table = shown.assign(**{"Friche (ha)": shown["Friche (ha)"].map(lambda v: fmt.nombre(v, 2))})
+        blocs += [Titre(f"Fonds friches (France Relance) : {fmt.compte(len(friches), 'candidature')} située"
+                        f"{'s' if len(friches) > 1 else ''} dans le territoire{more}", 3),
+                  Tableau(table[["Site", "Commune", "Édition", "Lauréate", "Friche (ha)", "Porteur"]].map(_short),
+                          [2.4, 1.2, 1.6, 0.8, 0.8, 1.6], droite=("Friche (ha)",),
+                          legende=f"Candidatures France Relance au Fonds friches situées dans {nom}")]
         source(relance.friches.source)
         files[export.file_name("fonds-friches", "csv", phase, ti, day)] = relance.friches.csv()
-
-    # The Baromètre: département values read for the territory, with how they are read.
-    if profil.serie is not None:
-        blocs += [Image(profil.serie.image("png"), CHART_WIDTH_CM,
-                        f"{profil.serie.title}, au fil des mois. Données : fichier CSV du ZIP."),
-                  Texte(profil.serie_note, "note")]
-        charts_done.append(profil.serie)
-        source(profil.serie.source)
-    ranks = profil.indicateurs
-    if not ranks.empty:
-        columns = ["Indicateur", "Date", "Taux pour 10 000 habitants", "Estimation pour le territoire",
-                   "Rang du taux"]
-        blocs += [Titre(f"Indicateurs de la priorité : {profil.priorite_libelle.lower()}", 3),
-                  Texte(f"Le rang place le taux du territoire parmi les {profil.nb_territoires} territoires de la "
-                        f"{PHASES[phase].lower()} (1er : taux le plus élevé ; ex aequo quand ils partagent les "
-                        "mêmes départements). L'estimation applique le taux départemental à la population du "
-                        "territoire : c'est un ordre de grandeur, pas un décompte.", "note"),
-                  Tableau(ranks[columns], [2.4, 1.3, 1.1, 1.4, 1.2],
-                          droite=("Taux pour 10 000 habitants", "Estimation pour le territoire"),
-                          legende=f"Indicateurs du Baromètre pour {nom}")]
-        files[export.file_name("indicateurs", "csv", phase, ti, day)] = export.csv_bytes(ranks)
+        if len(relance.fonds_vert.data):
+            files[export.file_name("fonds-vert", "csv", phase, ti, day)] = relance.fonds_vert.csv()
 
     # Members and the closest territories.
     members = profil.membres
-    blocs += [Titre(f"Membres : {fmt.compte(len(members), 'membre')}"),
-              Tableau(members, [3.0, 1.2, 1.0, 1.0, 0.95], droite=("Population", "Communes"),
+    more = f" (les {listed_members} plus peuplés ; tous dans le ZIP)" if len(members) > listed_members else ""
+    blocs += [Titre(f"Membres : {fmt.compte(len(members), 'membre')}{more}"),
+              Tableau(members.iloc[:listed_members], [3.0, 1.2, 1.0, 1.0, 0.95], droite=("Population", "Communes"),
                       legende=f"Membres de {nom}")]
     files[export.file_name("membres", "csv", phase, ti, day)] = export.csv_bytes(profil.membres_export)
-    if len(profil.pairs):
+    if len(profil.pairs) and not court:
         blocs += [Titre("Territoires comparables (population et part de l'industrie proches)", 3),
                   Tableau(profil.pairs, [2.8, 1.0, 1.1, 1.1], droite=("Population", "Part de l'industrie"),
                           legende=f"Territoires proches de {nom}")]
@@ -230,8 +262,10 @@ def contenu(profil, day: dt.date) -> tuple[Contenu, dict[str, bytes]]:
         files[export.file_name(chart.what, "png", phase, ti, day)] = next(
             b.png for b in blocs if isinstance(b, Image) and b.alternative.startswith(chart.title))
     sources = [s for s in sources if not any(o != s and o.startswith(s) for o in sources)]
+    staff = [b for b in synthese.blocs if b.lecture.source == "equipe"]
     methods = [f"Part de l'industrie : {METRIQUES['part_industrie'].methode[0].lower()}"
-               f"{METRIQUES['part_industrie'].methode[1:]}", METHOD_RATE, METHOD_ESTIMATE]
+               f"{METRIQUES['part_industrie'].methode[1:]}", METHOD_RATE, METHOD_ESTIMATE, LAUREATES,
+               RANKS, "Listes de l'équipe : " + (staff[0].phrase if staff else "aucune liste de l'équipe chargée.")]
     blocs += [Titre("Sources et méthodes", 3), Texte("Sources : " + " ; ".join(sources) + ".", "note"),
               *[Texte(m, "note") for m in methods],
               Texte(f"Fiche établie le {fmt.date_longue(day)} avec Relance & Territoires · "
@@ -240,13 +274,28 @@ def contenu(profil, day: dt.date) -> tuple[Contenu, dict[str, bytes]]:
                    sources), files
 
 
+LAUREATES = ("Lauréats : un lauréat est compté une fois ; dans un territoire, les lignes de la liste DGE d'une même "
+             "entreprise au même descriptif de projet sont un lauréat, les partenaires d'un consortium restent "
+             "distincts. Rangs, rapports et comparaisons ne comptent que les listes qui couvrent toute la France "
+             "(liste DGE, Fonds friches), jamais les listes de l'équipe. Tonnes de CO2 : évitées par an, comme le "
+             "disent les descriptifs qui les donnent.")
+RANKS = (f"Rangs : par le taux pour 10 000 habitants, montrés seulement quand le territoire ne partage pas sa valeur "
+         f"avec plus d'un quart des territoires de la phase ; rapports (« n fois ») seulement quand les deux nombres "
+         f"comparés sont d'au moins {MULTIPLE_MIN} lauréats ; classes (quarts) calculées sur les territoires qui "
+         "comptent au moins un lauréat.")
+
+
 def build(profil, day: dt.date | None = None) -> Fiche:
     """The PDF, the Word file and the ZIP (which holds both, the charts and their data) of a territory's profile
     (`views.territoire.profil`, built with its map layers inline)."""
     day = day or dt.date.today()
-    content, files = contenu(profil, day)
+    images: dict[str, bytes] = {}
     try:
+        content, files = contenu(profil, day, images=images)
         pdf_file, pages = pdf(content)
+        if pages > MAX_PAGES:  # a note, not a report: shorter lists, no peers
+            content, files = contenu(profil, day, court=True, images=images)
+            pdf_file, pages = pdf(content)
         docx_file = docx(content)
     except Exception as exc:  # reportlab and python-docx raise many types; the user gets one French message
         raise export.ExportError(f"la mise en page de la fiche a échoué ({type(exc).__name__})") from exc
@@ -315,6 +364,9 @@ def _flowables(blocs: list, width: float, styles, keep: bool = True) -> list:
         if isinstance(bloc, Titre):
             item = Paragraph(escape(bloc.texte), styles[bloc.niveau])
             if bloc.niveau > 1 and keep:
+                # a title and its texts with no table or image after them stay together, before this new title
+                if pending:
+                    out.append(KeepTogether(pending) if len(pending) > 1 else pending[0])
                 pending = [item]
                 continue
         elif isinstance(bloc, Texte):

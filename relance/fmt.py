@@ -65,6 +65,14 @@ def rang(position, total, ex_aequo: bool = False) -> str:
     return f"{'1er' if position == 1 else f'{position}e'}{' ex aequo' if ex_aequo else ''} sur {int(total)}"
 
 
+def minuscule(text: str) -> str:
+    """A label inside a sentence: its first letter lowered, unless the word is an acronym (`PME`, `CO2`)."""
+    text = str(text)
+    if len(text) > 1 and text[0].isupper() and not (text[1].isupper() or text[1].isdigit()):
+        return text[0].lower() + text[1:]
+    return text
+
+
 def date_longue(value: dt.date) -> str:
     """`2022-12-31` -> `31 décembre 2022`."""
     day = "1er" if value.day == 1 else str(value.day)

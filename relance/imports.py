@@ -120,7 +120,7 @@ def official_files(raw: Path) -> list[Path]:
 
 def lists(raw: Path, folder: Path) -> list[dict]:
     """Every list to load: the DGE list of the raw directory, then the imported lists (oldest first)."""
-    official = [{"import_id": "dge-" + p.stem[:11], "fichier": p.name, "path": p,
+    official = [{"import_id": "dge-" + p.stem[:11], "fichier": p.name, "path": p, "lecture": "dge",
                  "importe_le": dt.date.fromtimestamp(p.stat().st_mtime).isoformat()} for p in official_files(raw)]
     return official + stored(folder)
 
@@ -131,7 +131,8 @@ COLUMNS = {
                "placement", "confiance", "problemes", "montant_aide", "montant_investissement", "date", "description",
                "annee", "tonnes_co2", "position"],
     "projet_territoire": ["projet_id", "phase", "ti_id"],
-    "projet_import": ["import_id", "fichier", "format", "source", "importe_le", "lignes", "rejetees", "sha256"],
+    "projet_import": ["import_id", "fichier", "format", "lecture", "source", "importe_le", "lignes", "rejetees",
+                      "sha256"],
     "projet_rejet": ["import_id", "ligne", "motif"],
 }
 
@@ -142,6 +143,9 @@ def _rows(items: list[dict], parsed_lists: list[tuple[dict, listes.Parsed]], ref
     for item, parsed in parsed_lists:
         label = item.get("source") or listes.SOURCE_LABELS[parsed.format]
         imports.append({"import_id": item["import_id"], "fichier": item["fichier"], "format": parsed.format,
+                        # the DGE list of the raw data and the Fonds friches feed their readings; every imported
+                        # list, whatever its format, is the staff's own
+                        "lecture": item.get("lecture", "equipe"),
                         "source": label, "importe_le": item["importe_le"],
                         "lignes": len(parsed.rows), "rejetees": len(parsed.rejects), "sha256": parsed.sha256})
         rejects += [{"import_id": item["import_id"], "ligne": line, "motif": reason}
@@ -202,6 +206,7 @@ def friche_tables(con, raw: Path, friche: pd.DataFrame, rejets: pd.DataFrame) ->
     parsed = listes.Parsed("friches", rows, [(int(r.ligne), r.motif) for r in rejets.itertuples()],
                            "", sources.SOURCES["cartofriches_sites"].path)
     item = {"import_id": FRICHES_IMPORT, "fichier": Path(sources.SOURCES["cartofriches_sites"].path).name,
+            "lecture": "friches",
             "importe_le": dt.date.today().isoformat(), "source": FRICHES_LABEL}
     measures = listes.measure_map(measure_priorities())
     frames = _frames(_rows([item], [(item, parsed)], placement.Reference.from_database(con, raw), measures))

@@ -26,9 +26,10 @@ class Metrique:
         return f"{text} — estimation" if self.estimation else text
 
 
-METHOD_PROJECTS = ("Lauréats France Relance placés dans le territoire (liste DGE des projets industriels, lauréats "
-                   "France Relance du Fonds friches, listes de l'équipe) par leur point, leur code postal ou leur "
-                   "commune")
+METHOD_PROJECTS = ("Lauréats France Relance placés dans le territoire par leur point, leur code postal ou leur "
+                   "commune, comptés une fois chacun, des lectures de la priorité qui couvrent toute la France (liste "
+                   "DGE des projets industriels, lauréats France Relance du Fonds friches ; jamais les listes de "
+                   "l'équipe)")
 METRIQUES: dict[str, Metrique] = {
     m.key: m
     for m in [
@@ -36,14 +37,14 @@ METRIQUES: dict[str, Metrique] = {
         Metrique("nb_intercommunalites", "Intercommunalités membres", "intercommunalités",
                  legende="Intercommunalités membres (EPCI, EPT)"),
         Metrique("nb_communes", "Communes", "communes", legende="Nombre de communes"),
-        Metrique("nb_projets", "Projets France Relance", "projets", legende="Projets France Relance",
+        Metrique("nb_projets", "Lauréats France Relance", "lauréats", legende="Lauréats France Relance",
                  methode=METHOD_PROJECTS + "."),
-        Metrique("projets_10000", "Projets France Relance pour 10 000 habitants", "projets pour 10 000 hab.",
-                 decimales=2, legende="Projets France Relance pour 10 000 habitants",
+        Metrique("projets_10000", "Lauréats France Relance pour 10 000 habitants", "lauréats pour 10 000 hab.",
+                 decimales=2, legende="Lauréats France Relance pour 10 000 habitants",
                  methode=METHOD_PROJECTS + ", rapportés à sa population (INSEE)."),
-        Metrique("projets_1000_emplois", "Projets France Relance pour 1 000 emplois salariés privés",
-                 "projets pour 1 000 emplois", decimales=2,
-                 legende="Projets France Relance pour 1 000 emplois salariés privés",
+        Metrique("projets_1000_emplois", "Lauréats France Relance pour 1 000 emplois salariés privés",
+                 "lauréats pour 1 000 emplois", decimales=2,
+                 legende="Lauréats France Relance pour 1 000 emplois salariés privés",
                  methode=METHOD_PROJECTS + ", rapportés à l'emploi salarié privé de ses membres (URSSAF 2022)."),
         Metrique("part_industrie", "Part de l'industrie dans l'emploi", "%", decimales=1,
                  legende="Part de l'industrie dans l'emploi (%)",

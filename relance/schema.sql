@@ -141,7 +141,23 @@ create table fonds_friches (
     num_dossier varchar primary key,
     region_code varchar,
     num_demarche varchar not null,
-    laureat boolean not null
+    laureat boolean not null,
+    edition varchar not null,
+    france_relance boolean not null,
+    -- hectares as declared: the brownfield's area, and the whole site's (NULL when missing or negative)
+    friche_ha double,
+    site_ha double,
+    -- brownfield types, normalised (reference/friches_natures.csv), ' ; ' between several; NULL when not given
+    natures varchar,
+    friche_industrielle boolean,
+    -- project owner type, normalised (reference/friches_porteurs.csv): « Collectivité locale » covers communes and
+    -- intercommunalités alike, the file does not tell them apart
+    porteur varchar not null,
+    operation varchar,
+    -- operating deficit declared by the project owner (euros), never the subsidy, which no file gives
+    deficit double,
+    deficit_etat varchar not null check (deficit_etat in ('positif', 'nul', 'négatif', 'absent', 'illisible')),
+    depenses_ht double  -- sum of the twelve declared cost items, excl. VAT
 );
 create table friche (
     num_dossier varchar primary key,
@@ -157,6 +173,9 @@ create table projet_import (
     import_id varchar primary key,
     fichier varchar not null,
     format varchar not null,
+    -- the reading the list feeds: dge (the DGE list of the raw data), friches (the Cerema's Fonds friches
+    -- laureates), equipe (every list the staff imported, whatever its format: never ranked nor compared)
+    lecture varchar not null check (lecture in ('dge', 'friches', 'equipe')),
     source varchar not null,
     importe_le varchar not null,
     lignes integer not null,
@@ -197,6 +216,13 @@ create table projet_territoire (
     ti_id varchar not null,
     primary key (projet_id, phase)
 );
+-- Each project's laureate (queries/ecritures/laureats.sql writes it from the view projet_laureat_methode)
+create table projet_laureat (
+    projet_id varchar primary key,
+    laureat varchar not null,
+    texte_commun varchar,
+    entreprises_meme_texte integer not null
+);
 create table projet_rejet (
     import_id varchar not null,
     ligne integer not null,
@@ -206,6 +232,22 @@ create table mesure_priorite (
     mesure varchar primary key,
     priorite varchar not null,
     justification varchar not null
+);
+-- The reading model (reviewed table relance/reference/lectures.csv): which sources answer each priority (and
+-- « toutes »), at which level (territoire: laureates placed in the territory; departement: the départements' values,
+-- read for the territory by the estimate method), as the lead reading or beside it (équipe: the staff's own lists,
+-- never ranked nor compared), and what each leaves out.
+create table lecture (
+    priorite varchar not null,
+    -- for a territory-level reading, the lists it counts are those of projet_import.lecture = source
+    source varchar not null check (source in ('dge', 'friches', 'barometre', 'equipe')),
+    niveau varchar not null check (niveau in ('territoire', 'departement')),
+    role varchar not null check (role in ('principale', 'a_cote', 'equipe')),
+    ordre integer not null,
+    libelle varchar not null,
+    libelle_court varchar not null,
+    laisse_de_cote varchar not null,
+    primary key (priorite, source)
 );
 create table source (
     cle varchar primary key,
@@ -293,6 +335,58 @@ final as (
     cross join phases as ph
     left join territoire_departement as td on td.departement_code = d.code and td.phase = ph.phase
     group by ph.phase, d.code, d.nom, d.population
+)
+
+select * from final;
+
+-- A laureate counted once. A row of the DGE list is a company site or a consortium partner, not always a distinct
+-- project: inside one territory, the rows of one company (its SIREN, a SIRET cut to its SIREN, a SIREN padded back to
+-- nine digits; its name when none) with the same distinctive description are one laureate, its sites listed. A
+-- description is distinctive when it holds at least 20 letters (never empty, never the placeholder « 0 ») and no other
+-- company of the list uses it: a text several companies share (a group's presentation, or a consortium's common text)
+-- never merges anything, and the partners of a consortium stay separate laureates (texte_commun shows them together
+-- where projects are listed). Every other project (Fonds friches, staff lists) is its own laureate. Stored by the
+-- build and after each import as the table projet_laureat; a laureate is counted once per territory (and once per
+-- area a comparison counts).
+create view projet_laureat_methode as
+with dge as (
+    select
+        p.projet_id,
+        regexp_replace(coalesce(p.siren, ''), '[^0-9]', '', 'g') as chiffres,
+        upper(trim(regexp_replace(coalesce(p.entreprise, ''), '\s+', ' ', 'g'))) as nom,
+        lower(trim(regexp_replace(coalesce(p.description, ''), '\s+', ' ', 'g'))) as texte
+    from projet as p
+    inner join projet_import as i on i.import_id = p.import_id
+    where i.format = 'dge'
+),
+cles as (
+    select
+        projet_id,
+        case
+            when length(chiffres) = 14 then left(chiffres, 9)
+            when length(chiffres) between 1 and 9 then lpad(chiffres, 9, '0')
+            when nom <> '' then nom
+        end as entreprise_cle,
+        texte,
+        length(regexp_replace(texte, '[^[:alpha:]]', '', 'g')) >= 20 as texte_propre
+    from dge
+),
+partages as (
+    select texte, count(distinct entreprise_cle) as entreprises
+    from cles
+    where texte_propre
+    group by texte
+),
+final as (
+    select
+        p.projet_id,
+        case when c.texte_propre and c.entreprise_cle is not null and pa.entreprises = 1
+            then 'dge-' || md5(c.entreprise_cle || '|' || c.texte) else p.projet_id end as laureat,
+        case when c.texte_propre and pa.entreprises > 1 then 'texte-' || md5(c.texte) end as texte_commun,
+        coalesce(pa.entreprises, 1) as entreprises_meme_texte
+    from projet as p
+    left join cles as c on c.projet_id = p.projet_id
+    left join partages as pa on pa.texte = c.texte
 )
 
 select * from final;

@@ -564,9 +564,16 @@ def read_private_jobs(raw: Path) -> pd.DataFrame:
     return df.rename(columns={"eff_total": "emplois"})[["code", "echelon", "emplois"]].reset_index(drop=True)
 
 
+FRICHES_COLUMNS = ["libreg", "num_demarche", "laureat_fv", "num_dossier", "intervention", "mo_requal", "deficit",
+                   "nat_friche", "site_area", "friche_area"]
+
+
 def read_fonds_friches(raw: Path, regions: pd.DataFrame) -> pd.DataFrame:
-    """Fonds friches applications: num_dossier, region_code (None if not given), num_demarche, laureat."""
+    """Fonds friches applications (table `fonds_friches`): région, procedure, edition, laureate flag, areas, types,
+    owner, operation, declared deficit and costs, normalised by `relance.friches`."""
     import pyreadr
+
+    from relance import friches
 
     path = source_path(raw, "fonds_friches")
     try:
@@ -576,7 +583,7 @@ def read_fonds_friches(raw: Path, regions: pd.DataFrame) -> pd.DataFrame:
     if "fr_g_fdfriche_r" not in objects:
         raise SourceError(path, "objet fr_g_fdfriche_r absent de l'archive")
     df = objects["fr_g_fdfriche_r"]
-    missing = [c for c in ["libreg", "num_demarche", "laureat_fv", "num_dossier"] if c not in df.columns]
+    missing = [c for c in FRICHES_COLUMNS if c not in df.columns]
     if missing:
         raise SourceError(path, f"colonne(s) manquante(s) : {', '.join(missing)}")
     codes = dict(zip(regions["nom"], regions["code"], strict=True))
@@ -590,12 +597,7 @@ def read_fonds_friches(raw: Path, regions: pd.DataFrame) -> pd.DataFrame:
         raise SourceError(path, f"laureat_fv inattendu : {row['laureat_fv']!r}", f"dossier {row['num_dossier']}")
     if df["num_dossier"].duplicated().any():
         raise SourceError(path, f"dossier en double : {df[df['num_dossier'].duplicated()].iloc[0]['num_dossier']}")
-    return pd.DataFrame({
-        "num_dossier": df["num_dossier"].astype(str),
-        "region_code": df["libreg"].map(codes),
-        "num_demarche": df["num_demarche"].astype(str),
-        "laureat": df["laureat_fv"] == "Oui",
-    })
+    return friches.applications(path, df, objects.get("depense_t_amenagement_r"), codes, FRICHES_EDITIONS)
 
 
 FRICHES_SOURCE = "Appel à projet Fonds Friches"

@@ -75,13 +75,20 @@ def priorities_table(indicators: pd.DataFrame, measures: pd.DataFrame) -> pd.Dat
     ], ignore_index=True)
 
 
-def friches_table(friches: pd.DataFrame) -> pd.DataFrame:
-    """Fonds friches applications and laureates by région and procedure."""
+def friches_table(regions: pd.DataFrame) -> pd.DataFrame:
+    """Fonds friches by région: France Relance applications and laureates, located or not, and the 2023 Fonds vert
+    apart."""
     return pd.DataFrame({
-        "Région": friches["region_nom"],
-        "Procédure": friches["num_demarche"],
-        "Candidatures": [fmt.nombre(v) for v in friches["candidatures"]],
-        "Lauréats (drapeau laureat_fv)": [fmt.nombre(v) for v in friches["laureats"]],
+        "Région": regions["region_nom"],
+        "Candidatures France Relance": [fmt.nombre(v) for v in regions["candidatures"]],
+        "Lauréates France Relance": [fmt.nombre(v) for v in regions["laureats"]],
+        "Dont situées (dans les territoires)": [fmt.nombre(v) for v in regions["laureats_situes"]],
+        "Dont sans site (dans aucun territoire)": [
+            f"{fmt.nombre(n)} ({fmt.pourcent(n / total, 0)})" if total else "0"
+            for n, total in zip(regions["laureats_non_situes"], regions["laureats"], strict=True)],
+        "Fonds vert 2023 (hors France Relance) : candidatures": [
+            fmt.nombre(v) for v in regions["fonds_vert_candidatures"]],
+        "Fonds vert 2023 : lauréates": [fmt.nombre(v) for v in regions["fonds_vert_laureats"]],
     })
 
 

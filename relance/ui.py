@@ -281,6 +281,34 @@ def _table_downloads(table: export.Table, key: str) -> None:
                             help=f"Télécharger {table.name(fmt_key)}")
 
 
+SYNTHESE_TABLE = ["Indicateur", "Date", "Estimation pour le territoire", "Taux pour 10 000 habitants",
+                  "France, pour 10 000 habitants", "Rang du taux"]
+
+
+def show_synthese(synthese, compact: bool = False) -> None:
+    """A territory's readings under the priority (views.synthese), the lead first: each reading's title and role,
+    its sentence, its figures, its further facts and, in full, what it leaves out. Texts are shown, never rendered
+    (they may hold names from staff lists)."""
+    from relance import fmt
+
+    for bloc in synthese.blocs:
+        st.markdown(f"**{fmt.escape_markdown(bloc.titre)}** · {bloc.role}")
+        st.markdown(fmt.escape_markdown(bloc.phrase))
+        items = list(bloc.chiffres.items())
+        width = 2 if compact else 4
+        for start in range(0, len(items), width):
+            for column, (label, value) in zip(st.columns(width), items[start:start + width], strict=False):
+                column.metric(label, value)
+        for line in bloc.lignes:
+            st.caption(fmt.escape_markdown(line))
+        if bloc.tableau is not None and len(bloc.tableau):
+            st.table(bloc.tableau[SYNTHESE_TABLE[:4] + ([] if compact else SYNTHESE_TABLE[4:])], hide_index=True)
+        if not compact:
+            st.caption(fmt.escape_markdown(f"Ce que cette lecture laisse de côté : {bloc.lecture.laisse_de_cote}"))
+    if synthese.somme:
+        st.caption(fmt.escape_markdown(synthese.somme))
+
+
 def show_figure(figure, key: str) -> None:
     """A static figure without toolbar or downloads (the locator map)."""
     st.plotly_chart(figure, key=key, config={**PLOTLY_CONFIG, "displayModeBar": False, "staticPlot": True})

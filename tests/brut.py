@@ -36,3 +36,49 @@ def friches_laureates_with_commune(raw: Path) -> int:
                                                 strict=True)
              if s == "Appel à projet Fonds Friches" and c and str(d).strip() in laureates}
     return len(found)
+
+
+def territory_communes(raw: Path, phase: int, ti: str) -> set[str]:
+    """The INSEE codes of a territory's communes, from the ANCT file of its phase and the Etalab tables: each member
+    SIREN is an EPCI (its member communes), an EPT, or a commune."""
+    import json
+
+    base = raw / "decoupage-administratif-6.0.0"
+    if phase == 1:
+        features = json.loads((raw / "anct-territoires-industrie-phase1" / "polygone-4326_ti.geojson")
+                              .read_text(encoding="utf-8"))["features"]
+        props = next(f["properties"] for f in features if f["properties"]["id_ti"] == ti)
+        sirens = [s.strip() for s in props["siren_groupement"].split(",")]
+    else:
+        import re
+
+        features = json.loads((raw / "anct-territoires-industrie-phase2" / "ti_geom.geojson")
+                              .read_text(encoding="utf-8"))["features"]
+        props = next(f["properties"] for f in features if f["properties"]["id_territoire"] == ti)
+        sirens = re.findall(r"\((\d{9})\)", props["liste_geo"])
+    groups = {e["code"]: {m["code"] for m in e["membres"]}
+              for name in ("epci.json", "ept.json") for e in json.loads((base / name).read_text(encoding="utf-8"))}
+    by_siren = {c["siren"]: c["code"] for c in json.loads((base / "communes.json").read_text(encoding="utf-8"))
+                if c.get("siren") and c.get("type") == "commune-actuelle"}
+    found: set[str] = set()
+    for siren in sirens:
+        found |= groups.get(siren) or {by_siren[siren]}
+    return found
+
+
+def friches_in_communes(raw: Path, communes: set[str]) -> list[dict]:
+    """The Fonds friches applications the Cerema locates in these communes (Cartofriches sites, f.xy.rds), each
+    with its row of the applications file (fondsfriches_light.rds, read by pyreadr)."""
+    import pyreadr
+
+    from relance import rds
+
+    applications = pyreadr.read_r(str(raw / "cerema-fonds-friches" / "fondsfriches_light.rds"))["fr_g_fdfriche_r"]
+    by_dossier = {str(r["num_dossier"]): r for r in applications.to_dict("records")}
+    sites = rds.data_frame(rds.read_rds(raw / "cerema-cartofriches-sites" / "f.xy.rds"))
+    found = []
+    for dossier, source, commune in zip(sites["id_from_file"], sites["source_nom"], sites["comm_insee"], strict=True):
+        dossier = str(dossier or "").strip()
+        if source == "Appel à projet Fonds Friches" and (commune or "").strip() in communes and dossier in by_dossier:
+            found.append(by_dossier[dossier])
+    return found

@@ -33,6 +33,16 @@ def frame(at: AppTest, column: str):
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
+def table(at: AppTest, column: str) -> pd.DataFrame:
+    """The (first) static table shown that has this column."""
+    return next(t.value for t in at.table if column in t.value.columns)
+
+
+NATIONAL = ("select pt.ti_id, count(distinct l.laureat) from projet_territoire pt join projet p using (projet_id) "
+            "join projet_import i using (import_id) join projet_laureat l using (projet_id) "
+            "where pt.phase = 1 and i.lecture in ('dge', 'friches') group by 1")
+
+
 def chart(at: AppTest, key: str) -> dict:
     """The figure of the chart with this key."""
     return json.loads(next(c for c in at.get("plotly_chart") if c.key == key).proto.spec)
@@ -70,16 +80,22 @@ def _database(built_db):
 def test_map_default_is_projects_drawn_as_circles(con):
     at = start()
     figure = map_figure(at)
-    assert figure["layout"]["title"]["text"].startswith("<b>Projets France Relance dans les Territoires")
-    circles = next(t for t in figure["data"] if t["type"] == "scattergeo" and t.get("name") == "Projets France Relance")
-    placed = dict(con.execute("select ti_id, count(*) from projet_territoire where phase = 1 group by 1").fetchall())
-    assert len(values(circles["marker"]["size"])) == len(placed)  # one circle per territory with a project
+    assert figure["layout"]["title"]["text"].startswith("<b>Lauréats France Relance dans les Territoires")
+    assert "Appels industriels (DGE) et Fonds friches" in title_text(figure)  # what the circles add up
+    circles = next(t for t in figure["data"]
+                   if t["type"] == "scattergeo" and t.get("name") == "Lauréats France Relance")
+    # laureates of the lists that cover France, counted once (never the staff's sample lists)
+    placed = dict(con.execute(NATIONAL).fetchall())
+    assert len(values(circles["marker"]["size"])) == len(placed)  # one circle per territory with a laureate
     largest = max(placed.values())
     biggest = max(values(circles["marker"]["size"]))
     assert biggest == pytest.approx(34)  # the largest count has the largest circle, areas proportional
     trace = choropleth(figure)
     nevers = trace["locations"].index("ti-2706")
-    assert f"Projets France Relance : {placed['ti-2706']}" in trace["customdata"][nevers][5]
+    friches = con.execute("select count(*) from projet_territoire pt join projet using (projet_id) where pt.phase = 1 "
+                          "and pt.ti_id = 'ti-2706' and import_id = 'cerema-friches'").fetchone()[0]
+    assert (f"Lauréats France Relance : {placed['ti-2706']} (Appels industriels (DGE) {placed['ti-2706'] - friches}, "
+            f"Fonds friches {friches})") in trace["customdata"][nevers][5]
     assert largest >= placed["ti-2706"]
 
 
@@ -158,7 +174,7 @@ def test_select_territory_shows_panel():
     assert metrics["Intercommunalités"] == "5"
     assert metrics["Population"] == "138\u00a0181"
     assert metrics["Communes"] == "102"
-    members = at.table[1].value
+    members = table(at, "Membre")
     assert len(members) == 6
     assert members.iloc[0]["Membre"] == "CA de Nevers"
     assert members.iloc[0]["SIREN"] == "245804406"
@@ -177,7 +193,7 @@ def test_url_reopens_view():
     assert any(h.value == "Ardèche Drôme Nord" for h in at.header)
     assert at.radio(key="phase").value == 2
     assert len(choropleth(map_figure(at))["locations"]) == 183
-    departements = at.table[0].value
+    departements = table(at, "Département")
     assert list(departements["Département"]) == ["Ardèche (07)", "Drôme (26)"]
 
 
@@ -311,15 +327,25 @@ def test_profile_tabs_lists_and_a_bad_tab_name():
     assert any(h.value == "France Relance dans le territoire" for h in at.header)
 
 
-def test_compare_page_one_chart_per_indicator():
+def test_compare_page_one_chart_per_indicator(con):
     at = open_page("pages/comparer.py", phase="1", comparer="ti-2706,ti-9301", priorite="innover")
     laureats = chart(at, "comparaison-laureats")
-    assert [t["name"] for t in laureats["data"]] == ["Innover / décarboner"]
+    # the readings the priority counts (never a Fonds friches column under innover), and two references
+    assert [t["name"] for t in laureats["data"]] == ["Décarbonation et modernisation (DGE)"]
+    assert [label.replace("<br>", " ") for label in laureats["data"][0]["y"]] == [
+        "Nevers Val de Loire (ti-2706)", "Aix-Marseille-Provence (ti-9301)", "Ensemble des territoires de la phase 1",
+        "France entière (101 départements)"]
+    innover = con.execute("select count(distinct l.laureat) from projet p join projet_laureat l using (projet_id) "
+                          "join departement d on d.code = p.departement_code where p.priorite = 'innover' "
+                          "and p.import_id like 'dge-%'").fetchone()[0]
+    assert values(laureats["data"][0]["x"])[3] == pytest.approx(innover / 68350798 * 10000, rel=1e-3)
     assert len(at.get("plotly_chart")) == 1  # one tab drawn at a time
     side = at.table[0].value.set_index("Identifiant")  # numbers written the French way, whatever the browser
     rate = values(laureats["data"][0]["x"])[0]  # Nevers, innovation laureates per 10 000 inhabitants
-    assert side.loc["ti-2706", "Pour 10 000 habitants"] == f"{rate:.2f}".replace(".", ",") != f"{rate:.2f}"
-    assert side.loc["ti-2706", "Projets"] == str(round(rate * 138181 / 10000))
+    column = "Décarbonation et modernisation (DGE)"
+    assert side.loc["ti-2706", f"{column} : pour 10 000 hab."] == f"{rate:.2f}".replace(".", ",") != f"{rate:.2f}"
+    assert side.loc["ti-2706", f"{column} : lauréats"] == str(round(rate * 138181 / 10000))
+    assert "Fonds friches : hectares de friche" not in side.columns
     at.query_params["onglet"] = "Baromètre"
     at.run()
     barometre = [c for c in at.get("plotly_chart") if c.key.startswith("comparaison-comparaison-")]
@@ -360,8 +386,18 @@ def test_territories_vs_rest_of_france_page():
     assert [t.label for t in at.tabs][-1] == "Fonds friches par région"
     at.query_params["onglet"] = "Fonds friches par région"
     at.run()
-    friches = frame(at, "Lauréats (drapeau laureat_fv)")
-    assert friches["Candidatures"].str.replace("\u00a0", "").astype(int).sum() == 4446
+    friches = frame(at, "Lauréates France Relance")
+
+    def total(column):
+        return friches[column].str.split(" ").str[0].str.replace("\u00a0", "").astype(int).sum()
+
+    # PROVENANCE 4a-4b: 3 010 France Relance applications, 1 185 laureates, 983 of them with a site; the Fonds vert
+    # (1 436 applications) apart
+    assert total("Candidatures France Relance") == 3010 and total("Lauréates France Relance") == 1185
+    assert total("Dont situées (dans les territoires)") == 983
+    assert total("Dont sans site (dans aucun territoire)") == 1185 - 983
+    assert total("Fonds vert 2023 (hors France Relance) : candidatures") == 1436
+    assert not any("ne peut pas être rattaché" in m.value for m in at.markdown)
 
 
 def test_projects_page_filters(raw_dir):
@@ -409,20 +445,23 @@ def test_projects_upload_preview_then_save(empty_db, monkeypatch):
     con.close()
 
 
-def test_map_and_profile_count_projects(con):
-    placed = con.execute("select count(*) from projet_territoire where phase = 1 and ti_id = 'ti-2706'").fetchone()[0]
+def test_map_and_profile_count_laureates_and_the_staff_apart(con):
+    placed = dict(con.execute(NATIONAL).fetchall())["ti-2706"]
     samples = con.execute("select count(*) from projet_territoire join projet using (projet_id) where phase = 1 "
                           "and ti_id = 'ti-2706' and source = 'liste de l''équipe'").fetchone()[0]
-    assert samples == 2 and placed > samples  # the two sample projects and the DGE laureates of Nevers
+    assert samples == 2  # the two sample projects of the staff's list: never counted with the others
     at = start(metrique="projets_10000", phase="1")
     trace = choropleth(map_figure(at))
     nevers = trace["locations"].index("ti-2706")
     assert values(trace["z"])[nevers] == pytest.approx(placed / 138181 * 10000)
-    assert f"Projets France Relance : {placed}" in trace["customdata"][nevers][5]
+    assert f"Lauréats France Relance : {placed}" in trace["customdata"][nevers][5]
     at = open_page("pages/territoire.py", phase="1", ti="ti-2706")
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Projets France Relance"] == str(placed)
-    assert any(f"1,2\u00a0k€ pour 1\u00a0projet sur {placed}" in c.value for c in at.caption)
+    friches = con.execute("select count(*) from projet_territoire pt join projet using (projet_id) where pt.phase = 1 "
+                          "and pt.ti_id = 'ti-2706' and import_id = 'cerema-friches'").fetchone()[0]
+    laureates = [m.value for m in at.metric if m.label == "Lauréats"]
+    assert laureates == [str(placed - friches), str(friches)]  # the DGE list, then the Fonds friches
+    assert any("Listes de l'équipe" in m.value for m in at.markdown)
+    assert any("1,2\u00a0k€ pour 1\u00a0projet sur 2" in c.value for c in at.caption)
 
 
 def test_no_project_list_said_plainly(empty_db, monkeypatch):
@@ -433,7 +472,7 @@ def test_no_project_list_said_plainly(empty_db, monkeypatch):
     assert "Source absente des données brutes" in shown and "dge-plan-de-relance/plan-de-relance.csv" in shown
     at = open_page("pages/territoire.py", phase="1", ti="ti-2706")
     shown = " ".join(i.value for i in at.info)
-    assert "Aucun projet France Relance de cette priorité n'est placé dans ce territoire" in shown
+    assert "Aucun lauréat France Relance de cette priorité n'est placé dans ce territoire" in shown
     assert "Source absente des données brutes" in shown
 
 

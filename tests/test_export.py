@@ -152,14 +152,19 @@ def test_fiche_command_line_writes_pdf_and_zip(built_db, tmp_path, capsys):
     for number, text in enumerate(texts, start=1):  # every page: its number, the date
         assert f"page {number} sur {len(texts)}" in text
         assert f"fiche établie le {fmt.date_longue(today)}" in text
-    first = texts[0]
-    # page 1: the sentence, the territory next to its départements, région and France, its facts
-    assert "Rapporté à sa population" in first and "fois celui de la France" in first
-    assert "Bouches-du-Rhône (13)" in first and "Région Provence-Alpes-Côte d'Azur" in first
-    assert "France entière" in first and "Lauréats France" in first
-    assert "Le territoire" in first and "Intercommunalités" in first
+    first = " ".join(texts[0].split())
+    # page 1: each reading of the priority, the lead first, with its sentence
+    assert first.index("Lauréats des appels industriels (liste DGE) (lecture principale)") < first.index(
+        "Lauréats France Relance du Fonds friches (Cerema) (lecture principale)") < first.index(
+        "Indicateurs du Baromètre (valeurs des départements du territoire) (à côté)")
+    assert "lauréats des appels industriels (liste DGE) dans ses communes" in first
     text = " ".join(" ".join(texts).split())
-    assert "Projets du territoire" in text and "Candidatures au Fonds friches" in text
+    # then the territory next to its départements, région and France (multiples only on counts that carry them)
+    assert "fois celui de la France" in text and "Bouches-du-Rhône (13)" in text
+    assert "Région Provence-Alpes-Côte d'Azur" in text and "France entière" in text
+    assert "Le territoire" in text and "Intercommunalités" in text
+    assert "Lauréats du territoire" in text and "Fonds friches (France Relance) :" in text
+    assert "Fonds vert" not in text.split("Fonds friches (France Relance) :")[1][:300]  # never listed with them
     assert "Martigues" in text and "211300561" in text
     assert "Sources et méthodes" in texts[-1] and "Baromètre des résultats de l'action publique" in text
     assert "None" not in text and "nan" not in text.split()
@@ -183,25 +188,31 @@ def test_fiche_word_file_is_editable_with_real_tables_and_images(built_db, tmp_p
     assert document.core_properties.language == "fr-FR"
     headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Title", "Heading"))]
     assert headings[0] == "Nevers Val de Loire" and "Sources et méthodes" in headings
-    # the comparison as a real table, figures as text in its cells (French formats)
-    scales = document.tables[0]
+    # the comparison as a real table, figures as text in its cells (French formats), one pair of columns per
+    # reading that covers France
+    scales = next(t for t in document.tables if t.rows[0].cells[0].text == "Échelle")
     rows = [[c.text for c in r.cells] for r in scales.rows]
-    assert rows[0] == ["Échelle", "Population", "Lauréats France Relance", "Pour 10 000 habitants"]
-    placed = con.sql("select count(*) from projet_territoire pt join projet p using (projet_id) "
-                     "where pt.phase = 1 and pt.ti_id = 'ti-2706'").fetchone()[0]
-    assert rows[1] == ["Nevers Val de Loire (territoire)", "138\u00a0181", str(placed),
-                       fmt.nombre(placed / 138181 * 10000, 2)]
+    assert rows[0] == ["Échelle", "Population", "Appels industriels (DGE) : lauréats",
+                       "Appels industriels (DGE) : pour 10 000 hab.", "Fonds friches : lauréats",
+                       "Fonds friches : pour 10 000 hab."]
+    laureates = dict(con.sql("select i.lecture, count(distinct l.laureat) from projet_territoire pt join projet p "
+                             "using (projet_id) join projet_import i using (import_id) join projet_laureat l "
+                             "using (projet_id) where pt.phase = 1 and pt.ti_id = 'ti-2706' group by 1").fetchall())
+    dge, friches = laureates["dge"], laureates["friches"]
+    assert rows[1] == ["Nevers Val de Loire (territoire)", "138\u00a0181", str(dge),
+                       fmt.nombre(dge / 138181 * 10000, 2), str(friches), fmt.nombre(friches / 138181 * 10000, 2)]
+    assert laureates["equipe"] == 2  # the staff's sample projects: never in the comparison
     assert rows[2][0] == "Nièvre (58)" and rows[-1][0] == "France entière"
-    # France counts every laureate placed in a département: the whole DGE list, 983 Fonds friches, the samples
-    sources = dict(con.sql("select split_part(import_id, '-', 1), count(*) from projet "
-                           "where departement_code is not null group by 1").fetchall())
-    assert sources["dge"] == 3080 and sources["cerema"] == 983
-    assert sum(sources.values()) == int(rows[-1][2].replace("\u00a0", ""))
+    # France counts the DGE laureates of its 101 départements once each (the list's 9 rows of code 98 apart)
+    france = con.sql("select count(distinct l.laureat) from projet p join projet_laureat l using (projet_id) "
+                     "join departement d on d.code = p.departement_code where p.import_id like 'dge-p%'").fetchone()[0]
+    assert int(rows[-1][2].replace("\u00a0", "")) == france
+    assert int(rows[-1][4].replace("\u00a0", "")) == 983
     members = next(t for t in document.tables if t.rows[0].cells[0].text == "Membre")
     assert len(members.rows) == 1 + 6 and members.rows[1].cells[0].text == "CA de Nevers"
     body = document.element.body
     pictures = body.xpath(".//pic:pic")
-    assert len(pictures) >= 3  # locator map, projects by measure, Baromètre series
+    assert len(pictures) >= 2  # locator map, laureates by measure (the Baromètre beside: its series on the page)
     assert all(d.get("descr") for d in body.xpath(".//wp:docPr"))  # each image has a text alternative
     footer = document.sections[0].footer.paragraphs[0]._p.xml
     assert "PAGE" in footer and "NUMPAGES" in footer and "fiche établie le" in footer

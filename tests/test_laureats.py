@@ -138,41 +138,50 @@ def test_a_project_with_a_commune_but_no_point_is_drawn_at_its_commune(con, raw_
     assert shape(commune["geometry"]).contains(shapely.Point(where.lon, where.lat))
 
 
-def test_staff_list_amounts_summed_per_territory_with_their_share(run):
-    from relance.views import laureats
+def test_staff_lists_are_the_teams_own_line_never_ranked(run, make_filtres):
+    from relance.views import laureats, synthese
 
-    figures = laureats.figures(run, 1, None).set_index("ti_id")
-    nevers = figures.loc["ti-2706"]
-    assert (nevers["montant_aide"], nevers["nb_montants"]) == (1200.5, 1)  # the sample list's one amount
+    own = run("equipe_territoire", phase=1, ti="ti-2706", priorite=None).iloc[0]
+    assert (own["nb_projets"], own["montant_aide"], own["nb_montants"]) == (2, 1200.5, 1)  # the sample list
+    figures = laureats.figures(run, make_filtres()).set_index("ti_id")
+    national = run("laureats_territoires", phase=1, priorite=None, lectures=["dge", "friches"]).set_index("ti_id")
+    assert figures.loc["ti-2706", "nb_projets"] == national.loc["ti-2706", "nb_projets"]  # the staff's never in
+    blocs = synthese.synthese(run, make_filtres(), "ti-2706", "Nevers Val de Loire").blocs
+    staff = next(b for b in blocs if b.lecture.source == "equipe")
+    assert "2\u00a0projets dans Nevers Val de Loire" in staff.phrase and "aucun rang" in staff.phrase
+    assert staff.lignes == ["Aide déclarée par ces listes : 1,2\u00a0k€ pour 1\u00a0projet sur 2."]
+    assert blocs[-1] is staff  # after every reading that covers France
 
 
-def test_territory_ranks_show_ties(run):
-    from relance import fmt
-    from relance.views import laureats
+def test_a_rank_only_where_it_informs():
+    from relance import lectures
 
-    figures = laureats.figures(run, 1, None)
-    tied = figures[figures["rang_nombre_ex_aequo"]]
-    assert len(tied) > 10  # many territories share a count
-    assert (tied.groupby("rang_nombre")["nb_projets"].nunique() == 1).all()
-    first = tied.sort_values("rang_nombre").iloc[0]
-    assert (figures["nb_projets"] > first["nb_projets"]).sum() == first["rang_nombre"] - 1  # "min" ranks
-    assert "ex aequo" in fmt.rang(first["rang_nombre"], 149, True)
+    assert lectures.rang(0, 15, 135, 149) == "0, comme 134\u00a0autres territoires (pas de rang)"
+    assert lectures.rang(3, 12, 38, 149) == "12e ex aequo avec 37\u00a0autres sur 149"  # 37 others: a quarter
+    assert lectures.rang(3, 12, 39, 149) == "3, comme 38\u00a0autres territoires (pas de rang)"
+    assert lectures.rang(7, 1, 1, 149) == "1er sur 149"
+    assert lectures.fois(10, 2.0, 10, 1.0, "de la France") == "2,0 fois celui de la France"
+    assert lectures.fois(9, 2.0, 100, 1.0, "de la France") is None  # too few to carry a multiple
+    grades = lectures.classes([0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 100])
+    assert grades.classe(0) == 0 and grades.classe(1) == 1 and grades.classe(8) == 4 and grades.classe(100) == 5
+    assert grades.libelle(8) == "dans le quart le plus haut des 9 territoires qui en comptent"
+    assert grades.libelle(100).startswith("valeur exceptionnelle")
 
 
 def test_projects_per_territory_vs_rest_of_france_with_intervals(run, make_filtres):
     from relance.views import laureats
 
     answer = laureats.territories_vs_france(run, make_filtres(phase=2))
-    table = answer.tableau.data.set_index("Priorité ou mesure")
-    total = table.loc["Toutes les mesures"]
+    table = answer.tableau.data.set_index("Lecture ou mesure")
+    total = table.loc["Ensemble : Appels industriels (DGE) et Fonds friches"]
     assert total["Territoires, pour 10 000 hab. (IC bas)"] < total["Territoires, pour 10 000 hab."] < total[
         "Territoires, pour 10 000 hab. (IC haut)"]
-    assert answer.phrase.startswith("**Oui.**") and "fois le taux du reste du pays" in answer.phrase
+    assert "fois le taux du reste du pays" in answer.phrase and "Au Baromètre" in answer.phrase
     low, high = laureats.poisson_interval(100, 1_000_000, 10000)
     assert low == pytest.approx(0.8136, abs=1e-3) and high == pytest.approx(1.2163, abs=1e-3)  # exact: 0.814-1.216
 
 
-def test_map_frame_joins_by_position_as_a_merge_would(run):
+def test_map_frame_joins_by_position_as_a_merge_would(run, make_filtres):
     """The map's join takes columns by position when every territory is once on the right; it gives what a
     pandas left merge gives, and falls back to one when a territory is missing."""
     import pandas as pd
@@ -180,10 +189,10 @@ def test_map_frame_joins_by_position_as_a_merge_would(run):
     from relance.views import carte, laureats
 
     territories = run("territoires", phase=2, ti=None)  # sorted by name
-    found = laureats.figures(run, 2, None).drop(columns="population")  # sorted by id
+    found = laureats.figures(run, make_filtres(phase=2)).drop(columns="population")  # sorted by id
     expected = territories.merge(found, on="ti_id", how="left")
     pd.testing.assert_frame_equal(carte._join(territories, found), expected, check_dtype=False)
-    both = laureats.figures(run, 2, None)  # population on both sides: merge's suffixes
+    both = laureats.figures(run, make_filtres(phase=2))  # population on both sides: merge's suffixes
     assert list(carte._join(territories, both).columns) == list(territories.merge(both, on="ti_id").columns)
     partial = found[found["ti_id"] != territories["ti_id"].iloc[0]]
     joined = carte._join(territories, partial)

@@ -175,7 +175,8 @@ def test_hostile_upload_content_is_inert(reader, make_filtres):
                b"=HYPERLINK(\"http://evil\",\"clic\");58194;20\n")
     parsed = listes.parse(content, "<b>liste</b>.csv")
     assert [r.nom for r in parsed.rows] == ["alert(1)", "=HYPERLINK(\"http://evil\",\"clic\")"]  # tags dropped
-    frame = pd.DataFrame([{"projet_id": "x", "import_id": "0123456789abcdef", "source": "s", "nom": r.nom,
+    frame = pd.DataFrame([{"projet_id": "x", "import_id": "0123456789abcdef", "format": "liste", "lecture": "equipe",
+                           "laureat": f"x{i}", "texte_commun": None, "source": "s", "nom": r.nom,
                            "entreprise": "<img src=x>", "position": "point publié", "annee": 2021, "tonnes_co2": None,
                            "siren": None, "type_entreprise": None, "filiere": None, "mesure": None,
                            "priorite": None, "commune_code": "58194", "commune_nom": "Nevers",
@@ -183,13 +184,14 @@ def test_hostile_upload_content_is_inert(reader, make_filtres):
                            "ti_nom": None, "lat": 46.99, "lon": 3.16, "placement": "code commune",
                            "confiance": "haute", "problemes": None, "montant_aide": 10.0,
                            "montant_investissement": None, "date": None, "description": None,
-                           "fichier": "<b>liste</b>.csv"} for r in parsed.rows])
+                           "fichier": "<b>liste</b>.csv"} for i, r in enumerate(parsed.rows)])
     chart = projets.projects_chart(reader, make_filtres(), frame, None)
     points = [t for t in chart.figure.data if t.type == "scattergeo" and t.customdata is not None]
     assert points[0].customdata[0][0] == "&lt;img src=x&gt;"
     from relance.views import common
 
-    imports_frame = pd.DataFrame([{"import_id": "0123456789abcdef", "fichier": "<b>liste</b>.csv", "format": "liste"}])
+    imports_frame = pd.DataFrame([{"import_id": "0123456789abcdef", "fichier": "<b>liste</b>.csv", "format": "liste",
+                                  "lecture": "equipe"}])
     stub = lambda name, **p: imports_frame if name == "projet_imports" else reader.run(name, **p)  # noqa: E731
     assert "&lt;b&gt;liste&lt;/b&gt;.csv" in common.source_projets(stub, ["0123456789abcdef"])
     csv_text = chart.csv().decode("utf-8-sig")

@@ -12,7 +12,8 @@ from relance import db, listes
 STAFF_LIST = Path(__file__).parent / "fixtures" / "liste_equipe.csv"
 SAMPLE = {"phase": 1, "ti": "ti-2706", "couche": "departements", "priorite": None,
           "indicateur": "nb-entreprises-industrielles-agricoles", "date": dt.date(2022, 12, 31),
-          "tis": ["ti-2706", "ti-9301"],
+          "tis": ["ti-2706", "ti-9301"], "lectures": ["dge", "friches"],
+          "mesure": "Soutien à l'investissement industriel dans les territoires",
           "import_id": listes.content_digest(STAFF_LIST.read_bytes())[:16]}
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from relance import charts, export, fmt, tables
+from relance import charts, export, fmt, lectures, tables
 from relance.db import Reader, Runner
 from relance.filtres import PHASES, Filtres, Indicateur
 from relance.metriques import (
@@ -21,7 +21,7 @@ from relance.metriques import (
     SYMBOL_METRICS,
     Metrique,
 )
-from relance.views import common, laureats
+from relance.views import common, laureats, synthese
 
 NO_LIST = ("Aucun projet n'est chargé : la carte des projets est vide. Placez la liste DGE dans les données brutes, ou "
            "chargez une liste sur la page « Projets » (ou `python -m relance import FICHIER`).")
@@ -33,13 +33,15 @@ def indicator_metric(indicator: Indicateur, mode: str) -> Metrique:
     """How an indicator is drawn in one of the map modes."""
     unit, short = indicator.unite_courte, indicator.libelle_court
     if mode == "estimation":
-        return Metrique("estimation", f"Estimation pour le territoire, {short.lower()}", unit, 0,
-                        legende=f"Estimation : {short.lower()} ({unit})", estimation=True, methode=METHOD_ESTIMATE)
+        return Metrique("estimation", f"Estimation pour le territoire, {fmt.minuscule(short)}", unit, 0,
+                        legende=f"Estimation : {fmt.minuscule(short)} ({unit})", estimation=True,
+                        methode=METHOD_ESTIMATE)
     if mode == "departement":
         return Metrique("valeur", f"{short} (valeur départementale)", unit, 0,
                         legende=f"{short} ({unit}, valeur départementale)", methode=METHOD_DEPARTEMENT)
-    return Metrique("taux_10000", f"Taux pour 10 000 habitants, {short.lower()}", f"{unit} pour 10\u00a0000 hab.", 2,
-                    legende=f"Taux : {short.lower()}<br>({unit} pour 10\u00a0000 habitants, valeurs départementales)",
+    lowered = fmt.minuscule(short)
+    return Metrique("taux_10000", f"Taux pour 10 000 habitants, {lowered}", f"{unit} pour 10\u00a0000 hab.", 2,
+                    legende=f"Taux : {lowered}<br>({unit} pour 10\u00a0000 habitants, valeurs départementales)",
                     methode=METHOD_RATE)
 
 
@@ -60,7 +62,7 @@ def map_territories(run: Runner, filtres: Filtres, metric_key: str, mode: str) -
     phase, indicator = filtres.phase, filtres.indicateur
     territories = run("territoires", phase=phase, ti=None)
     if metric_key in PROJECT_METRICS:
-        found = laureats.figures(run, phase, filtres.priorite_filtre).drop(columns="population")
+        found = laureats.figures(run, filtres).drop(columns="population")
         territories = _join(_join(territories, found), run("carte_centres", phase=phase))
         return territories, METRIQUES[metric_key]
     if metric_key == "part_industrie":
@@ -154,9 +156,10 @@ def carte(reader: Reader, filtres: Filtres, metric_key: str, mode: str, selected
                     else f"{PHASES[phase]}, {len(frame)} territoires")
         source = common.source_relance(run) if relance else common.source_territoires(run, phase)
         if metric_key in PROJECT_METRICS:
+            readings = lectures.lectures(run, filtres.priorite)
             title = f"{metric.libelle} dans les Territoires d'industrie"
-            subtitle = common.filters_subtitle(filtres)
-            source = common.source_projets(run)
+            subtitle = f"{common.filters_subtitle(filtres)} · {lectures.somme(readings)}"
+            source = common.source_projets(run, lectures=lectures.sources_comptees(readings))
         codes = list(run("departements")["code"])
         draw = charts.territory_symbols if metric_key in SYMBOL_METRICS else charts.territory_map
 
@@ -193,7 +196,7 @@ class Panneau:
 
     titre: str
     legende: str
-    relance: laureats.Chiffres
+    relance: synthese.Synthese
     chiffres: dict[str, str]
     departements: pd.DataFrame
     membres_titre: str
@@ -225,7 +228,7 @@ def panneau(run: Runner, filtres: Filtres, ti: str) -> Panneau:
     notes.append(common.plain_source(common.source_territoires(run, phase)))
     return Panneau(
         titre=info["nom"], legende=f"{info['ti_id']} · {PHASES[phase]} · Région {info['region_nom']}",
-        relance=laureats.territory_figures(run, filtres, ti, info["nom"]), chiffres=key_figures(info),
+        relance=synthese.synthese(run, filtres, ti, info["nom"]), chiffres=key_figures(info),
         departements=tables.departements_table(run("territoire_departements", phase=phase, ti=ti)),
         membres_titre=f"Membres ({info['nb_membres']})",
         membres=tables.members_table(run("territoire_membres", phase=phase, ti=ti)),

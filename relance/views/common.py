@@ -132,24 +132,30 @@ def source_relance(run: Runner, detail: str = "valeurs départementales") -> str
 
 def source_friches(run: Runner) -> str:
     """Source line of the Fonds friches charts."""
-    friches = _sources(run)["fonds_friches"]
-    return f"Source : {friches['editeur']}, fichier des candidatures au Fonds friches ({friches['millesime']})."
+    sources = _sources(run)
+    friches, sites = sources["fonds_friches"], sources["cartofriches_sites"]
+    return (f"Sources : {friches['editeur']}, fichier des candidatures au Fonds friches ({friches['millesime']}) ;"
+            f"<br>sites Cartofriches ({sites['millesime']}).")
 
 
-def source_projets(run: Runner, import_ids: list[str] | None = None) -> str:
-    """Source line of project charts: the lists the projects come from (all loaded lists when not given)."""
+def source_projets(run: Runner, import_ids: list[str] | None = None, lectures: list[str] | None = None) -> str:
+    """Source line of project charts: the lists the projects come from (the given imports, or the loaded lists of
+    the given readings — dge, friches, equipe —, or every loaded list)."""
     imports = run("projet_imports")
     if import_ids is not None:
         imports = imports[imports["import_id"].isin(set(import_ids))]
+    if lectures is not None:
+        imports = imports[imports["lecture"].isin(set(lectures))]
     sources = _sources(run)
     parts = []
-    if imports["format"].eq("dge").any():
+    if imports["lecture"].eq("dge").any():
         dge = sources["dge_liste"]
         parts.append(f"DGE, Plan de relance – projets industriels ({dge['millesime']})")
-    if imports["format"].eq("friches").any():
-        sites = sources["cartofriches_sites"]
-        parts.append(f"Cerema, Fonds friches, lauréats France Relance ({sites['millesime']})")
-    staff = list(imports.loc[imports["format"].eq("liste"), "fichier"])
+    if imports["lecture"].eq("friches").any():
+        sites, applications = sources["cartofriches_sites"], sources["fonds_friches"]
+        parts.append(f"Cerema, Fonds friches, lauréats France Relance (sites {sites['millesime']} ; candidatures "
+                     f"{applications['millesime']})")
+    staff = list(imports.loc[imports["lecture"].eq("equipe"), "fichier"])
     if staff:
         listed = ", ".join(fmt.escape_html(f) for f in staff[:3]) + ("…" if len(staff) > 3 else "")
         parts.append(f"listes de l'équipe ({listed})")

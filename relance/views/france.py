@@ -17,12 +17,13 @@ SUMMARY_NOTE = ("Chaque indicateur à sa date de lecture (fin de la dernière ca
                 "série repart chaque année ; voir Méthodologie). Indice 100 : taux de l'ensemble des départements "
                 "(somme des valeurs départementales rapportée à la population).")
 FRICHES_NOTE = (
-    "Le Fonds friches (France Relance) n'est publié ici qu'à la maille régionale, sans commune ni montant : il "
-    "ne peut pas être rattaché à un territoire. Le fichier du Cerema compte quatre procédures ; leur édition "
-    "n'est pas documentée. Les trois premières (36961, 46904, 54008 : 3 010 candidatures) correspondent très "
-    "probablement aux trois éditions France Relance (2 999 candidatures annoncées) ; la quatrième (68862) est "
-    "très probablement le Fonds vert, hors France Relance. Le drapeau de lauréat (`laureat_fv`) peut différer "
-    "de la liste officielle des lauréats (1 382 projets soutenus annoncés, 1 185 drapeaux ici).")
+    "Le Fonds friches de France Relance (trois éditions, 2021-2022) est placé dans les territoires par la commune que "
+    "le Cerema donne à chaque candidature : c'est ainsi que la carte, les fiches et les comparaisons le comptent. "
+    "Les lauréates que le Cerema ne situe pas (sans site dans Cartofriches) ne sont dans aucun territoire ni dans le "
+    "reste de la France ; leur part varie beaucoup d'une région à l'autre, ci-dessous. Le Fonds vert de 2023 "
+    "(recyclage foncier) n'est pas France Relance : il est compté à part, jamais dessiné avec lui. Le drapeau de "
+    "lauréat (`laureat_fv`) peut différer de la liste officielle (1 382 projets soutenus annoncés par le Cerema, 1 185 "
+    "drapeaux dans ses trois éditions France Relance).")
 
 
 # The page's tabs (ui.tabs); a tab's name is its value in the address: renaming one breaks the links to it.
@@ -81,7 +82,7 @@ def detail_charts(run: Runner, filtres: Filtres, indicator: Indicateur) -> tuple
     day = common.reading_date(filtres, indicator)
     subtitle = common.reading_subtitle(filtres, indicator, date=day)
     groups = run("territoires_vs_france", phase=phase, indicateur=indicator.id, date=day)
-    title = f"Taux pour 10 000 habitants : {indicator.libelle_court.lower()}, par tiers de départements"
+    title = f"Taux pour 10 000 habitants : {fmt.minuscule(indicator.libelle_court)}, par tiers de départements"
     figure = charts.terciles_chart(groups, title, indicator.unite_courte, phase, source, subtitle=subtitle)
     data = pd.DataFrame({"Groupe de départements": groups["libelle_groupe"],
                          "Départements": groups["nb_departements"], "Part en TI min.": groups["part_min"],
@@ -91,8 +92,8 @@ def detail_charts(run: Runner, filtres: Filtres, indicator: Indicateur) -> tuple
     terciles = export.chart(figure, data, f"tiers-{indicator.libelle_court}", indicator.libelle, subtitle, source,
                             phase=phase)
     departements = run("departements_couverture", phase=phase, indicateur=indicator.id, date=day)
-    figure = charts.coverage_scatter(departements, f"Taux pour 10 000 habitants : {indicator.libelle_court.lower()}, "
-                                     "par département", indicator.unite_courte, phase, source, subtitle=subtitle)
+    title = f"Taux pour 10 000 habitants : {fmt.minuscule(indicator.libelle_court)}, par département"
+    figure = charts.coverage_scatter(departements, title, indicator.unite_courte, phase, source, subtitle=subtitle)
     data = pd.DataFrame({"Code": departements["code"], "Département": departements["nom"],
                          "Population": departements["population"], "Part en TI": departements["part_ti"],
                          f"Valeur ({indicator.unite_courte})": departements["valeur"],
@@ -102,16 +103,32 @@ def detail_charts(run: Runner, filtres: Filtres, indicator: Indicateur) -> tuple
     return terciles, scatter
 
 
+def friches_regions(run: Runner) -> pd.DataFrame:
+    """Fonds friches by région: France Relance applications, laureates located or not; the Fonds vert apart."""
+    rows = run("fonds_friches_regions")
+    france_relance = rows[rows["france_relance"]].groupby("region_nom", as_index=False)[
+        ["candidatures", "laureats", "laureats_situes", "laureats_non_situes"]].sum()
+    vert = rows[~rows["france_relance"]].groupby("region_nom")[["candidatures", "laureats"]].sum()
+    return france_relance.assign(
+        fonds_vert_candidatures=france_relance["region_nom"].map(vert["candidatures"]).fillna(0).astype(int),
+        fonds_vert_laureats=france_relance["region_nom"].map(vert["laureats"]).fillna(0).astype(int))
+
+
 def friches_chart(run: Runner) -> export.Chart:
-    """Fonds friches laureates by région and procedure."""
-    friches = run("fonds_friches_regions")
+    """France Relance Fonds friches laureates by région, located or not."""
+    regions = friches_regions(run)
     source = common.source_friches(run)
-    figure = charts.friches_chart(friches, source)
-    data = pd.DataFrame({"Région": friches["region_nom"], "Procédure": friches["num_demarche"],
-                         "Candidatures": friches["candidatures"], "Lauréats (laureat_fv)": friches["laureats"]})
-    return export.chart(figure, data, "fonds-friches-par-region", "Fonds friches : lauréats par région",
-                        "Quatre procédures, dont la 4e probablement hors France Relance", source,
-                        method="Drapeau laureat_fv du fichier Cerema ; édition de chaque procédure non documentée.")
+    figure = charts.friches_chart(regions, source)
+    data = pd.DataFrame({"Région": regions["region_nom"], "Candidatures France Relance": regions["candidatures"],
+                         "Lauréates France Relance": regions["laureats"],
+                         "Dont situées": regions["laureats_situes"], "Dont sans site": regions["laureats_non_situes"],
+                         "Fonds vert 2023 : candidatures": regions["fonds_vert_candidatures"],
+                         "Fonds vert 2023 : lauréates": regions["fonds_vert_laureats"]})
+    return export.chart(figure, data, "fonds-friches-par-region",
+                        "Fonds friches (France Relance) : lauréates par région, situées ou non",
+                        "Trois éditions France Relance ; le Fonds vert 2023 à part", source,
+                        method="Drapeau laureat_fv du fichier des candidatures du Cerema ; une lauréate est située "
+                               "quand Cartofriches lui donne un site et une commune.")
 
 
 @dataclass(frozen=True)
@@ -169,5 +186,5 @@ def france(run: Runner, filtres: Filtres) -> France:
         onglets=ONGLETS if friches else ONGLETS[:2],
         calculs={"synthese": synthese, "detail": detail,
                  "friches": lambda: friches_chart(run) if friches else None,
-                 "friches_table": lambda: tables.friches_table(run("fonds_friches_regions")) if friches else None},
+                 "friches_table": lambda: tables.friches_table(friches_regions(run)) if friches else None},
     )

@@ -56,21 +56,96 @@ def filter_projects(projects: pd.DataFrame, text: str = "", ti: str | None = Non
     return out
 
 
+DATE_NATURES = {"dge": "mise à jour de la ligne dans la liste DGE (pas la date d'attribution)",
+                "equipe": "date donnée par la liste de l'équipe", "friches": ""}
+LAUREATE_METHOD = ("Un lauréat est compté une fois : dans un territoire, les lignes de la liste DGE d'une même "
+                   "entreprise au même descriptif de projet (les sites d'un projet) sont un seul lauréat ; les "
+                   "partenaires d'un consortium restent des lauréats distincts, montrés ensemble.")
+FRICHES_METHOD = ("Candidatures au Fonds friches situées par le Cerema (commune de la candidature) ; surfaces, type "
+                  "de friche, type de porteur et déficit tels que déclarés dans le dossier (fichier des candidatures "
+                  "du Cerema) ; le déficit déclaré n'est pas la subvention, qu'aucun fichier ne donne.")
+
+
+def french_date(value) -> str | None:
+    """`2021-07-12` -> `12/07/2021`; other texts as they are; None when empty."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    parts = value.strip()[:10].split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        return f"{parts[2]}/{parts[1]}/{parts[0]}"
+    return value.strip()
+
+
 def projects_table(run: Runner, projects: pd.DataFrame) -> pd.DataFrame:
-    """The projects as shown and exported: French headers, amounts as numbers."""
+    """The projects as shown and exported, one row per row of their list: French headers, amounts as numbers, the
+    date as published with what it is, and the laureate each row belongs to."""
     labels = common.priority_labels(run)
+    rows_of = projects.groupby(["ti_id", "laureat"], dropna=False)["projet_id"].transform("size")
     return pd.DataFrame({
         "Entreprise": projects["entreprise"], "Projet": projects["nom"], "Mesure": projects["mesure"],
         "Priorité": projects["priorite"].map(lambda p: common.label_of(labels, p)),
         "Filière": projects["filiere"], "Taille d'entreprise": projects["type_entreprise"],
-        "Année": projects["annee"].astype("Int64"),
+        "Date publiée": projects["date"].map(french_date),
+        "Nature de la date": projects["lecture"].map(DATE_NATURES).replace("", None),
+        "Lignes du même lauréat": rows_of.astype("Int64"),
         "Commune": projects["commune_nom"], "Département": projects["departement_code"],
         "Territoire": projects["ti_nom"].fillna("hors territoire"), "Identifiant": projects["ti_id"],
         "Position": projects["position"], "Placement": projects["placement"], "Confiance": projects["confiance"],
         "Problèmes": projects["problemes"], "Aide (€)": projects["montant_aide"],
-        "Investissement (€)": projects["montant_investissement"], "CO2 évité (t)": projects["tonnes_co2"],
+        "Investissement (€)": projects["montant_investissement"],
+        "CO2 évité par an (t)": projects["tonnes_co2"],
         "Source": projects["source"],
     })
+
+
+def _joined(values) -> str | None:
+    found = [v for v in dict.fromkeys(values) if isinstance(v, str) and v]
+    return ", ".join(found) if found else None
+
+
+def laureates_table(run: Runner, projects: pd.DataFrame) -> pd.DataFrame:
+    """A territory's projects one laureate a row (its sites listed), the partners of a consortium side by side
+    (one after the other, with the project they share named), staff lists' projects as they are listed."""
+    labels = common.priority_labels(run)
+    if projects.empty:
+        return pd.DataFrame(columns=["Entreprise", "Projet", "Mesure", "Priorité", "Sites (communes)",
+                                     "Lignes de la liste", "Partenaires du même projet", "Date publiée",
+                                     "Nature de la date", "Aide (€)", "CO2 évité par an (t)", "Source"])
+    partners = projects.dropna(subset=["texte_commun"]).groupby("texte_commun")["entreprise"].agg(
+        lambda names: list(dict.fromkeys(n for n in names if isinstance(n, str))))
+    rows = []
+    for laureat, group in projects.groupby("laureat", sort=False):
+        first = group.iloc[0]
+        shared = partners.get(first["texte_commun"], []) if isinstance(first["texte_commun"], str) else []
+        others = [n for n in shared if n != first["entreprise"]]
+        rows.append({
+            "Entreprise": first["entreprise"], "Projet": first["nom"], "Mesure": first["mesure"],
+            "Priorité": common.label_of(labels, first["priorite"]),
+            "Sites (communes)": _joined(group["commune_nom"]), "Lignes de la liste": len(group),
+            "Partenaires du même projet": ", ".join(others) if others else None,
+            "Date publiée": _joined(group["date"].map(french_date)),
+            "Nature de la date": DATE_NATURES.get(first["lecture"]) or None,
+            "Aide (€)": group["montant_aide"].sum(min_count=1),
+            "CO2 évité par an (t)": group["tonnes_co2"].max(),
+            "Source": first["source"],
+            "_ordre": (first["texte_commun"] if isinstance(first["texte_commun"], str) else laureat),
+        })
+    frame = pd.DataFrame(rows)
+    # partners of one consortium one after the other, in the order of their first row
+    order = {key: i for i, key in enumerate(dict.fromkeys(frame["_ordre"]))}
+    frame = frame.assign(_rang=frame["_ordre"].map(order)).sort_values("_rang", kind="stable")
+    return frame.drop(columns=["_ordre", "_rang"]).reset_index(drop=True).astype({"Lignes de la liste": "Int64"})
+
+
+def friches_table(sites: pd.DataFrame) -> pd.DataFrame:
+    """Fonds friches applications as shown and exported: site, commune, edition, laureate, hectares, type, owner,
+    declared deficit."""
+    return pd.DataFrame({
+        "Site": sites["site_nom"], "Commune": sites["commune_nom"], "Édition": sites["edition"],
+        "Lauréate": sites["laureat"].map({True: "oui", False: "non"}),
+        "Friche (ha)": sites["friche_ha"], "Site entier (ha)": sites["site_ha"], "Type de friche": sites["natures"],
+        "Porteur": sites["porteur"], "Déficit déclaré par le porteur (€)": sites["deficit"],
+        "Dossier": sites["num_dossier"]})
 
 
 def display_points(projects: pd.DataFrame, transforms: dict, departements: pd.DataFrame) -> pd.DataFrame:
@@ -113,22 +188,24 @@ def projects_chart(reader: Reader, filtres: Filtres, projects: pd.DataFrame, sel
                         export_figure=lambda: build(ti_geo), layers=layers, height=820)
 
 
-def projects_count_chart(run: Runner, filtres: Filtres, projects: pd.DataFrame, selected_name: str | None
-                         ) -> export.Chart:
-    """Projects by measure, coloured by programme priority."""
-    counts = (projects.assign(priorite=projects["priorite"].fillna(charts.UNCLASSED.code),
-                              mesure=projects["mesure"].fillna("mesure non précisée"))
+def projects_count_chart(run: Runner, filtres: Filtres, projects: pd.DataFrame, selected_name: str | None,
+                         sums: str = "") -> export.Chart:
+    """Laureates by measure, coloured by programme priority (the measure composition of a priority, always shown)."""
+    first = projects.drop_duplicates(["ti_id", "laureat"]) if "laureat" in projects else projects
+    counts = (first.assign(priorite=first["priorite"].fillna(charts.UNCLASSED.code),
+                           mesure=first["mesure"].fillna("mesure non précisée"))
               .groupby(["mesure", "priorite"], as_index=False).size().rename(columns={"size": "projets"})
               .sort_values("projets"))
-    subtitle = common.filters_subtitle(filtres, selected_name) + f" · {len(projects)} projets"
+    subtitle = (common.filters_subtitle(filtres, selected_name) + f" · {fmt.compte(len(first), 'lauréat')}"
+                + (f" : {sums}" if sums else ""))
     source = common.source_projets(run, sorted(set(projects["import_id"])))
     figure = charts.projects_count_chart(counts, common.priorites(run), subtitle, source)
     labels = common.priority_labels(run)
     data = pd.DataFrame({"Mesure": counts["mesure"],
                          "Priorité": counts["priorite"].map(lambda p: common.label_of(labels, p)),
-                         "Projets": counts["projets"]})
-    return export.chart(figure, data, "projets-par-mesure", "Projets par mesure et priorité", subtitle, source,
-                        phase=filtres.phase)
+                         "Lauréats": counts["projets"]})
+    return export.chart(figure, data, "laureats-par-mesure", "Lauréats par mesure et priorité", subtitle, source,
+                        phase=filtres.phase, method=LAUREATE_METHOD)
 
 
 @dataclass(frozen=True)
@@ -178,10 +255,10 @@ class ListeChargee:
 def loaded_lists(run: Runner) -> list[ListeChargee]:
     """The loaded lists, described for the page (the DGE list and the Fonds friches come from the raw data)."""
     return [ListeChargee(r.import_id, f"`{r.import_id}` · {fmt.verbatim(r.fichier, 80)} · {r.source} · "
-                                      f"{'importé le ' + r.importe_le + ' · ' if r.format == 'liste' else ''}"
+                                      f"{'importé le ' + r.importe_le + ' · ' if r.lecture == 'equipe' else ''}"
                                       f"{fmt.compte(r.lignes, 'projet')}, "
                                       f"{fmt.compte(r.rejetees, 'ligne rejetée', 'lignes rejetées')}",
-                         r.format == "liste")
+                         r.lecture == "equipe")
             for r in run("projet_imports").itertuples()]
 
 
@@ -205,13 +282,16 @@ def territory_summary(projects: pd.DataFrame, population: int) -> dict[str, str]
 
 
 def ti_call_sentence(run: Runner, phase: int) -> str | None:
-    """How much of the call "Soutien à l'investissement industriel dans les territoires" lies in a territory."""
-    share = run("appel_ti_part", phase=phase).iloc[0]
+    """How much of the call "Soutien à l'investissement industriel dans les territoires" lies in a territory (rows
+    of the list: the call was not reserved to the territories)."""
+    from relance.lectures import APPEL_TERRITOIRES
+
+    share = run("appel_ti_part", phase=phase, mesure=APPEL_TERRITOIRES).iloc[0]
     if not share["nb_projets"]:
         return None
-    return (f"Appel « Soutien à l'investissement industriel dans les territoires » : "
-            f"{fmt.nombre(share['nb_dans_territoire'])} projets sur {fmt.nombre(share['nb_projets'])} dans un "
-            f"territoire de la {PHASES[phase].lower()} ({fmt.pourcent(share['part'])}).")
+    return (f"Appel « {APPEL_TERRITOIRES} » : {fmt.nombre(share['nb_dans_territoire'])} lignes sur "
+            f"{fmt.nombre(share['nb_projets'])} dans un territoire de la {PHASES[phase].lower()} "
+            f"({fmt.pourcent(share['part'])}) ; l'appel n'était pas réservé aux territoires d'industrie.")
 
 
 @dataclass(frozen=True)

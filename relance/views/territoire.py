@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from relance import charts, export, fmt, tables
+from relance import charts, export, fmt, lectures, tables
 from relance.db import Reader, Runner
 from relance.filtres import PHASES, Filtres, Indicateur
 from relance.metriques import METHOD_ESTIMATE, METHOD_RATE
-from relance.views import common, laureats
+from relance.views import common, laureats, synthese
 from relance.views.carte import key_figures
 
 # The profile's tabs (ui.tabs); a tab's name is its value in the address: renaming one breaks the links to it.
@@ -38,39 +38,13 @@ def industry_sentence(industry: pd.Series) -> str:
             "par son emploi salarié privé.")
 
 
-def indicator_ranks(run: Runner, filtres: Filtres, ti: str, items: list[Indicateur]) -> pd.DataFrame:
-    """For each indicator: the territory's rate, estimate and rank among the territories of its phase, at the
-    indicator's reading date."""
-    rows = []
-    phase = filtres.phase
-    for indicator in items:
-        day = common.reading_date(filtres, indicator)
-        values = run("indicateur_territoires", phase=phase, indicateur=indicator.id, date=day)
-        row = values[values["ti_id"] == ti]
-        if row.empty:
-            continue
-        row = row.iloc[0]
-        rows.append({
-            "Indicateur": indicator.libelle_court,
-            "Priorité": indicator.priorite_libelle,
-            "Date": fmt.date_longue(day),
-            "Taux pour 10 000 habitants": fmt.nombre(row["taux_10000"], 2),
-            "Estimation pour le territoire": ("≈\u00a0" + fmt.nombre(round(row["estimation"])) + " (estimation)"
-                                              if pd.notna(row["estimation"]) else "non disponible"),
-            "Rang du taux": fmt.rang(row["rang"], row["nb_territoires"], row["ex_aequo"]),
-            "Lecture": common.reading_note(row["valeurs_departements"]),
-            "Valeurs des départements": common.departement_values(row["valeurs_departements"]),
-        })
-    return pd.DataFrame(rows)
-
-
 def series_chart(run: Runner, filtres: Filtres, ti: str, nom: str, indicator: Indicateur) -> export.Chart:
     """The profile's monthly series of one indicator against région and France."""
     series = run("territoire_serie", phase=filtres.phase, ti=ti, indicateur=indicator.id)
     subtitle = f"Taux pour 10\u00a0000 habitants · {common.reading_subtitle(filtres, indicator, nom)}"
     source = common.source_relance(run)
     restart = indicator.date_lecture.month % 12 + 1 if indicator.nature == "campagne" else None
-    figure = charts.series_chart(series, f"Taux pour 10 000 habitants : {indicator.libelle_court.lower()}",
+    figure = charts.series_chart(series, f"Taux pour 10 000 habitants : {fmt.minuscule(indicator.libelle_court)}",
                                  indicator.unite_courte, nom, source, subtitle=subtitle,
                                  nature=indicator.nature, restart_month=restart)
     region = series["region_nom"].iloc[0] if len(series) else "région"
@@ -121,8 +95,22 @@ class Profil:
 
     serie = common.later("serie")  # export.Chart | None
     indicateurs = common.later("indicateurs")  # pd.DataFrame, formatted, one row per indicator of the priority
+    synthese = common.later("synthese")  # synthese.Synthese: the priority's readings, the lead first
     laureats = common.later("laureats")  # laureats.Laureats
     echelles = common.later("echelles")  # laureats.Echelles: the territory next to its départements, région, France
+    lectures = common.later("lectures", ())  # lectures.Lecture of the priority, the lead first
+
+    @property
+    def graphiques(self) -> list:
+        """The charts of the priority's readings, in the readings' order (the Baromètre's is its series)."""
+        found = []
+        by_source = self.laureats.graphiques
+        for reading in self.lectures:
+            if reading.source == "barometre":
+                found += [self.serie] if self.serie is not None else []
+            else:
+                found += by_source.get(reading.source, [])
+        return found
 
 
 def profil(reader: Reader, filtres: Filtres, ti: str, search: str = "") -> Profil | None:
@@ -168,9 +156,11 @@ def profil(reader: Reader, filtres: Filtres, ti: str, search: str = "") -> Profi
         source_relance=common.source_relance(run),
         calculs={
             "serie": lambda: series_chart(run, filtres, ti, nom, indicator) if indicator else None,
-            "indicateurs": lambda: indicator_ranks(run, filtres, ti, items) if items else pd.DataFrame(),
+            "indicateurs": lambda: synthese.indicator_ranks(run, filtres, ti, items) if items else pd.DataFrame(),
+            "synthese": lambda: synthese.synthese(run, filtres, ti, nom),
             "laureats": lambda: laureats.territory_laureats(reader, filtres, ti, nom, search),
             "echelles": lambda: laureats.scales(run, filtres, ti, nom),
+            "lectures": lambda: lectures.lectures(run, filtres.priorite),
         },
     )
 
