@@ -28,7 +28,7 @@ choices = {**{k: m.libelle for k, m in METRIQUES.items()}, **METRIC_LABELS}
 col_choice, col_search = st.columns([3, 2], gap="medium")
 with col_choice:
     st.selectbox("Indicateur coloré", options=METRIC_CHOICES, format_func=choices.get, key="metrique")
-    if st.session_state["metrique"] == RELANCE:
+    if carte.resolve_metric(ui.run, filtres, st.session_state["metrique"]) == RELANCE:
         st.radio("Lecture", options=list(MODES), format_func=MODES.get, key="mode", horizontal=True)
 with col_search:
     st.selectbox("Territoire", options=list(labels), format_func=labels.get, key="ti", index=None,
@@ -65,6 +65,8 @@ with col_map:
                        st.session_state["ti"])
     for message in view.messages:
         st.info(message)
+    if view.lecture:
+        st.caption(view.lecture)
     ui.show_chart(view.chart, "carte", on_select=_map_clicked, selection_mode="points")
     st.caption("Cliquez sur un territoire pour afficher son panneau. Outre-mer en encarts, hors échelle.")
     if view.methode:

@@ -18,14 +18,62 @@ st.markdown(
 st.header("Sources")
 st.table(view.sources, hide_index=True)
 
+st.header("Quelles sources répondent à chaque priorité")
+st.markdown(
+    "Chaque priorité est lue par les sources qui la couvrent (table relue `relance/reference/lectures.csv`) : la "
+    "lecture principale d'abord, les autres à côté. Les listes de lauréats qui couvrent toute la France (liste DGE "
+    "des appels industriels, lauréats France Relance du Fonds friches) sont placées dans les communes des "
+    "territoires ; le Baromètre ne publie que des valeurs départementales, lues pour un territoire par "
+    "estimation. Les rangs, les rapports, la carte et les comparaisons ne comptent que les listes qui couvrent "
+    "toute la France ; les listes de l'équipe sont montrées à part, jamais classées. Un rang n'est montré que si le "
+    "territoire ne partage pas sa valeur avec plus d'un quart des territoires de la phase (sinon : « 0, comme 134 "
+    "autres territoires ») ; un rapport (« n fois la France ») seulement si les deux nombres comparés sont d'au "
+    "moins 10 lauréats ; les classes (quarts) sont calculées sur les territoires qui comptent au moins un lauréat."
+)
+ui.show_frame(view.modele)
+
 st.header("Indicateurs et priorités du programme")
 st.markdown(
     "Chaque indicateur du Baromètre et chaque mesure des listes de projets est rattaché à une des priorités des "
     "Territoires d'industrie (tables de référence relues, `relance/reference/indicateurs_priorites.csv` et "
-    "`mesures_priorites.csv`). Le foncier n'a pas d'indicateur dans le Baromètre : il est éclairé par le Fonds "
-    "friches, publié par région, et par les projets des appels « Territoires d'industrie » et relocalisation."
+    "`mesures_priorites.csv`). Le foncier n'a pas d'indicateur dans le Baromètre : il est lu par les lauréats "
+    "France Relance du Fonds friches et par les appels à l'investissement sur des sites industriels (« Soutien à "
+    "l'investissement industriel dans les territoires », relocalisation), montrés à part."
 )
 ui.show_frame(view.priorites)
+
+st.header("Un lauréat compté une fois")
+st.markdown(
+    "Une ligne de la liste DGE est le site d'une entreprise ou un partenaire d'un consortium, pas toujours un "
+    "projet distinct. Dans un territoire, les lignes d'une même entreprise (son SIREN, ou son nom sans SIREN) au "
+    "même descriptif de projet sont un seul lauréat, ses sites énumérés ; les partenaires d'un consortium restent "
+    "des lauréats distincts, montrés ensemble. Un descriptif vide, réduit à « 0 », ou partagé par plusieurs "
+    "entreprises en France ne fusionne jamais rien. Taux, rangs, cartes et comparaisons comptent les lauréats."
+)
+st.markdown(view.regle)
+if len(view.fusions):
+    st.markdown("**Lignes fusionnées dans les territoires de la phase 1**")
+    ui.show_frame(view.fusions)
+
+st.header("Dates et unités, telles que publiées")
+st.markdown(
+    "- **Dates.** La liste DGE ne donne, pour chaque ligne, que la date de sa dernière mise à jour "
+    "(`mise_a_jour`, 2021-2022), pas la date d'attribution : elle est montrée pour ce qu'elle est, et aucun "
+    "graphique ne classe les lauréats par année.\n"
+    f"- **Tonnes de CO2.** {view.co2} Pour chaque territoire, la part de son total portée par son plus gros "
+    "lauréat est dite à côté."
+)
+
+st.header("Fonds friches : ce que disent les candidatures")
+st.markdown(
+    "Le fichier des candidatures du Cerema donne, pour chaque dossier, la surface de la friche et celle du site "
+    "(hectares), le type de friche, le type de porteur, le déficit d'opération qu'il déclare et douze postes de "
+    "dépenses (hors taxes). Les types sont écrits de bien des façons : ils sont normalisés par deux tables relues "
+    "(`relance/reference/friches_natures.csv`, `friches_porteurs.csv`). « Collectivité locale » ne distingue pas les "
+    "communes des intercommunalités. Le déficit déclaré par le porteur n'est pas la subvention : aucun fichier ne "
+    "donne le montant de l'aide. Le Fonds vert de 2023 est compté à part, jamais avec France Relance."
+)
+ui.show_frame(view.friches)
 
 st.header("Lecture des indicateurs du Baromètre")
 st.markdown(
@@ -83,8 +131,10 @@ st.header("Limites connues")
 st.markdown(
     "- Le Baromètre compte des entreprises, des contrats, des bénéficiaires : **aucun montant en euros**.\n"
     "- Les valeurs sont départementales : un territoire n'est lu qu'à travers ses départements.\n"
-    "- Le Fonds friches ne publie ni montant d'aide ni porteur ; le drapeau de lauréat (`laureat_fv`) du Cerema peut "
-    "différer de la liste officielle ; la commune est celle de la candidature (parfois celle du porteur).\n"
+    "- Le Fonds friches ne publie aucun montant d'aide (seulement le déficit déclaré par le porteur) ; le drapeau "
+    "de lauréat (`laureat_fv`) du Cerema peut différer de la liste officielle ; la commune est celle de la "
+    "candidature (parfois celle du porteur) ; les lauréats que le Cerema ne situe pas ne sont dans aucun "
+    "territoire.\n"
     "- La liste des projets industriels de la DGE ne publie aucun montant d'aide ; le nom de commune qu'elle donne "
     "désigne souvent un autre lieu que le projet (le placement s'appuie sur les coordonnées et le code postal)."
 )

@@ -92,7 +92,7 @@ doubtful = c7.checkbox("Douteux seulement", key="douteux", help="Placement de co
 shown = projets.filter_projects(found.projets, text, st.session_state["ti"], filtres.priorite_filtre, mesures,
                                 filieres, tailles, where, doubtful)
 
-for column, (label, value) in zip(st.columns(4), projets.summary(shown, filtres.phase).items(), strict=True):
+for column, (label, value) in zip(st.columns(5), projets.summary(shown, filtres.phase).items(), strict=True):
     column.metric(label, value)
 sentence = projets.ti_call_sentence(ui.run, filtres.phase)
 if sentence:

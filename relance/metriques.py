@@ -56,9 +56,13 @@ METRIQUES: dict[str, Metrique] = {
 PROJECT_METRICS = ("nb_projets", "projets_10000", "projets_1000_emplois")
 SYMBOL_METRICS = ("nb_projets",)  # counts: drawn as circles whose area is the count, never as a colour area
 RELANCE = "relance"  # map metric: a Baromètre indicator (département values), drawn in one of MODES
-METRIC_CHOICES = [*PROJECT_METRICS, RELANCE, *(k for k in METRIQUES if k not in PROJECT_METRICS)]
-METRIC_LABELS = {RELANCE: "Indicateur du Baromètre (valeur départementale)"}
-DEFAULT_METRIC = "nb_projets"
+# map metric: the lead reading of the priority (relance/reference/lectures.csv): its laureates as circles, or the
+# Baromètre indicator when the lead reading is the départements' values (compétences)
+LECTURE = "lecture"
+METRIC_CHOICES = [LECTURE, *PROJECT_METRICS, RELANCE, *(k for k in METRIQUES if k not in PROJECT_METRICS)]
+METRIC_LABELS = {LECTURE: "Lecture principale de la priorité",
+                 RELANCE: "Indicateur du Baromètre (valeur départementale)"}
+DEFAULT_METRIC = LECTURE
 
 MODES = {
     "taux": "Taux pour 10 000 habitants des départements du territoire",

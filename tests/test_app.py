@@ -99,6 +99,22 @@ def test_map_default_is_projects_drawn_as_circles(con):
     assert largest >= placed["ti-2706"]
 
 
+@pytest.mark.france_entiere
+def test_the_map_follows_the_lead_reading_of_the_priority():
+    """« Lecture principale » (the default): under compétences the Baromètre's recruiting indicator, said so; under
+    innover the decarbonisation and modernisation laureates."""
+    at = start(priorite="competences", indicateur="nombre-contrats-apprentissage")
+    assert at.selectbox(key="metrique").value == "lecture"
+    assert "Taux pour 10 000 habitants, contrats d'apprentissage (valeurs départementales)" in title_text(
+        map_figure(at))
+    assert any("Lecture principale de « Compétences / recruter » : indicateurs du Baromètre" in c.value
+               for c in at.caption)
+    at = start(priorite="innover")
+    figure = map_figure(at)
+    assert title_text(figure).startswith("Lauréats France Relance dans les Territoires")
+    assert "Décarbonation et modernisation (DGE)" in title_text(figure)
+
+
 def test_map_barometre_readings_and_widgets_change_it():
     at = start(metrique="relance")
     figure = map_figure(at)
@@ -250,8 +266,17 @@ def test_methodologie_page_lists_sources_from_database():
 def test_methodologie_shows_priority_mapping():
     at = start()
     at.switch_page(page_path("methodologie")).run()
-    mapping = at.dataframe[0].value
+    model = frame(at, "Ce qu'elle laisse de côté")  # the reading model, read from its reviewed table
     reference = app.config.REPO_ROOT / "relance" / "reference"
+    assert len(model) == len(pd.read_csv(reference / "lectures.csv", sep=";"))
+    lead = model[(model["Priorité"] == "Compétences / recruter") & (model["Rôle"] == "lecture principale")]
+    assert list(lead["Lecture"]) == ["Indicateurs du Baromètre sur le recrutement, l'apprentissage, l'insertion et "
+                                     "la formation (valeurs des départements du territoire)"]
+    merged = frame(at, "Lignes de la liste")  # where « a laureate counted once » merged rows
+    velcorex = merged[merged["Entreprise"] == "VELCOREX"].iloc[0]
+    assert (velcorex["Identifiant"], velcorex["Lignes de la liste"]) == ("ti-4410", 3)
+    assert any("« par an »" in m.value and "évitées par an" in m.value for m in at.markdown)
+    mapping = frame(at, "Justification")
     indicators, measures = (len(pd.read_csv(reference / name, sep=";"))
                             for name in ("indicateurs_priorites.csv", "mesures_priorites.csv"))
     assert len(mapping) == indicators + measures

@@ -186,3 +186,20 @@ def test_a_staff_list_changes_no_rank(db_copy, raw_dir, make_filtres):
     assert answer.tableau.data["Lauréats dans les territoires"].iloc[0] == \
         int(before["nb_projets"].sum())  # the comparison counts the list that covers France only
     con.close()
+
+
+def test_tonnes_of_co2_are_per_year_as_the_descriptions_say(raw_dir, run):
+    """The DGE list gives tonnes of CO2 without a period; the descriptions that cite the same figure say « par an »
+    (read from the raw file and from the database alike), none another period."""
+    import pandas as pd
+
+    from relance.views import methodologie
+
+    records = [r for r in brut.dge_records(raw_dir) if r["tonnes_equivalent_co2_pour_les_projets_decarbonation"]]
+    raw = pd.DataFrame({"tonnes_co2": [float(r["tonnes_equivalent_co2_pour_les_projets_decarbonation"]
+                                             .replace(",", ".")) for r in records],
+                        "description": [r["description_projet"] for r in records]})
+    found = methodologie.co2_period(raw)
+    assert (found.lignes, found.citees, found.concordantes, found.par_an, found.autre_periode) == (186, 80, 60, 54, 0)
+    assert methodologie.co2_period(run("co2_descriptions")) == found
+    assert "évitées par an" in found.phrase

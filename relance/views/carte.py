@@ -12,6 +12,7 @@ from relance import charts, export, fmt, lectures, tables
 from relance.db import Reader, Runner
 from relance.filtres import PHASES, Filtres, Indicateur
 from relance.metriques import (
+    LECTURE,
     METHOD_DEPARTEMENT,
     METHOD_ESTIMATE,
     METHOD_RATE,
@@ -114,13 +115,27 @@ class Carte:
     chart: export.Chart
     messages: list[str] = field(default_factory=list)
     methode: str = ""
+    lecture: str = ""  # which reading « lecture principale » draws under the priority
+
+
+def resolve_metric(run: Runner, filtres: Filtres, metric_key: str) -> str:
+    """The metric drawn: « lecture principale » is the priority's lead reading, its laureates (as circles) or, when
+    it is the départements' values, the Baromètre indicator of the filters."""
+    if metric_key != LECTURE:
+        return metric_key
+    lead = lectures.lectures(run, filtres.priorite)[0]
+    return RELANCE if lead.niveau == "departement" and filtres.indicateur is not None else "nb_projets"
 
 
 def carte(reader: Reader, filtres: Filtres, metric_key: str, mode: str, selected: str | None) -> Carte:
     """The Carte page's map: the figure (geometry by URL on the page) and its exports (geometry inline)."""
     run, load = reader.run, reader.load
     phase, indicator = filtres.phase, filtres.indicateur
-    messages = []
+    messages, reading = [], ""
+    if metric_key == LECTURE:
+        lead = lectures.lectures(run, filtres.priorite)[0]
+        metric_key = resolve_metric(run, filtres, metric_key)
+        reading = f"Lecture principale de « {filtres.priorite_libelle} » : {fmt.minuscule(lead.libelle)}."
     if metric_key in PROJECT_METRICS:
         messages += common.missing_sources(run)
         if run("projet_imports").empty:
@@ -187,7 +202,7 @@ def carte(reader: Reader, filtres: Filtres, metric_key: str, mode: str, selected
     methode = ""
     if metric.methode:
         methode = ("**Estimation.** " if metric.estimation else "**Méthode.** ") + metric.methode
-    return Carte(chart, messages, methode)
+    return Carte(chart, messages, methode, reading)
 
 
 @dataclass(frozen=True)

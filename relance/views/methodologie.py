@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -24,6 +25,11 @@ class Methodologie:
     rejets: pd.DataFrame
     lectures: pd.DataFrame  # nature and reading date of each indicator, with the reason
     construite_le: str
+    modele: pd.DataFrame  # the reading model: which sources answer each priority, at which level, in which role
+    regle: str  # the effect of « a laureate counted once », in a sentence
+    fusions: pd.DataFrame  # where rows were merged (phase 1)
+    co2: str  # what period the tonnes of CO2 cover, and how it was established
+    friches: pd.DataFrame  # Fonds friches laureates by normalised type and owner
 
 
 def placement_audit(run: Runner) -> tuple[pd.DataFrame, str, export.Table]:
@@ -53,8 +59,42 @@ def placement_audit(run: Runner) -> tuple[pd.DataFrame, str, export.Table]:
     return frame, phrase, table
 
 
+def reading_model(run: Runner) -> pd.DataFrame:
+    """The reviewed reading model as a table: each priority's readings, the lead first."""
+    from relance import lectures
+
+    choices = common.priority_choices(run)
+    rows = []
+    for code, label in choices.items():
+        for reading in lectures.lectures(run, code):
+            rows.append({"Priorité": label, "Lecture": reading.libelle, "Rôle": lectures.ROLES[reading.role],
+                         "Niveau": lectures.NIVEAUX[reading.niveau],
+                         "Ce qu'elle laisse de côté": reading.laisse_de_cote})
+    return pd.DataFrame(rows)
+
+
+def laureate_rule(run: Runner) -> tuple[str, pd.DataFrame]:
+    """The effect of « a laureate counted once » (sentence), and where rows were merged in phase 1."""
+    effect = run("laureats_regle").set_index("phase")
+    merged = run("laureats_fusionnes", phase=1)
+    if effect.empty:
+        return "Aucune liste DGE chargée.", pd.DataFrame()
+    first = effect.loc[1]
+    phrase = (f"Liste DGE : {fmt.nombre(first['lignes'])} lignes, {fmt.nombre(first['laureats'])} lauréats en France. "
+              + " ".join(f"Phase {phase} : {fmt.nombre(row['lignes_territoires'])} lignes dans les territoires, "
+                         f"{fmt.nombre(row['laureats_territoires'])} lauréats."
+                         for phase, row in effect.iterrows())
+              + f" {fmt.nombre(first['lignes_texte_commun'])} lignes partagent leur texte avec une autre entreprise "
+                f"({fmt.nombre(first['textes_communs'])} textes : présentation d'un groupe ou projet d'un consortium) "
+                "et ne sont jamais fusionnées ; les descriptifs vides ou « 0 » non plus.")
+    table = pd.DataFrame({"Territoire": merged["territoire"], "Identifiant": merged["ti_id"],
+                          "Entreprise": merged["entreprise"], "Lignes de la liste": merged["lignes"],
+                          "Communes": merged["communes"]})
+    return phrase, table
+
+
 def methodologie(run: Runner) -> Methodologie:
-    """Sources, priority mapping, placement audit, rejected rows and build date."""
+    """Sources, reading model, priority mapping, laureates, placement audit, rejected rows and build date."""
     info = run("build_info").set_index("cle")["valeur"]
     placement, phrase, disagreements = placement_audit(run)
     rejects = run("projet_rejets")
@@ -64,9 +104,66 @@ def methodologie(run: Runner) -> Methodologie:
                              "Date de lecture par défaut": [fmt.date_longue(pd.Timestamp(d).date())
                                                             for d in readings["date_lecture"]],
                              "Pourquoi": readings["raison_lecture"]})
+    rule, merged = laureate_rule(run)
+    categories = run("friches_categories")
+    friches = pd.DataFrame({"Rubrique": categories["rubrique"], "Valeur normalisée": categories["valeur"],
+                            "Lauréats France Relance": categories["laureats"],
+                            "Hectares de friche déclarés": categories["friche_ha"].round(1)})
     return Methodologie(tables.sources_table(run("sources")),
                         tables.priorities_table(run("priorites_indicateurs"), run("priorites_mesures")),
                         placement, phrase, disagreements,
                         pd.DataFrame({"Liste": rejects["fichier"], "Ligne": rejects["ligne"],
                                       "Motif du rejet": rejects["motif"]}), lectures,
-                        f"Base construite le {info['construit_le']}")
+                        f"Base construite le {info['construit_le']}", reading_model(run), rule, merged,
+                        co2_period(run("co2_descriptions")).phrase, friches)
+
+
+_TONNES = re.compile(r"(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+(?:,\d+)?)\s*(kt\b|tonnes?|teq|tco2)", re.IGNORECASE)
+_YEARLY = re.compile(r"par an\b|/ ?an\b|annuel|chaque année|par année", re.IGNORECASE)
+_OTHER = re.compile(r"sur (?:\d+|deux|trois|cinq|dix|vingt) ans|sur la durée|au total|cumul", re.IGNORECASE)
+CO2_TOLERANCE = 0.25  # a tonnage in the description within 25 % of the column is the same figure
+
+
+@dataclass(frozen=True)
+class PeriodeCo2:
+    """What the descriptions say of the period of the DGE list's tonnes of CO2."""
+
+    lignes: int  # rows giving tonnes
+    citees: int  # descriptions stating a tonnage of CO2
+    concordantes: int  # ... the same figure as the column
+    par_an: int  # ... said per year
+    autre_periode: int  # ... said over another period
+
+    @property
+    def phrase(self) -> str:
+        return (f"La liste DGE donne des tonnes équivalent CO2 évitées pour {fmt.compte(self.lignes, 'ligne')}, "
+                f"sans dire sur quelle durée. {fmt.nombre(self.citees)} descriptifs de ces lignes citent un tonnage de "
+                f"CO2 ; {fmt.nombre(self.concordantes)} citent le même nombre que la colonne (à "
+                f"{fmt.pourcent(CO2_TOLERANCE, 0)} près), dont {fmt.nombre(self.par_an)} « par an » (ou « /an », "
+                f"« annuel ») et {fmt.nombre(self.autre_periode)} pour une autre durée : les tonnes sont lues et "
+                "montrées comme évitées par an.")
+
+
+def co2_period(frame: pd.DataFrame) -> PeriodeCo2:
+    """Read the descriptions of the rows that give tonnes of CO2: those citing the same tonnage, and the period
+    they give it for (the tonnage, then about 120 characters after it)."""
+    stated = same = yearly = other = 0
+    for tonnes, text in zip(frame["tonnes_co2"].tolist(), frame["description"].fillna("").tolist(), strict=True):
+        found = []
+        for match in _TONNES.finditer(text):
+            around = text[match.start():match.end() + 60].lower()
+            if "co2" not in around and "co₂" not in around and "carbone" not in around and "co 2" not in around:
+                continue
+            value = float(re.sub(r"[ \u00a0\u202f.]", "", match.group(1)).replace(",", "."))
+            value *= 1000 if match.group(2).lower() == "kt" else 1
+            tail = text[match.end():match.end() + 120]
+            found.append((value, bool(_YEARLY.search(tail)), bool(_OTHER.search(tail))))
+        if not found:
+            continue
+        stated += 1
+        agreeing = [f for f in found if tonnes and abs(f[0] - tonnes) / tonnes <= CO2_TOLERANCE]
+        if agreeing:
+            same += 1
+            yearly += any(f[1] for f in agreeing)
+            other += any(f[2] and not f[1] for f in agreeing)
+    return PeriodeCo2(len(frame), stated, same, yearly, other)

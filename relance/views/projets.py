@@ -267,6 +267,7 @@ def summary(projects: pd.DataFrame, phase: int) -> dict[str, str]:
     phase_label = PHASES[phase].split(" (")[0].lower()
     return {
         "Projets": fmt.nombre(len(projects)),
+        "Lauréats (comptés une fois)": fmt.nombre(projects["laureat"].nunique()),
         f"Dans un territoire ({phase_label})": fmt.nombre(projects["ti_id"].notna().sum()),
         "Hors territoire": fmt.nombre(projects["ti_id"].isna().sum()),
         "Placements douteux": fmt.nombre(projects["confiance"].isin(DOUBTFUL).sum()),
