@@ -44,16 +44,17 @@ if synthese.open:
         for message in relance.messages:
             st.info(message)
         ui.show_synthese(profil.synthese)
-        st.subheader("Le territoire, ses départements, sa région et la France")
-        st.markdown(profil.echelles.phrase)
-        st.table(profil.echelles.tableau, hide_index=True)
-        st.caption(profil.echelles.note)
+        if len(profil.echelles.tableau):  # the lead readings of laureates, next to the départements, région, France
+            st.subheader("Le territoire, ses départements, sa région et la France")
+            st.markdown(profil.echelles.phrase)
+            st.table(profil.echelles.tableau, hide_index=True)
+            st.caption(profil.echelles.note)
 if graphiques.open:
     with graphiques:
         st.header("France Relance dans le territoire, en graphiques")
         graphs = profil.graphiques
         if not graphs:  # no laureate of the priority here (or no list): say why the tab is empty
-            for message in relance.messages:
+            for message in [*relance.messages, relance.vide]:
                 st.info(message)
         else:
             ui.show_chart(graphs[0], f"laureats-{graphs[0].what}")

@@ -294,7 +294,8 @@ def show_synthese(synthese, compact: bool = False) -> None:
     for bloc in synthese.blocs:
         st.markdown(f"**{fmt.escape_markdown(bloc.titre)}** · {bloc.role}")
         st.markdown(fmt.escape_markdown(bloc.phrase))
-        items = list(bloc.chiffres.items())
+        # beside the lead reading, on the map's panel: its sentence says it all
+        items = [] if compact and not bloc.lecture.principale else list(bloc.chiffres.items())
         width = 2 if compact else 4
         for start in range(0, len(items), width):
             for column, (label, value) in zip(st.columns(width), items[start:start + width], strict=False):

@@ -497,8 +497,12 @@ def test_no_project_list_said_plainly(empty_db, monkeypatch):
     assert "Source absente des données brutes" in shown and "dge-plan-de-relance/plan-de-relance.csv" in shown
     at = open_page("pages/territoire.py", phase="1", ti="ti-2706")
     shown = " ".join(i.value for i in at.info)
-    assert "Aucun lauréat France Relance de cette priorité n'est placé dans ce territoire" in shown
     assert "Source absente des données brutes" in shown
+    said = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "aucun lauréat des appels industriels (liste DGE) dans ses communes" in said
+    at = open_page("pages/territoire.py", phase="1", ti="ti-2706", priorite="foncier", onglet="Graphiques")
+    shown = " ".join(i.value for i in at.info)
+    assert "Aucun lauréat France Relance de cette priorité n'est placé dans ce territoire" in shown
 
 
 def test_phase_changed_in_the_address_clears_the_territory():

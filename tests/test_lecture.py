@@ -84,6 +84,9 @@ def test_the_answer_is_reconciled_with_the_barometre(run, make_filtres):
     foncier = laureats.territories_vs_france(run, make_filtres(priorite="foncier"))
     assert foncier.phrase.startswith("**Oui.**")  # no Baromètre indicator covers it: the laureates answer
     assert "Aucun indicateur du Baromètre ne couvre cette priorité" in foncier.phrase
+    area = run("friches_france", phase=1).iloc[0]
+    assert (area["laureats_dedans"], area["laureats_hors"], area["laureats_non_situes"]) == (589, 394, 1185 - 983)
+    assert f"recyclent {round(area['ha_dedans']):,} ha de friche".replace(",", "\u00a0") in foncier.phrase
     skills = laureats.territories_vs_france(run, make_filtres(priorite="competences",
                                                               indicateur="nombre-contrats-apprentissage"))
     assert skills.phrase.index("Au Baromètre") < skills.phrase.index("Les territoires d'industrie")  # lead first

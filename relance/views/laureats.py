@@ -85,7 +85,9 @@ def scales(run: Runner, filtres: Filtres, ti: str, nom: str) -> Echelles:
                   "france": "de la France"}[row.echelle]
             multiple = lectures.fois(int(own["nb_projets"]), own["projets_10000"], int(row.nb_projets),
                                      row.projets_10000, of)
-            (parts if multiple else too_few).append(multiple or of.split(" ", 1)[1])
+            named = {"departement": f"le département {row.nom} ({row.code})", "region": f"la région {row.nom}",
+                     "france": "la France"}[row.echelle]
+            (parts if multiple else too_few).append(multiple or named)
         sentence = f"{reading.libelle_court} : {fmt.nombre(own['projets_10000'], 2)} lauréats pour 10 000 habitants"
         if parts:
             sentence += f" dans {nom}, {', '.join(parts)}"
@@ -125,8 +127,9 @@ def _by(projects: pd.DataFrame, column: str, missing: str) -> pd.DataFrame:
 class Laureats:
     """What the profile shows of France Relance in one territory, beyond its synthesis."""
 
-    messages: list[str]
+    messages: list[str]  # the sources the build went without
     note: str  # how laureates are counted, under their table
+    vide: str  # said where no chart can be drawn
     # The rest is computed when the page first reads it (the profile shows one tab at a time).
     calculs: dict[str, Callable[[], object]] = field(default_factory=dict, repr=False, compare=False)
 
@@ -230,10 +233,9 @@ def territory_laureats(reader, filtres: Filtres, ti: str, nom: str, search: str 
                                        phase=phase, ti=ti, method=project_views.FRICHES_METHOD))
         return table, tables[0], tables[1]
 
-    messages = common.missing_sources(run)
-    if national.empty:
-        messages.append("Aucun lauréat France Relance de cette priorité n'est placé dans ce territoire.")
-    return Laureats(messages, project_views.LAUREATE_METHOD, {
+    empty = ("Aucun lauréat France Relance de cette priorité n'est placé dans ce territoire"
+             + (", et aucun indicateur du Baromètre n'est choisi." if filtres.indicateur is None else "."))
+    return Laureats(common.missing_sources(run), project_views.LAUREATE_METHOD, empty, {
         "graphiques": graphiques, "listes": listes,
         "carte": lambda: project_views.projects_chart(reader, filtres, own, ti) if len(own) else None})
 
@@ -386,6 +388,13 @@ def territories_vs_france(run: Runner, filtres: Filtres) -> Comparaison:
             f"{fmt.nombre(row['hab_dedans'], 2)} lauréats pour 10 000 habitants dans les territoires contre "
             f"{fmt.nombre(row['hab_hors'], 2)} ailleurs ({fmt.nombre(row['hab_rapport'], 2)} fois, au lieu de "
             f"{fmt.nombre(total['hab_rapport'], 2)}).")
+    if any(r.source == "friches" for r in counted):
+        area = run("friches_france", phase=phase).iloc[0]
+        inside, outside = area["ha_dedans"], area["ha_hors"]
+        projects += (f" Fonds friches : les lauréats situés dans les territoires recyclent {fmt.nombre(inside)} ha "
+                     f"de friche déclarés ({fmt.nombre(inside / pop_in * 10000, 2)} ha pour 10 000 habitants), contre "
+                     f"{fmt.nombre(outside)} ha dans le reste de la France ({fmt.nombre(outside / pop_out * 10000, 2)}"
+                     " ha pour 10 000 habitants).")
     sentences = [barometre.phrase, projects] if lead is not None and lead.niveau == "departement" else \
         [projects, barometre.phrase]
     reconcile = ""

@@ -215,8 +215,10 @@ def bloc_barometre(run: Runner, filtres: Filtres, lecture: Lecture, ti: str, nom
     """The Baromètre's département values read for the territory: every indicator of the priority as the lead
     reading, the chosen indicator alone beside another reading."""
     items = common.indicateurs(run, filtres.priorite)
-    if not lecture.principale and filtres.indicateur is not None:
-        items = [i for i in items if i.id == filtres.indicateur.id] or items[:1]
+    if filtres.indicateur is not None:  # the filters' indicator first: the sentence speaks of it
+        items = sorted(items, key=lambda i: i.id != filtres.indicateur.id)
+    if not lecture.principale:
+        items = items[:1]
     table = indicator_ranks(run, filtres, ti, items)
     if table.empty:
         return None
@@ -229,8 +231,9 @@ def bloc_barometre(run: Runner, filtres: Filtres, lecture: Lecture, ti: str, nom
               f"territoire (estimation au prorata de sa population ; valeurs des départements : "
               f"{first['Valeurs des départements']}), soit {first['Taux pour 10 000 habitants']} pour 10 000 "
               f"habitants, contre {first['France, pour 10 000 habitants']} en France (somme des départements).")
-    chiffres = {"Indicateurs": fmt.nombre(len(table)), first["Indicateur"]: first["Taux pour 10 000 habitants"]
-                + " pour 10 000 hab.", "France": first["France, pour 10 000 habitants"] + " pour 10 000 hab."}
+    chiffres = {f"{first['Indicateur']}, pour 10 000 hab.": first["Taux pour 10 000 habitants"],
+                "France, pour 10 000 hab.": first["France, pour 10 000 habitants"],
+                "Estimation pour le territoire": first["Estimation pour le territoire"].replace(" (estimation)", "")}
     return Bloc(lecture, phrase, chiffres, [], table, common.source_relance(run))
 
 
