@@ -22,7 +22,8 @@ from relance import build, config, db
 RERUNS = 40  # map reruns timed per kind of change (p95 of 40: the second slowest)
 SAMPLE = {"phase": 1, "ti": "ti-2706", "couche": "departements", "priorite": None,
           "indicateur": "nb-entreprises-industrielles-agricoles", "date": dt.date(2022, 12, 31),
-          "tis": ["ti-2706", "ti-9301"], "import_id": "0000000000000000"}
+          "tis": ["ti-2706", "ti-9301"], "import_id": "0000000000000000", "lectures": ["dge", "friches"],
+          "mesure": "Soutien à l'investissement industriel dans les territoires"}
 
 NAIVE_PAGE = '''
 import json, plotly.graph_objects as go, streamlit as st

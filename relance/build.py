@@ -264,7 +264,7 @@ def _lectures(priorities: pd.DataFrame) -> pd.DataFrame:
             raise SourceError(path, f"priorité inconnue {row['priorite']!r}", where)
         for column, allowed in LECTURE_VALUES.items():
             if row[column] not in allowed:
-                raise SourceError(path, f"{column} : {' , '.join(allowed)} attendu, lu {row[column]!r}", where)
+                raise SourceError(path, f"{column} : {', '.join(allowed)} attendu, lu {row[column]!r}", where)
         if (row["niveau"] == "territoire") != (row["source"] != "barometre"):
             raise SourceError(path, "les listes de projets (dge, friches, equipe) se lisent au territoire, le "
                                     "Baromètre par département", where)

@@ -287,3 +287,62 @@ def test_non_numeric_value_names_line(raw_dir, raw_copy, codes):
     raw = raw_copy(BAROMETRE_58, ("\n".join(lines) + "\n").encode())
     with pytest.raises(SourceError, match=r"departement-58\.csv, ligne 4 : valeur non numérique : 'douze'"):
         read_barometre(raw, codes)
+
+
+def test_fonds_friches_categories_normalised_and_unknown_ones_named():
+    """The Cerema spells a type many ways: each is read once against the reviewed tables; a value neither table
+    knows stops the build naming the file and the dossier."""
+    import pandas as pd
+
+    from relance import friches, sources
+    from relance.errors import SourceError
+
+    natures, porteurs = friches.natures_table(), friches.porteurs_table()
+    assert friches.natures_of("Friche urbaine \x96 îlots anciens dégradés, Friche commerciale\t\t", natures) == (
+        ["urbaine (îlots anciens dégradés)", "commerciale"], False)
+    assert friches.natures_of("Friche portuaire, aéroportuaire, routière, ou ferroviaire,Friche industrielle ou "
+                              "minière", natures) == (["portuaire, aéroportuaire, routière ou ferroviaire",
+                                                       "industrielle ou minière"], True)
+    assert friches.natures_of("0", natures) is None and friches.natures_of(None, natures) is None
+    assert friches.porteur_of("Collectivité locale ", porteurs) == friches.porteur_of("Collectivité", porteurs) \
+        == "Collectivité locale"
+    assert friches.porteur_of("Etablissement public d'\x92aménagement (EPA)", porteurs) == \
+        "Établissement public d'aménagement (EPA)"
+    assert friches.deficit_of(-5) == (-5.0, "négatif") and friches.deficit_of(float("nan")) == (None, "absent")
+    row = {"libreg": "Bretagne", "num_demarche": "36961", "laureat_fv": "Oui", "num_dossier": "42",
+           "intervention": "Etude", "mo_requal": "Collectivité", "deficit": 10, "nat_friche": "Friche lunaire",
+           "site_area": 1.0, "friche_area": 0.5}
+    with pytest.raises(SourceError, match=r"dossier 42 : nature de friche non reconnue : 'Friche lunaire'"):
+        friches.applications(Path("fondsfriches_light.rds"), pd.DataFrame([row]), None, {"Bretagne": "53"},
+                             sources.FRICHES_EDITIONS)
+    with pytest.raises(SourceError, match=r"dossier 42 : type de porteur non reconnu : 'Pirate'"):
+        friches.applications(Path("fondsfriches_light.rds"),
+                             pd.DataFrame([{**row, "nat_friche": "Friche militaire", "mo_requal": "Pirate"}]), None,
+                             {"Bretagne": "53"}, sources.FRICHES_EDITIONS)
+
+
+def test_reading_model_is_checked(tmp_path, monkeypatch):
+    """The reviewed reading model: an unknown role, or a priority left without a lead reading, stops the build
+    naming the file (and the line)."""
+    import shutil
+
+    import pandas as pd
+
+    from relance import build
+    from relance.errors import SourceError
+
+    priorities = pd.DataFrame({"priorite": ["foncier", "competences", "innover", "hors"],
+                               "programme": [True, True, True, False]})
+    shutil.copytree(build.REFERENCE_DIR, tmp_path / "reference")
+    monkeypatch.setattr(build, "REFERENCE_DIR", tmp_path / "reference")
+    assert len(build._lectures(priorities)) == len(pd.read_csv(tmp_path / "reference" / "lectures.csv", sep=";"))
+    path = tmp_path / "reference" / "lectures.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("competences;barometre;departement;principale", "competences;barometre;departement;"
+                                 "a_cote"), encoding="utf-8")
+    with pytest.raises(SourceError, match=r"lectures\.csv : priorité sans lecture principale : competences"):
+        build._lectures(priorities)
+    path.write_text(text.replace("innover;dge;territoire;principale", "innover;dge;territoire;vedette"),
+                    encoding="utf-8")
+    with pytest.raises(SourceError, match=r"lectures\.csv, ligne \d+ : role : .* attendu, lu 'vedette'"):
+        build._lectures(priorities)
