@@ -12,6 +12,7 @@ import datetime as dt
 import fcntl
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -509,27 +510,82 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> None:
 KEEP_VERSIONS = 2
 
 
+def _version_key(link: Path, path: Path) -> tuple[int, int, str] | None:
+    """Where a version file stands, oldest first: the names of earlier releases (`relance.<local time>.duckdb`)
+    before every numbered one (`relance.v<number>.<UTC time>.duckdb`), numbered ones by their number, which only
+    grows (never the clock: a time-zone change or the autumn hour must not make the newest look oldest)."""
+    stem = re.escape(link.stem)
+    numbered = re.fullmatch(rf"{stem}\.v(\d{{8}})\.\d{{8}}T\d{{6}}Z", path.stem)
+    if numbered:
+        return (1, int(numbered.group(1)), path.name)
+    if re.fullmatch(rf"{stem}\.\d{{14,20}}", path.stem):
+        return (0, 0, path.name)
+    return None
+
+
 def _versions(link: Path) -> list[Path]:
-    """The version files of a database link (`relance.<horodatage>.duckdb`), oldest first."""
-    return sorted(link.parent.glob(f"{link.stem}.[0-9]*{link.suffix}"))
+    """The version files of a database link, oldest first (see `_version_key`)."""
+    found = [(key, p) for p in link.parent.glob(f"{link.stem}.*{link.suffix}")
+             if not p.is_symlink() and (key := _version_key(link, p)) is not None]
+    return [p for _, p in sorted(found)]
+
+
+def in_use(path: Path) -> bool:
+    """Whether another process reads this database file: DuckDB holds a shared lock on the files it has open, so
+    an exclusive lock is refused (the probe never waits). A file that cannot be opened counts as in use."""
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return True
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # closing the descriptor releases the probe's lock
+    return False
 
 
 def _swap_in(complete: Path, link: Path) -> None:
     """Give the complete file its version name and point `link` (a symbolic link) at it, atomically.
 
-    Each build is its own file (`relance.<horodatage>.duckdb`, named from the link's own name): a running
-    dashboard keeps reading the version it opened while it opens the new one (DuckDB shares one instance per
-    path within a process, so a file replaced in place would keep showing the old data). Versions older than
-    the last KEEP_VERSIONS are removed; a process still reading one keeps its open file.
+    Each build is its own file (`relance.v<number>.<UTC time>.duckdb`, named from the link's own name, the number
+    one more than the last): a running dashboard keeps reading the version it opened while it opens the new one
+    (DuckDB shares one instance per path within a process, so a file replaced in place would keep showing the old
+    data). Versions older than the last KEEP_VERSIONS are removed, except the link's target and any version
+    another process still reads.
     """
-    stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S%f")
-    version = link.with_name(f"{link.stem}.{stamp}{link.suffix}")
+    existing = _versions(link)
+    last = _version_key(link, existing[-1]) if existing else None
+    number = (last[1] if last else 0) + 1
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    version = link.with_name(f"{link.stem}.v{number:08d}.{stamp}{link.suffix}")
     os.replace(complete, version)
-    pointer = link.with_name(f".{link.name}.{stamp}.lien")
+    pointer = link.with_name(f".{link.name}.v{number:08d}.lien")
     pointer.symlink_to(version.name)
     os.replace(pointer, link)
+    target = Path(os.path.realpath(link))
     for old in _versions(link)[:-KEEP_VERSIONS]:
+        if old.resolve() == target or in_use(old):
+            continue
         old.unlink(missing_ok=True)
+        Path(str(old) + ".wal").unlink(missing_ok=True)
+
+
+def repair_link(link: Path) -> str | None:
+    """A link that no longer resolves is pointed at the newest version present; what was done, in French (None
+    when the link resolves or is not a link). BuildError when no version is left."""
+    if not link.is_symlink() or link.exists():
+        return None
+    versions = _versions(link)
+    if not versions:
+        raise BuildError(f"le lien {link.name} désigne un fichier absent ({os.readlink(link)}) et aucune version "
+                         "n'est présente : reconstruisez la base (python -m relance build)")
+    pointer = link.with_name(f".{link.name}.reparation.lien")
+    pointer.unlink(missing_ok=True)
+    pointer.symlink_to(versions[-1].name)
+    os.replace(pointer, link)
+    return f"le lien {link.name} désignait un fichier absent : il désigne maintenant {versions[-1].name}"
 
 
 def write(tables: dict[str, pd.DataFrame], link: Path, raw: Path, seconds: float) -> None:
@@ -639,15 +695,45 @@ def _one_rebuild_at_a_time(link: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _loaded_rows(link: Path) -> pd.DataFrame:
+    """The lists the database holds (query projet_imports)."""
+    con = duckdb.connect(str(link), read_only=True)
+    try:
+        return db.run(con, "projet_imports")
+    finally:
+        con.close()
+
+
 def _loaded(link: Path) -> dict[str, str]:
     """The lists the database holds: import id -> reading (dge, friches, equipe)."""
     if not link.exists():
         return {}
-    con = duckdb.connect(str(link), read_only=True)
-    try:
-        return dict(db.run(con, "projet_imports")[["import_id", "lecture"]].itertuples(index=False))
-    finally:
-        con.close()
+    return dict(_loaded_rows(link)[["import_id", "lecture"]].itertuples(index=False))
+
+
+def _repair_metadata(folder: Path, link: Path) -> list[str]:
+    """Metadata files an interruption left empty or unreadable: remade from the database when it holds the list
+    (and its file is kept), otherwise set aside (`.illisible`) so that nothing else is blocked."""
+    done = []
+    broken = imports.unreadable(folder)
+    if not broken:
+        return done
+    rows = _loaded_rows(link).set_index("import_id") if link.exists() else pd.DataFrame()
+    for meta in broken:
+        import_id = meta.name.split(".")[0]
+        data = next((p for p in (folder / f"{import_id}.csv", folder / f"{import_id}.xlsx") if p.exists()), None)
+        if import_id in rows.index and data is not None:
+            row = rows.loc[import_id]
+            imports.write_atomic(folder / f"{import_id}.json", imports.metadata(
+                row["fichier"], row["format"], row["importe_le"], row["sha256"], data.name))
+            if meta.name.endswith(imports.PENDING):
+                meta.unlink(missing_ok=True)
+            done.append(f"métadonnées illisibles de la liste {import_id} refaites depuis la base")
+        else:
+            meta.rename(meta.with_name(meta.name + ".illisible"))
+            done.append(f"métadonnées illisibles de l'import {import_id} mises de côté ({meta.name}.illisible) : "
+                        "rechargez la liste")
+    return done
 
 
 def import_list(content: bytes, name: str, raw: Path, link: Path) -> tuple[listes.Parsed, str, bool]:
@@ -707,6 +793,10 @@ def reconcile(raw: Path, link: Path) -> list[str]:
     folder = imports.imports_dir(link)
     done = []
     with _one_rebuild_at_a_time(link):
+        repaired = repair_link(link)
+        if repaired:
+            done.append(repaired)
+        done += _repair_metadata(folder, link)
         if not link.exists():
             return done
         loaded = _loaded(link)

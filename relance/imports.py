@@ -30,21 +30,46 @@ def imports_dir(db: Path) -> Path:
 PENDING = ".en-cours"  # a list kept but not yet in the database: finalised once the database has it
 
 
+def write_atomic(path: Path, content: bytes) -> None:
+    """Write a file whole or not at all: a temporary file beside it, flushed to disk, then renamed (a full disk
+    leaves the previous state, never an empty or cut file)."""
+    tmp = path.with_name(f".{path.name}.ecriture")
+    try:
+        with open(tmp, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def metadata(fichier: str, format_: str, day: str, sha256: str, donnees: str) -> bytes:
+    """What is kept of an imported list beside its file (JSON)."""
+    return json.dumps({"fichier": fichier, "format": format_, "importe_le": day, "sha256": sha256,
+                       "donnees": donnees}, ensure_ascii=False).encode("utf-8")
+
+
 def store(parsed: listes.Parsed, content: bytes, folder: Path, day: str) -> tuple[str, bool]:
     """Keep an imported file (named by its content hash) as pending; (import_id, False) when it was kept already.
-    `finalise` makes it a loaded list once the database holds its projects."""
+    `finalise` makes it a loaded list once the database holds its projects. Both files are written whole or not
+    at all; on a failure (a full disk) neither is left."""
     folder.mkdir(parents=True, exist_ok=True)
     import_id = parsed.sha256[:16]
     meta = folder / f"{import_id}.json"
-    if meta.exists():
+    if meta.exists() and _read(meta) is not None:
         return import_id, False
     suffix = ".xlsx" if content[:4] == b"PK\x03\x04" else ".csv"
     data = folder / f"{import_id}{suffix}"
-    data.write_bytes(content)
     pending = meta.with_name(meta.name + PENDING)
-    pending.write_text(json.dumps({"fichier": parsed.name, "format": parsed.format, "importe_le": day,
-                                   "sha256": parsed.sha256, "donnees": data.name}, ensure_ascii=False),
-                       encoding="utf-8")
+    try:
+        write_atomic(data, content)
+        write_atomic(pending, metadata(parsed.name, parsed.format, day, parsed.sha256, data.name))
+    except BaseException:
+        for path in (data, pending):
+            path.unlink(missing_ok=True)
+        raise
     return import_id, True
 
 
@@ -55,13 +80,30 @@ def finalise(folder: Path, import_id: str) -> None:
         os.replace(pending, pending.with_name(f"{import_id}.json"))
 
 
+def _read(meta: Path) -> dict | None:
+    """A list's metadata, or None when the file is empty or unreadable (cut by a full disk, edited by hand)."""
+    try:
+        info = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) and isinstance(info.get("importe_le"), str) else None
+
+
 def _item(meta: Path, import_id: str) -> dict | None:
-    info = json.loads(meta.read_text(encoding="utf-8"))
-    data = meta.parent / info.get("donnees", "")
+    info = _read(meta)
+    if info is None:
+        return None
+    data = meta.parent / str(info.get("donnees", ""))
     if not info.get("donnees") or not data.exists():
         data = next((p for p in (meta.parent / f"{import_id}.csv", meta.parent / f"{import_id}.xlsx") if p.exists()),
                     None)
     return {**info, "import_id": import_id, "path": data} if data is not None else None
+
+
+def unreadable(folder: Path) -> list[Path]:
+    """Metadata files that cannot be read (loaded or pending): `verifier` repairs or sets them aside."""
+    return [meta for pattern in ("*.json", f"*.json{PENDING}") for meta in sorted(Path(folder).glob(pattern))
+            if _read(meta) is None]
 
 
 def stored(folder: Path) -> list[dict]:

@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from relance import charts, config, db, export, interface, placement, tables
+from relance import charts, config, db, export, fmt, interface, placement, tables
 
 MESSAGES_KEY = "_messages_url"
 WRITTEN_KEY = "_url_ecrite"
@@ -289,8 +289,6 @@ def show_synthese(synthese, compact: bool = False) -> None:
     """A territory's readings under the priority (views.synthese), the lead first: each reading's title and role,
     its sentence, its figures, its further facts and, in full, what it leaves out. Texts are shown, never rendered
     (they may hold names from staff lists)."""
-    from relance import fmt
-
     for bloc in synthese.blocs:
         st.markdown(f"**{fmt.escape_markdown(bloc.titre)}** · {bloc.role}")
         st.markdown(fmt.escape_markdown(bloc.phrase))

@@ -27,12 +27,88 @@ def test_twenty_rebuilds_in_a_row_keep_two_versions_named_from_the_link(tmp_path
         build._swap_in(fresh, link)
     versions = sorted(p.name for p in tmp_path.glob("relance.*.duckdb"))
     assert len(versions) == build.KEEP_VERSIONS
-    assert all(len(name) == len("relance.20261125000000000000.duckdb") for name in versions)  # no chained names
+    assert all(len(name) == len("relance.v00000001.20261207T154512Z.duckdb") for name in versions)  # not chained
+    assert [name.split(".")[1] for name in versions] == ["v00000019", "v00000020"]
     assert os.readlink(link) == versions[-1]
     con = duckdb.connect(str(link), read_only=True)
     assert con.execute("select numero from essai").fetchone()[0] == 19
     con.close()
     assert not list(tmp_path.glob(".*.lien")) and not list(tmp_path.glob("*.tmp"))
+
+
+def _version(tmp_path: Path, number: int) -> Path:
+    fresh = tmp_path / f"nouveau-{number}.tmp"
+    con = duckdb.connect(str(fresh))
+    con.execute("create table essai as select ? as numero", [number])
+    con.close()
+    return fresh
+
+
+def test_a_time_zone_change_never_deletes_the_database_in_service(tmp_path, monkeypatch):
+    """Two versions made under TZ=Europe/Paris, then one under TZ=UTC (a service in UTC, a shell in Paris, the
+    autumn hour): the newest is the one in service, always present; earlier releases' names count as older."""
+    import time
+
+    link = tmp_path / "relance.duckdb"
+    legacy = tmp_path / "relance.20261207163000000000.duckdb"  # a version named by an earlier release
+    legacy.write_bytes(b"")
+    for number, zone in enumerate(["Europe/Paris", "Europe/Paris", "UTC", "America/Cayenne", "Pacific/Kiritimati"]):
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+        build._swap_in(_version(tmp_path, number), link)
+        assert link.exists()
+        con = duckdb.connect(str(link), read_only=True)
+        assert con.execute("select numero from essai").fetchone()[0] == number  # the newest is in service
+        con.close()
+    monkeypatch.delenv("TZ")
+    time.tzset()
+    assert not legacy.exists() and len(build._versions(link)) == build.KEEP_VERSIONS
+
+
+def test_a_version_another_process_reads_is_kept_until_it_is_closed(tmp_path):
+    import subprocess
+    import sys
+
+    link = tmp_path / "relance.duckdb"
+    build._swap_in(_version(tmp_path, 0), link)
+    oldest = Path(os.path.realpath(link))
+    reader = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1], "
+                               "read_only=True); c.execute('select 1'); print('ouvert', flush=True); sys.stdin.read()",
+                               str(oldest)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "ouvert"
+        assert build.in_use(oldest)
+        for number in range(1, 4):
+            build._swap_in(_version(tmp_path, number), link)
+        assert oldest.exists()  # read by another process: kept
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=30)
+    assert not build.in_use(oldest)
+    build._swap_in(_version(tmp_path, 4), link)
+    assert not oldest.exists() and len(build._versions(link)) == build.KEEP_VERSIONS
+
+
+def test_verifier_repairs_a_link_to_a_missing_file(tmp_path, capsys):
+    from relance.__main__ import main
+
+    link = tmp_path / "relance.duckdb"
+    for number in range(2):
+        fresh = tmp_path / f"vide-{number}.tmp"
+        con = duckdb.connect(str(fresh))
+        con.execute(build.SCHEMA.read_text(encoding="utf-8"))
+        con.close()
+        build._swap_in(fresh, link)
+    newest = Path(os.path.realpath(link))
+    previous = build._versions(link)[0]
+    newest.unlink()  # the file in service gone
+    assert main(["verifier", "--db", str(link), "--raw", str(tmp_path / "brut")]) == 0
+    said = capsys.readouterr().out
+    assert f"il désigne maintenant {previous.name}" in said
+    assert Path(os.path.realpath(link)) == previous and link.exists()
+    previous.unlink()
+    assert main(["verifier", "--db", str(link), "--raw", str(tmp_path / "brut")]) == 1
+    assert "aucune version n'est présente : reconstruisez la base" in capsys.readouterr().err
 
 
 def test_leftovers_of_an_interrupted_build_are_cleaned(tmp_path):
@@ -146,6 +222,43 @@ def test_an_interrupted_import_is_repaired_by_a_new_import(raw_dir, empty_db):
     con = db.connect(empty_db)
     assert con.execute("select count(*) from projet where import_id = ?", [import_id]).fetchone()[0] == 5
     con.close()
+
+
+def test_a_full_disk_while_an_import_writes_its_metadata_breaks_nothing(raw_dir, empty_db, monkeypatch, capsys):
+    """A full disk while the metadata is written leaves neither file; an empty pending file left by an earlier
+    release blocks no later import, and `verifier` sets it aside and says so, without a traceback."""
+    import errno
+
+    from relance.__main__ import main
+
+    content = (FIXTURES / "liste_equipe.csv").read_bytes()
+    folder = imports.imports_dir(empty_db)
+    real_replace = os.replace
+
+    def full_disk(source, target):
+        if str(target).endswith(imports.PENDING):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        imports.store(listes.parse(content, "liste.csv"), content, folder, "2026-12-07")
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert list(folder.iterdir()) == []  # neither the list nor its metadata
+    (folder / "0123456789abcdef.json.en-cours").write_text("")  # left empty by a full disk (earlier release)
+    (folder / "0123456789abcdef.csv").write_bytes(content)
+    _, import_id, new = build.import_list(content, "liste.csv", raw_dir, empty_db)
+    assert new and [i["import_id"] for i in imports.stored(folder)] == [import_id]
+    assert main(["verifier", "--db", str(empty_db), "--raw", str(raw_dir)]) == 0
+    said = capsys.readouterr().out
+    assert "métadonnées illisibles de l'import 0123456789abcdef mises de côté" in said
+    assert (folder / "0123456789abcdef.json.en-cours.illisible").exists()
+    # a loaded list whose metadata was cut is remade from the database
+    (folder / f"{import_id}.json").write_text("{")
+    assert build.reconcile(raw_dir, empty_db) == [f"métadonnées illisibles de la liste {import_id} refaites depuis "
+                                                  "la base"]
+    assert [i["import_id"] for i in imports.stored(folder)] == [import_id]
+    assert build.reconcile(raw_dir, empty_db) == []
 
 
 def test_startup_check_reconciles_lists_and_database(raw_dir, empty_db):

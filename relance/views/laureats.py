@@ -384,7 +384,7 @@ def territories_vs_france(run: Runner, filtres: Filtres) -> Comparaison:
         projects += (
             f" L'appel « {lectures.APPEL_TERRITOIRES} » n'était pas réservé aux territoires : "
             f"{fmt.nombre(part['nb_dans_territoire'])} de ses {fmt.nombre(part['nb_projets'])} lignes "
-            f"({fmt.pourcent(part['part'], 0)}) sont dans un territoire de la {PHASES[phase].lower()}. Sans lui, "
+            f"({fmt.pourcent(part['part'])}) sont dans un territoire de la {PHASES[phase].lower()}. Sans lui, "
             f"{fmt.nombre(row['hab_dedans'], 2)} lauréats pour 10 000 habitants dans les territoires contre "
             f"{fmt.nombre(row['hab_hors'], 2)} ailleurs ({fmt.nombre(row['hab_rapport'], 2)} fois, au lieu de "
             f"{fmt.nombre(total['hab_rapport'], 2)}).")
