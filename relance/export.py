@@ -10,9 +10,11 @@ import atexit
 import contextlib
 import datetime as dt
 import io
+import logging
 import os
 import re
 import shutil
+import textwrap
 import threading
 import unicodedata
 import zipfile
@@ -22,8 +24,10 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from relance import config
+from relance import config, fmt
 from relance.charts import fit_size
+
+LOG = logging.getLogger("relance")
 
 # A note-friendly size: drawn 760 px wide (every text at least 12 px, so at least 7 pt once the image is pasted
 # 16 cm wide), at scale 3: a 2,280 px wide PNG.
@@ -113,11 +117,29 @@ def figure_bytes(fig: go.Figure, fmt: str, width: int = WIDTH, height: int | Non
             raise ExportError(f"l'export {fmt.upper()} a échoué ({exc})") from exc
 
 
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # characters a spreadsheet skips before reading a formula
+
+
 def neutralised(value):
-    """A text cell that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """A text cell that a spreadsheet would read as a formula (even behind zero-width characters or a byte-order
+    mark) gets a leading apostrophe."""
+    if isinstance(value, str) and value.lstrip(INVISIBLE).startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+def _xlsx_cell(value):
+    """A value as openpyxl takes it: missing values (None, NaN, pd.NA, NaT) empty, numpy scalars as Python, dates
+    as dates, texts without the control characters XML refuses, formulas neutralised."""
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    if isinstance(value, str):
+        value = fmt.sans_controle(value)
+    return neutralised(value)
 
 
 def csv_bytes(data: pd.DataFrame) -> bytes:
@@ -140,16 +162,7 @@ def xlsx_bytes(data: pd.DataFrame, meta: dict[str, str]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in data.itertuples(index=False):
-        values = []
-        for value in row:
-            if isinstance(value, pd.Timestamp):
-                value = value.date()
-            elif value is None or (isinstance(value, float) and value != value):
-                value = None
-            elif hasattr(value, "item"):  # numpy scalars
-                value = value.item()
-            values.append(neutralised(value))
-        sheet.append(values)
+        sheet.append([_xlsx_cell(value) for value in row])
     for index, column in enumerate(data.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(60, max(12, len(str(column)) + 2))
         if pd.api.types.is_float_dtype(data[column]):
@@ -160,7 +173,7 @@ def xlsx_bytes(data: pd.DataFrame, meta: dict[str, str]) -> bytes:
                 cell[0].number_format = "#,##0"
     about = book.create_sheet("Sources")
     for key, value in meta.items():
-        about.append([key, neutralised(value)])
+        about.append([key, _xlsx_cell(value)])
     about.column_dimensions["A"].width = 22
     about.column_dimensions["B"].width = 110
     for cell in about["A"]:
@@ -265,3 +278,71 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
         for name, content in files.items():
             archive.writestr(name, content)
     return buffer.getvalue()
+
+
+FAILURE_TEXT = ("Export impossible : {raison}. Rien n'est perdu : rechargez la page et réessayez ; les données du "
+                "graphique restent téléchargeables en CSV. Si l'échec se répète, signalez-le avec l'heure ({heure}) : "
+                "le détail est dans le journal du serveur.")
+
+
+def failure_file(kind: str, reason: str) -> bytes:
+    """A file of the kind asked for (png, svg, pdf, csv, xlsx, docx, zip) that says, in French, why the export
+    failed and what to do: a click on a download button always gives the user an answer."""
+    text = FAILURE_TEXT.format(raison=reason, heure=dt.datetime.now().strftime("%d/%m/%Y %H:%M"))
+    if kind == "csv":
+        return ("\ufeff" + text + "\n").encode("utf-8")
+    if kind == "xlsx":
+        return xlsx_bytes(pd.DataFrame({"Export impossible": [text]}), {"Titre": "Export impossible"})
+    if kind == "svg":
+        from xml.sax.saxutils import escape
+
+        lines = "".join(f'<tspan x="20" dy="22">{escape(line)}</tspan>' for line in textwrap.wrap(text, 90))
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="760" height="200"><rect width="100%" height="100%" '
+                f'fill="white"/><text y="20" font-family="sans-serif" font-size="15">{lines}</text></svg>'
+                ).encode()
+    if kind == "png":
+        from PIL import Image, ImageDraw, ImageFont
+
+        image = Image.new("RGB", (1520, 300), "white")
+        draw = ImageDraw.Draw(image)
+        font = ImageFont.load_default(size=26)
+        for number, line in enumerate(textwrap.wrap(text, 95)):
+            draw.text((30, 30 + 36 * number), line, fill="black", font=font)
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG")
+        return buffer.getvalue()
+    if kind == "pdf":
+        from reportlab.lib.pagesizes import A4
+        from reportlab.pdfgen.canvas import Canvas
+
+        buffer = io.BytesIO()
+        canvas = Canvas(buffer, pagesize=A4)
+        for number, line in enumerate(textwrap.wrap(text, 90)):
+            canvas.drawString(56, A4[1] - 80 - 16 * number, line)
+        canvas.save()
+        return buffer.getvalue()
+    if kind == "docx":
+        from docx import Document
+
+        document = Document()
+        document.add_paragraph(text)
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return buffer.getvalue()
+    return zip_bytes({"export-impossible.txt": text.encode("utf-8")})
+
+
+def deferred(make: Callable[[], bytes], kind: str) -> Callable[[], bytes]:
+    """A download built on click that never fails silently: on any error the user receives a file of the same kind
+    saying why, in French, and the details go to the server's log."""
+    def build() -> bytes:
+        try:
+            return make()
+        except ExportError as exc:
+            LOG.warning("export %s impossible : %s", kind, exc)
+            return failure_file(kind, str(exc))
+        except Exception as exc:  # the user gets a file that says so, never an empty click
+            LOG.exception("export %s impossible", kind)
+            return failure_file(kind, f"erreur inattendue ({type(exc).__name__})")
+
+    return build

@@ -85,6 +85,12 @@ _MARKDOWN = re.compile(r"[\\`*_{}\[\]()#+\-.!|~<>:$&]")
 _CONTROL = re.compile(r"[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
+def sans_controle(text: str) -> str:
+    """A text without control, zero-width and direction-override characters (a staff cell `Robot\x01` becomes
+    `Robot`): removed once, where texts are read, so that no page, chart or document receives them."""
+    return _CONTROL.sub("", text)
+
+
 def escape_markdown(text) -> str:
     """Text from users (file names, cells, URL values) made inert for Streamlit Markdown: shown, never rendered;
     control and direction-override characters removed."""

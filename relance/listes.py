@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from relance import fmt
 from relance.errors import ListeError
 
 DEP_CODE_RE = re.compile(r"^(\d{2}|2A|2B|97\d)$")
@@ -124,7 +125,7 @@ def clean_text(value, limit: int = MAX_TEXT) -> str | None:
         return None
     text = html.unescape(str(value)[: limit * 4])
     text = re.sub(r"<[^>]+>", " ", text)
-    text = re.sub(r"\s+", " ", text).strip()
+    text = fmt.sans_controle(re.sub(r"\s+", " ", text)).strip()
     return text[:limit] or None
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from relance import fmt
 from relance.errors import SourceError
 
 
@@ -630,7 +631,7 @@ def read_friche_sites(raw: Path) -> pd.DataFrame | None:
             continue
         point = points[index].value if points[index] is not None else None
         lon, lat = (float(point[0]), float(point[1])) if point is not None and len(point) == 2 else (None, None)
-        name = (columns["site_nom"][index] or "").strip().strip('"').strip()
+        name = fmt.sans_controle(columns["site_nom"][index] or "").strip().strip('"').strip()
         rows.append({"ligne": index + 1, "num_dossier": str(columns["id_from_file"][index] or "").strip(),
                      "site_nom": name or None, "commune_code": (columns["comm_insee"][index] or "").strip() or None,
                      "lat": lat if lat == lat else None, "lon": lon if lon == lon else None})

@@ -276,7 +276,8 @@ def show_small_table(table: export.Table, key: str) -> None:
 def _table_downloads(table: export.Table, key: str) -> None:
     row = st.container(horizontal=True, gap="small")
     for fmt_key, label, mime in EXPORT_FORMATS[3:]:
-        row.download_button(label, data=table.csv if fmt_key == "csv" else table.xlsx, file_name=table.name(fmt_key),
+        row.download_button(label, data=export.deferred(table.csv if fmt_key == "csv" else table.xlsx, fmt_key),
+                            file_name=table.name(fmt_key),
                             mime=mime, key=f"{key}-{fmt_key}", on_click="ignore", icon=":material/download:",
                             help=f"Télécharger {table.name(fmt_key)}")
 
@@ -330,7 +331,8 @@ def export_buttons(chart: export.Chart, key: str) -> None:
             data = functools.partial(chart.image, fmt_key)
         else:
             data = chart.csv if fmt_key == "csv" else chart.xlsx
-        row.download_button(label, data=data, file_name=chart.name(fmt_key), mime=mime, key=f"{key}-{fmt_key}",
+        row.download_button(label, data=export.deferred(data, fmt_key), file_name=chart.name(fmt_key), mime=mime,
+                            key=f"{key}-{fmt_key}",
                             on_click="ignore", icon=":material/download:",
                             help=f"Télécharger {chart.name(fmt_key)}")
 
@@ -354,15 +356,15 @@ def fiche_buttons(make: Callable, phase: int, ti: str, *args) -> None:
         return _document(*stamp, repr(args[1:]), day, make, args)
 
     pdf, word, archive = st.columns(3)
-    pdf.download_button("Fiche territoire (PDF)", data=lambda: build().pdf, type="primary",
+    pdf.download_button("Fiche territoire (PDF)", data=export.deferred(lambda: build().pdf, "pdf"), type="primary",
                         file_name=export.file_name("fiche-territoire", "pdf", phase, ti, day),
                         mime="application/pdf", on_click="ignore", icon=":material/picture_as_pdf:",
                         key="fiche-pdf", width="stretch")
-    word.download_button("Fiche modifiable (Word)", data=lambda: build().docx,
+    word.download_button("Fiche modifiable (Word)", data=export.deferred(lambda: build().docx, "docx"),
                          file_name=export.file_name("fiche-territoire", "docx", phase, ti, day),
                          mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                          on_click="ignore", icon=":material/description:", key="fiche-docx", width="stretch")
-    archive.download_button("Graphiques et données (ZIP)", data=lambda: build().zip,
+    archive.download_button("Graphiques et données (ZIP)", data=export.deferred(lambda: build().zip, "zip"),
                             file_name=export.file_name("fiche-territoire", "zip", phase, ti, day),
                             mime="application/zip", on_click="ignore", icon=":material/folder_zip:", key="fiche-zip",
                             width="stretch")

@@ -326,3 +326,73 @@ def test_each_page_reports_its_own_bad_values():
         at.query_params["priorite"] = "[x](https://evil.example)"
         at.run()
         assert any("Priorité « `[x](https://evil.example)` »" in w.value for w in at.warning), page
+
+
+def test_a_control_character_in_a_staff_row_never_reaches_a_document(raw_dir, db_copy, make_filtres):
+    """`Robot\\x01`: the character is removed where the list is read; the territory's fiche (PDF, Word, ZIP) is
+    made in both phases."""
+    from relance.views import territoire
+
+    content = "Nom du projet;Code INSEE;Montant de l'aide (€)\nRobot\x01 de soudure;58194;1 200\n".encode()
+    parsed = listes.parse(content, "controle.csv")
+    assert parsed.rows[0].nom == "Robot de soudure"
+    build.import_list(content, "controle.csv", raw_dir, db_copy)
+    con = db.connect(db_copy)
+    reader = db.reader(con)
+    names = [n for (n,) in con.execute("select nom from projet where nom like 'Robot%soudure'").fetchall()]
+    assert names == ["Robot de soudure"]
+    for phase, ti in ((1, "ti-2706"), (2, "ti-2707")):
+        fiche = territoire.fiche(reader, make_filtres(phase=phase), ti)
+        assert fiche.pdf.startswith(b"%PDF") and fiche.docx[:2] == b"PK" and fiche.zip[:2] == b"PK"
+    con.close()
+
+
+def test_formulas_behind_invisible_characters_are_neutralised():
+    from relance import export
+
+    for text in ("\u200b=HYPERLINK(\"x\")", "\ufeff=cmd", "\u2060+1", "=1"):
+        assert export.neutralised(text) == "'" + text
+    assert export.neutralised("1 200 €") == "1 200 €"
+
+
+@pytest.mark.france_entiere
+def test_every_territory_table_exports_to_xlsx(run, make_filtres):
+    """The laureates and Fonds friches tables of every territory of both phases, as the profile exports them."""
+    from openpyxl import load_workbook
+
+    from relance import export
+    from relance.views import projets
+
+    for phase in (1, 2):
+        every = run("projets", phase=phase)
+        for ti in run("territoires", phase=phase, ti=None)["ti_id"]:
+            own = every[every["ti_id"] == ti]
+            for table in (projets.laureates_table(run, own), projets.projects_table(run, own),
+                          projets.friches_table(run("friches_territoire", phase=phase, ti=ti))):
+                book = load_workbook(io.BytesIO(export.xlsx_bytes(table, {"Titre": ti})))
+                assert book["Données"].max_row == len(table) + 1
+
+
+@pytest.mark.parametrize("kind", ["png", "svg", "pdf", "csv", "xlsx", "docx", "zip"])
+def test_a_failed_export_gives_a_file_that_says_why(kind):
+    import zipfile
+
+    from relance import export
+
+    def broken() -> bytes:
+        raise export.ExportError("Chromium introuvable sur le serveur")
+
+    content = export.deferred(broken, kind)()
+    if kind == "png":
+        from PIL import Image
+
+        assert Image.open(io.BytesIO(content)).size == (1520, 300)
+    elif kind == "pdf":
+        from pypdf import PdfReader
+
+        assert "Export impossible" in PdfReader(io.BytesIO(content)).pages[0].extract_text()
+    elif kind in ("xlsx", "docx", "zip"):
+        names = zipfile.ZipFile(io.BytesIO(content)).namelist()
+        assert names and (kind != "zip" or names == ["export-impossible.txt"])
+    else:
+        assert "Export impossible : Chromium introuvable sur le serveur" in content.decode("utf-8")
