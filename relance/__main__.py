@@ -105,7 +105,7 @@ def _failed(args: argparse.Namespace, what: str, exc: Exception, db_file: Path) 
 
 
 def _import(args: argparse.Namespace) -> int:
-    from relance import build, db, listes
+    from relance import build, db, fmt, listes
     from relance.errors import BuildError, ListeError, SourceError
 
     path = Path(args.file)
@@ -123,8 +123,9 @@ def _import(args: argparse.Namespace) -> int:
         return _failed(args, "Échec de la construction", exc, db_file)
     except Exception as exc:  # a full disk, a damaged file: said in French, details in the exception text
         return _failed(args, "Échec de l'import (erreur inattendue)", exc, db_file)
-    print(f"{name} : {listes.FORMAT_LABELS[parsed.format]}, {len(parsed.rows)} projets lisibles, "
-          f"{len(parsed.rejects)} lignes rejetées")
+    print(f"{name} : {listes.FORMAT_LABELS[parsed.format]}, "
+          f"{fmt.compte(len(parsed.rows), 'projet lisible', 'projets lisibles')}, "
+          f"{fmt.compte(len(parsed.rejects), 'ligne rejetée', 'lignes rejetées')}")
     for line, reason in parsed.rejects:
         print(f"  ligne {line} rejetée : {reason}")
     for warning in parsed.warnings:

@@ -5,6 +5,7 @@ Nothing here places or stores a project: `placement` says where each row lands, 
 
 from __future__ import annotations
 
+import csv
 import functools
 import hashlib
 import html
@@ -220,19 +221,99 @@ MAX_LINE = 200_000  # characters of one CSV line
 MAX_UNCOMPRESSED = 60 * 1024 * 1024  # bytes of a workbook's sheets and strings once unzipped
 
 
+def _line_of(content: bytes, offset: int) -> int:
+    return content[:offset].count(b"\n") + 1
+
+
 def _decode(content: bytes, name: str) -> str:
-    """A CSV's text: UTF-16 (with its byte-order mark), UTF-8 (with or without), else cp1252; line endings made
-    `\n` (a bare CR inside a cell is a line break, never a row split)."""
+    """A CSV's text: UTF-16 (with its byte-order mark), UTF-8 (with or without), else Windows-1252 when no byte
+    of the file is UTF-8 (a file mixing both is refused, naming the line, never guessed as a whole); line endings
+    made `\n` (a bare CR inside a cell is a line break, never a row split)."""
     if content[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        text = content.decode("utf-16")
+        if len(content) % 2:
+            raise ListeError(f"{name} : fichier UTF-16 tronqué (un nombre impair d'octets) : enregistrez-le de "
+                             "nouveau, de préférence en CSV UTF-8")
+        try:
+            text = content.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ListeError(f"{name} : fichier UTF-16 illisible vers l'octet {exc.start} : enregistrez-le de "
+                             "nouveau, de préférence en CSV UTF-8") from exc
     elif b"\x00" in content[:4096]:
         raise ListeError(f"{name} : ce n'est pas un fichier texte CSV ni un classeur XLSX")
     else:
         try:
             text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            loose = content.decode("utf-8", errors="replace")
+            if any(ord(c) > 127 and c != "\ufffd" for c in loose):  # UTF-8 elsewhere in the file: two encodings
+                raise ListeError(
+                    f"{name}, ligne {_line_of(content, exc.start)} : caractère qui n'est pas en UTF-8 (octet "
+                    f"{content[exc.start]:#04x}) alors que le reste du fichier l'est : le fichier mélange deux "
+                    "encodages. Corrigez cette ligne, ou enregistrez le fichier en « CSV UTF-8 »") from exc
             text = content.decode("cp1252", errors="replace")
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+SEPARATORS = {";": "point-virgule", "\t": "tabulation", ",": "virgule"}
+
+
+def _sniff(text: str) -> str:
+    """The column separator: the one that splits the first lines (quotes respected) into the same number of fields,
+    more than one; `;`, then tab, then `,` when several do."""
+    sample = text.split("\n", 30)[:30]
+    best, score = ";", (-1, 0)
+    for sep in SEPARATORS:
+        counts = [len(r) for r in csv.reader(sample, delimiter=sep) if any(f.strip() for f in r)]
+        if not counts or max(counts) < 2:
+            continue
+        header = counts[0]
+        agreeing = sum(1 for c in counts[1:] if c == header)
+        candidate = (agreeing, header)
+        if candidate > score:
+            best, score = sep, candidate
+    return best
+
+
+def _read_csv(text: str, name: str) -> tuple[pd.DataFrame, list[str]]:
+    """Rows of a CSV read with the csv module (quoted fields may hold separators and line breaks): every row must
+    have the header's number of fields. Empty fields past the header are ignored; text past it is a note in a
+    `;` or tab file (said, not read) but, in a comma file, a cell split by a comma in an amount (refused)."""
+    sep = _sniff(text)
+    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    while rows and not any(f.strip() for f in rows[0]):
+        rows.pop(0)
+    if not rows:
+        raise ListeError(f"{name} : fichier vide")
+    header = [h.strip() for h in rows[0]]
+    while header and not header[-1]:
+        header.pop()  # empty cells right of the header
+    seen: dict[str, int] = {}
+    for index, column in enumerate(header):  # a repeated name gets its rank, as a spreadsheet would show it apart
+        seen[column] = seen.get(column, 0) + 1
+        if seen[column] > 1:
+            header[index] = f"{column} ({seen[column]})"
+    width = len(header)
+    if width > MAX_COLUMNS:
+        raise ListeError(f"{name} : {width} colonnes, au plus {MAX_COLUMNS}")
+    if width < 2:
+        raise ListeError(f"{name} : une seule colonne lue ({header[0][:60] if header else ''!r}) : séparez les "
+                         "colonnes par « ; » (ou par des virgules, ou des tabulations)")
+    warnings, body = [], []
+    line = 1
+    for row in rows[1:]:
+        line += 1
+        if not any(f.strip() for f in row):
+            continue
+        extra = [f for f in row[width:] if f.strip()]
+        if extra and sep == ",":
+            raise ListeError(
+                f"{name}, ligne {line} : {len(row)} champs au lieu des {width} de l'en-tête : une virgule dans un "
+                f"montant (« 1 200,50 ») coupe la ligne. Séparez les colonnes par « ; », ou mettez les montants entre "
+                "guillemets")
+        if extra:
+            warnings.append(f"ligne {line} : texte à droite des colonnes, non lu (« {clean_text(extra[0], 40)} »)")
+        body.append((row + [""] * width)[:width])
+    return pd.DataFrame(body, columns=header, dtype=str), warnings
 
 
 def _read_xlsx(content: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
@@ -300,14 +381,7 @@ def read_table(content: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
             raise ListeError(f"{name} : {lines} lignes, au plus {MAX_ROWS} : le fichier n'est pas lu")
         if max((len(line) for line in text.split("\n")), default=0) > MAX_LINE:
             raise ListeError(f"{name} : une ligne dépasse {MAX_LINE} caractères : le fichier n'est pas lu")
-        first = text.split("\n", 1)[0]
-        sep = ";" if first.count(";") >= first.count(",") else ","
-        if first.count(sep) + 1 > MAX_COLUMNS:
-            raise ListeError(f"{name} : {first.count(sep) + 1} colonnes, au plus {MAX_COLUMNS}")
-        try:
-            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-        except Exception as exc:  # pandas' parser errors name the line
-            raise ListeError(f"{name} : CSV illisible ({exc})") from exc
+        frame, warnings = _read_csv(text, name)
     if len(frame) > MAX_ROWS:
         raise ListeError(f"{name} : {len(frame)} lignes, au plus {MAX_ROWS}")
     frame.columns = [str(c).strip() for c in frame.columns]

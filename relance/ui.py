@@ -418,7 +418,7 @@ def save_list(content: bytes, name: str) -> tuple[str, bool]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / ("liste.xlsx" if content[:4] == b"PK\x03\x04" else "liste.csv")
         path.write_bytes(content)
-        outcome = _command(["import", str(path), "--nom", name])
+        outcome = _command(["import", str(path), f"--nom={name}"])  # a name starting with « - » is no option
     return outcome["import_id"], outcome["nouveau"]
 
 

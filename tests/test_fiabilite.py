@@ -396,3 +396,49 @@ def test_a_failed_export_gives_a_file_that_says_why(kind):
         assert names and (kind != "zip" or names == ["export-impossible.txt"])
     else:
         assert "Export impossible : Chromium introuvable sur le serveur" in content.decode("utf-8")
+
+
+def _staff(text: str | bytes, name: str = "liste.csv") -> listes.Parsed:
+    return listes.parse(text.encode("utf-8") if isinstance(text, str) else text, name)
+
+
+def test_a_comma_in_an_amount_of_a_comma_separated_file_is_refused_not_misread():
+    with pytest.raises(ListeError, match=r"liste\.csv, ligne 2 : 4 champs au lieu des 3 de l'en-tête .* Séparez "
+                                         r"les colonnes par « ; », ou mettez les montants entre guillemets"):
+        _staff("Nom du projet,Montant de l'aide (€),Code INSEE\nRobot de soudure,1 200,50,58194\n")
+    with pytest.raises(ListeError, match=r"ligne 3 : 4 champs"):
+        _staff("Nom du projet,Montant de l'aide (€),Code INSEE\nPresse,2000,58194\nFour,15 000,00 €,58194\n")
+    quoted = _staff('Nom du projet,Montant de l\'aide (€),Code INSEE\n"Robot de soudure","1 200,50",58194\n')
+    assert (quoted.rows[0].nom, quoted.rows[0].montant_aide) == ("Robot de soudure", 1200.5)
+
+
+def test_separators_are_found_whatever_the_header_holds():
+    semicolons = _staff("Nom du projet;Montant (€, HT);Code INSEE\nRobot;1 200,50;58194\n")
+    assert semicolons.rows[0].montant_aide == 1200.5
+    tabs = _staff("Nom du projet\tMontant de l'aide (€)\tCode INSEE\nRobot\t1 200,50\t58194\n")
+    assert (tabs.rows[0].nom, tabs.rows[0].montant_aide, tabs.rows[0].commune_code) == ("Robot", 1200.5, "58194")
+    notes = _staff("Nom du projet;Code INSEE\nRobot;58194;à vérifier avec la DDT\nFour;58194\n")
+    assert [r.nom for r in notes.rows] == ["Robot", "Four"]
+    assert any("ligne 2 : texte à droite des colonnes, non lu (« à vérifier avec la DDT »)" in w
+               for w in notes.warnings)
+
+
+def test_two_encodings_in_one_file_are_reported_never_guessed():
+    mixed = "Nom du projet;Code INSEE\nSociété Générale;58194\n".encode() + "Forge nivernaise é;58194\n".encode(
+        "cp1252")
+    with pytest.raises(ListeError, match=r"liste\.csv, ligne 3 : caractère qui n'est pas en UTF-8 .* mélange deux "
+                                         r"encodages"):
+        _staff(mixed)
+    windows = _staff("Nom du projet;Code INSEE\nSociété Générale;58194\n".encode("cp1252"))
+    assert windows.rows[0].nom == "Société Générale"  # a whole file in Windows-1252 is read as such
+    with pytest.raises(ListeError, match=r"fichier UTF-16 tronqué"):
+        _staff("Nom du projet;Code INSEE\nRobot;58194\n".encode("utf-16")[:-1])
+
+
+def test_a_list_named_like_an_option_is_saved(raw_dir, db_copy, tmp_path, capsys):
+    from relance.__main__ import main
+
+    path = tmp_path / "liste.csv"
+    path.write_text("Nom du projet;Code INSEE\nRobot;58194\n", encoding="utf-8")
+    assert main(["import", str(path), "--nom=-liste.csv", "--db", str(db_copy), "--raw", str(raw_dir)]) == 0
+    assert "-liste.csv : liste de l'équipe, 1\u00a0projet lisible, 0\u00a0ligne rejetée" in capsys.readouterr().out
