@@ -442,3 +442,54 @@ def test_a_list_named_like_an_option_is_saved(raw_dir, db_copy, tmp_path, capsys
     path.write_text("Nom du projet;Code INSEE\nRobot;58194\n", encoding="utf-8")
     assert main(["import", str(path), "--nom=-liste.csv", "--db", str(db_copy), "--raw", str(raw_dir)]) == 0
     assert "-liste.csv : liste de l'équipe, 1\u00a0projet lisible, 0\u00a0ligne rejetée" in capsys.readouterr().out
+
+
+def _with_part(workbook: bytes, name: str, data: bytes, replace: bool = False) -> bytes:
+    """The workbook with one part added (or replaced), as a zip tool would write it."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(workbook))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            if not (replace and item.filename == name):
+                out.writestr(item, source.read(item.filename))
+        out.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_a_workbook_of_styled_empty_cells_is_read_in_one_pass():
+    """8 000 styled empty cells (`<c r=".." s="1"/>`, as Excel writes them) once took 14 s of regular expression;
+    the sheet is now read in one pass."""
+    import time
+    import zipfile
+
+    book = xlsx([["Nom du projet", "Code INSEE"], ["Robot", "58194"]])
+    sheet = zipfile.ZipFile(io.BytesIO(book)).read("xl/worksheets/sheet1.xml").decode()
+    cells = "".join(f'<c r="{chr(65 + i % 20)}{3 + i // 20}" s="1"/>' for i in range(20_000))
+    styled = _with_part(book, "xl/worksheets/sheet1.xml",
+                        sheet.replace("</sheetData>", f'<row r="3">{cells}</row></sheetData>').encode(), replace=True)
+    start = time.perf_counter()
+    parsed = listes.parse(styled, "style.xlsx")
+    assert time.perf_counter() - start < 5  # linear: about 0,1 s here (the regular expression: minutes)
+    assert [r.nom for r in parsed.rows] == ["Robot"]
+
+
+def test_the_workbook_size_limit_counts_every_part_wherever_it_lives():
+    book = xlsx([["Nom du projet", "Code INSEE"], ["Robot", "58194"]])
+    heavy = _with_part(book, "donnees/sheet1.xml", b" " * (listes.MAX_UNCOMPRESSED + 1))
+    assert len(heavy) < 1_000_000
+    with pytest.raises(ListeError, match=r"classeur trop gros une fois décompressé"):
+        listes.parse(heavy, "lourd.xlsx")
+
+
+def test_the_preview_reads_a_file_in_a_process_of_its_own_with_limits():
+    content = b"Nom du projet;Code INSEE\nRobot;58194\n"
+    assert [r.nom for r in listes.parse_bounded(content, "liste.csv").rows] == ["Robot"]
+    with pytest.raises(ListeError, match=r"liste\.csv : la lecture dépasse 0 s : le fichier n'est pas lu"):
+        listes.parse_bounded(content, "liste.csv", seconds=0.0001)
+    many = ("Nom du projet;Code INSEE\n" + "".join(f"Robot {i};58194\n" for i in range(19_000))).encode()
+    with pytest.raises(ListeError, match=r"liste\.csv : la lecture demande trop de mémoire"):
+        listes.parse_bounded(many, "liste.csv", memory=64 * 1024**2)  # below what reading it takes
+    with pytest.raises(ListeError, match=r"liste\.csv : aucune colonne de localisation"):
+        listes.parse_bounded(b"Nom;Montant\nRobot;12\n", "liste.csv")  # the worker's refusals come back as they are

@@ -222,8 +222,9 @@ class Apercu:
 def preview(run: Runner, content: bytes, name: str, ref: placement.Reference) -> Apercu:
     """An upload: its format, every row with where it lands and its problems, and its rejected rows.
 
-    Raises ListeError when the whole file cannot be read."""
-    parsed = listes.parse(content, name)
+    Raises ListeError when the whole file cannot be read. The file is read in a process of its own, stopped past
+    a time and a memory limit: a slow file costs its own user, never the server's other sessions."""
+    parsed = listes.parse_bounded(content, name)
     measures = listes.measure_map(run("priorites_mesures"))
     labels = common.priority_labels(run)
     rows = []
