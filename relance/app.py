@@ -12,6 +12,8 @@ only here:
    loses the sidebar widgets created by the entry before `page.run()`. Tests therefore drive `tests/entree.py`,
    an entry living outside the folder that holds `pages/`, which runs dashboard.py; pages are declared with
    absolute paths so that they resolve from either entry.
+3. The server started by `streamlit run` takes no middleware: `serve()` wraps the function that makes its app, so
+   that `relance.garde` stands in front of it.
 """
 
 from __future__ import annotations
@@ -65,11 +67,31 @@ def _legacy_pages_off() -> None:
     PagesManager.uses_pages_directory = False
 
 
+def _guarded() -> None:
+    """Quirk 3: Streamlit's server offers no hook for a middleware when started by `streamlit run`; the function
+    that makes its Starlette app is wrapped, so that `relance.garde.Garde` stands in front of it."""
+    from streamlit.web.server.starlette import starlette_server
+
+    from relance.garde import Garde
+
+    make = starlette_server.create_starlette_app
+    if getattr(make, "garde", False):
+        return
+
+    def create_starlette_app(*args, **kwargs):
+        return Garde(make(*args, **kwargs))
+
+    create_starlette_app.garde = True
+    starlette_server.create_starlette_app = create_starlette_app
+
+
 def serve(streamlit_args: list[str]) -> int:
-    """`python -m relance serve`: `streamlit run dashboard.py` in this process, v1 pages mode off (quirk 1)."""
+    """`python -m relance serve`: `streamlit run dashboard.py` in this process, v1 pages mode off (quirk 1), the
+    server behind `relance.garde` (quirk 3)."""
     from streamlit.web import cli
 
     _legacy_pages_off()
+    _guarded()
     sys.argv = ["streamlit", "run", str(config.REPO_ROOT / "dashboard.py"), *streamlit_args]
     return cli.main()
 

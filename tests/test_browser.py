@@ -416,3 +416,34 @@ def test_territory_chosen_from_the_keyboard_zooms_the_map(page, app_url):
     settle(page)
     back = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.geo.lonaxis.range")
     assert back[1] - back[0] > (france[1] - france[0]) * 0.9
+
+
+def test_a_websocket_from_another_site_name_is_refused(app_url):
+    """DNS rebinding: a page of another site whose name resolves to this machine opens the websocket with its own
+    Host and Origin: refused. This machine's names are served; the load client (no Origin) too."""
+    import asyncio
+
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+    port = int(app_url.rsplit(":", 1)[1])
+
+    async def opens(name: str, origin: str | None) -> bool:
+        """The handshake under this Host name (the TCP connection always to 127.0.0.1)."""
+        headers = {"Origin": origin} if origin else {}
+        try:
+            async with connect(f"ws://{name}:{port}/_stcore/stream", host="127.0.0.1", port=port,
+                               subprotocols=["streamlit"], additional_headers=headers, open_timeout=20):
+                return True
+        except (ConnectionClosed, InvalidStatus, TimeoutError):
+            return False
+
+    def run(name: str, origin: str | None) -> bool:  # a thread of its own: Playwright's loop runs in this one
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, opens(name, origin)).result()
+
+    assert not run("evil.example", f"http://evil.example:{port}")
+    assert run("localhost", f"http://localhost:{port}")
+    assert run("127.0.0.1", None)  # no Origin, from this machine: the project's own load client

@@ -493,3 +493,37 @@ def test_the_preview_reads_a_file_in_a_process_of_its_own_with_limits():
         listes.parse_bounded(many, "liste.csv", memory=64 * 1024**2)  # below what reading it takes
     with pytest.raises(ListeError, match=r"liste\.csv : aucune colonne de localisation"):
         listes.parse_bounded(b"Nom;Montant\nRobot;12\n", "liste.csv")  # the worker's refusals come back as they are
+
+
+def test_a_websocket_without_origin_is_accepted_from_this_machine_only():
+    import asyncio
+
+    from relance.garde import Garde
+
+    def call(client, headers):
+        reached, sent = [], []
+
+        async def app(scope, receive, send):
+            reached.append(scope["client"])
+
+        async def receive():
+            return {"type": "websocket.connect"}
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "websocket", "client": client, "headers": headers}
+        asyncio.run(Garde(app)(scope, receive, send))
+        return reached, sent
+
+    assert call(("127.0.0.1", 5000), [(b"host", b"127.0.0.1:8501")]) == ([("127.0.0.1", 5000)], [])
+    assert call(("::1", 5000), []) == ([("::1", 5000)], [])
+    assert call(("192.0.2.7", 5000), [(b"host", b"tableau:8501")]) == ([], [{"type": "websocket.close",
+                                                                             "code": 1008}])
+    with_origin = [(b"host", b"tableau:8501"), (b"origin", b"http://tableau:8501")]
+    assert call(("192.0.2.7", 5000), with_origin) == ([("192.0.2.7", 5000)], [])
+
+
+def test_served_names_are_an_allow_list():
+    settings = tomllib.loads((config.REPO_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert settings["server"]["allowedHosts"] == ["localhost", "127.0.0.1", "::1"]
