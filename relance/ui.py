@@ -31,45 +31,55 @@ MESSAGES_KEY = "_messages_url"
 WRITTEN_KEY = "_url_ecrite"
 
 
-def _db_stamp() -> tuple[str, float]:
-    """The database file actually read (each build is a new version behind the link) and its mtime."""
+def _db_stamp() -> tuple[str, str]:
+    """The database file actually read (each build is a new version behind the link) and its identity: inode,
+    size and modification time. Every cache of the server is keyed on both, so a file changed under the server (a
+    copy over it, a restored backup) is noticed on the next run, never served from what was read before."""
     real = os.path.realpath(config.db_path())
-    return real, os.stat(real).st_mtime if os.path.exists(real) else 0.0
+    try:
+        found = os.stat(real)
+    except OSError:
+        return real, "absent"
+    return real, f"{found.st_ino}:{found.st_size}:{found.st_mtime_ns}"
 
 
 _CONNECTION_LOCK = threading.Lock()
-_CONNECTIONS: dict[tuple[str, float], duckdb.DuckDBPyConnection] = {}
+_CONNECTIONS: dict[tuple[str, str], duckdb.DuckDBPyConnection] = {}
 KEEP_CONNECTIONS = 2
 
 
-def _connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
+def _connection(path: str, identity: str) -> duckdb.DuckDBPyConnection:
     """One read-only connection per database version, shared by the sessions of this process.
 
     A rebuild is a new file: sessions still running a query on the previous version finish it there,
-    new queries open the new one. Versions older than the last two are closed.
+    new queries open the new one. Versions older than the last two are closed. A file whose identity changed at
+    the same path has its old connections closed first: DuckDB shares one instance per path within a process, and
+    would otherwise keep showing what it read of the old file.
     """
     with _CONNECTION_LOCK:
-        con = _CONNECTIONS.get((path, mtime))
+        con = _CONNECTIONS.get((path, identity))
         if con is None:
+            for stale in [key for key in _CONNECTIONS if key[0] == path]:
+                _CONNECTIONS.pop(stale).close()
             con = db.connect(path)
-            _CONNECTIONS[(path, mtime)] = con
+            _CONNECTIONS[(path, identity)] = con
             for stale in list(_CONNECTIONS)[:-KEEP_CONNECTIONS]:
                 _CONNECTIONS.pop(stale).close()
         return con
 
 
-def _run_with_retry(path: str, mtime: float, name: str, params: dict) -> pd.DataFrame:
+def _run_with_retry(path: str, identity: str, name: str, params: dict) -> pd.DataFrame:
     try:
-        return db.run(_connection(path, mtime), name, **params)
+        return db.run(_connection(path, identity), name, **params)
     except duckdb.Error:
         # The version this query started on was retired by a rebuild: run it on the current one.
-        path, mtime = _db_stamp()
-        return db.run(_connection(path, mtime), name, **params)
+        path, identity = _db_stamp()
+        return db.run(_connection(path, identity), name, **params)
 
 
 @functools.lru_cache(maxsize=512)
-def _cached_run(path: str, mtime: float, name: str, params: tuple) -> pd.DataFrame:
-    return _run_with_retry(path, mtime, name, {k: list(v) if isinstance(v, tuple) else v for k, v in params})
+def _cached_run(path: str, identity: str, name: str, params: tuple) -> pd.DataFrame:
+    return _run_with_retry(path, identity, name, {k: list(v) if isinstance(v, tuple) else v for k, v in params})
 
 
 def run(name: str, **params) -> pd.DataFrame:
@@ -83,8 +93,8 @@ def run(name: str, **params) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _cached_json(path: str, mtime: float, name: str, params: tuple):
-    frame = _run_with_retry(path, mtime, name, dict(params))
+def _cached_json(path: str, identity: str, name: str, params: tuple):
+    frame = _run_with_retry(path, identity, name, dict(params))
     return json.loads(frame.iloc[0, 0]) if len(frame) else None
 
 
@@ -98,8 +108,8 @@ STATIC_URL = "app/static/carte"
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _layer_url(path: str, mtime: float, name: str, params: tuple) -> str:
-    text = _run_with_retry(path, mtime, name, dict(params)).iloc[0, 0]
+def _layer_url(path: str, identity: str, name: str, params: tuple) -> str:
+    text = _run_with_retry(path, identity, name, dict(params)).iloc[0, 0]
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     target = STATIC_DIR / f"{name}-{digest}.geojson"
     if not target.exists():
@@ -124,6 +134,8 @@ INLINE_READER = db.Reader(run, load)  # for documents built on a click (fiche): 
 
 
 LOG = logging.getLogger("relance")
+DATABASE_UNREADABLE = ("La base de données ne s'ouvre pas (fichier abîmé, incomplet ou remplacé). Reconstruisez-la "
+                       "avec `python -m relance build` ; la version précédente est gardée à côté d'elle dans `data/`.")
 
 
 def database_ready() -> bool:
@@ -136,8 +148,7 @@ def database_ready() -> bool:
         _connection(*_db_stamp())
     except (duckdb.Error, OSError) as exc:
         LOG.error("base illisible %s : %s", config.db_path(), exc)
-        st.error("La base de données ne s'ouvre pas (fichier abîmé ou incomplet). Reconstruisez-la avec "
-                 "`python -m relance build` ; la version précédente est gardée à côté d'elle dans `data/`.")
+        st.error(DATABASE_UNREADABLE)
         return False
     return True
 
@@ -151,6 +162,9 @@ def no_traceback():
         yield
     except ScriptControlException:
         raise  # st.stop() and st.rerun() are how Streamlit runs, not errors
+    except duckdb.Error:
+        LOG.exception("base illisible %s", config.db_path())
+        st.error(DATABASE_UNREADABLE)
     except OSError as exc:
         LOG.exception("erreur système")
         full = getattr(exc, "errno", None) == 28
@@ -338,7 +352,7 @@ def export_buttons(chart: export.Chart, key: str) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _document(path: str, mtime: float, key: str, day: dt.date, _make: Callable, _args: tuple):
+def _document(path: str, identity: str, key: str, day: dt.date, _make: Callable, _args: tuple):
     return _make(*_args, day=day)
 
 
@@ -389,8 +403,8 @@ def session_cached(slot: str, key, make: Callable, *args):
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _reference(path: str, mtime: float) -> placement.Reference:
-    return placement.Reference.from_database(_connection(path, mtime), config.raw_dir())
+def _reference(path: str, identity: str) -> placement.Reference:
+    return placement.Reference.from_database(_connection(path, identity), config.raw_dir())
 
 
 def placement_reference() -> placement.Reference:

@@ -527,3 +527,39 @@ def test_a_websocket_without_origin_is_accepted_from_this_machine_only():
 def test_served_names_are_an_allow_list():
     settings = tomllib.loads((config.REPO_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert settings["server"]["allowedHosts"] == ["localhost", "127.0.0.1", "::1"]
+
+
+def test_a_database_changed_under_the_server_is_noticed(db_copy, monkeypatch, tmp_path):
+    """A file copied over the database in service: the next run reads it (no cached figure, no DuckDB instance
+    of the old file); a broken one says « reconstruisez-la » on every page; the good file back is served again."""
+    import shutil
+
+    from streamlit.testing.v1 import AppTest
+
+    from relance import app
+
+    monkeypatch.setenv("RELANCE_DB", str(db_copy))
+    good = tmp_path / "bonne.duckdb"
+    shutil.copyfile(db_copy, good)
+    renamed = tmp_path / "renommee.duckdb"
+    shutil.copyfile(db_copy, renamed)
+    con = duckdb.connect(str(renamed))
+    con.execute("update territoire set nom = 'Nevers renommé' where ti_id = 'ti-2706' and phase = 1")
+    con.close()
+
+    def page() -> AppTest:
+        at = AppTest.from_file(str(app.TEST_ENTRY), default_timeout=60)
+        at.query_params["ti"] = "ti-2706"
+        at.run()
+        assert not at.exception
+        return at
+
+    assert any(h.value == "Nevers Val de Loire" for h in page().header)
+    shutil.copyfile(renamed, db_copy)  # copied over the file in service, same path
+    assert any(h.value == "Nevers renommé" for h in page().header)
+    db_copy.write_bytes(db_copy.read_bytes()[:8192])  # broken
+    shown = page()
+    assert any("La base de données ne s'ouvre pas" in e.value and "Reconstruisez-la" in e.value for e in shown.error)
+    assert not any("erreur inattendue" in e.value for e in shown.error)
+    shutil.copyfile(good, db_copy)  # the good file back
+    assert any(h.value == "Nevers Val de Loire" for h in page().header)
