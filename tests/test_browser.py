@@ -447,3 +447,74 @@ def test_a_websocket_from_another_site_name_is_refused(app_url):
     assert not run("evil.example", f"http://evil.example:{port}")
     assert run("localhost", f"http://localhost:{port}")
     assert run("127.0.0.1", None)  # no Origin, from this machine: the project's own load client
+
+
+def test_one_client_flooding_reruns_cannot_take_the_server_for_itself(app_url):
+    """A client sends reruns as fast as it can for 12 s without waiting for any (a script, a stuck key): its reruns
+    are coalesced, one run at a time; another user's reruns meanwhile stay within seconds (without the guard, the
+    user's connection died on its keepalive timeout), and the health check answers."""
+    import asyncio
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ClientState_pb2 import ClientState
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.asyncio.client import connect
+
+    stream = app_url.replace("http://", "ws://") + "/_stcore/stream"
+
+    def rerun(query: str) -> bytes:
+        return BackMsg(rerun_script=ClientState(query_string=query, page_script_hash="")).SerializeToString()
+
+    async def finished(ws) -> None:
+        while True:
+            message = ForwardMsg()
+            message.ParseFromString(await ws.recv())
+            if message.WhichOneof("type") == "script_finished" and \
+                    message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                return
+
+    async def scenario() -> tuple[list[float], int, float, int]:
+        async with connect(stream, subprotocols=["streamlit"], max_size=None) as user, \
+                connect(stream, subprotocols=["streamlit"], max_size=None) as flood:
+            await user.send(rerun("phase=1&ti=ti-2706"))
+            await finished(user)  # the user's page is open
+            runs = 0
+
+            async def flooding() -> int:
+                sent, end = 0, time.perf_counter() + 12
+                while time.perf_counter() < end:
+                    metric = ("nb_projets", "projets_10000", "relance", "population")[sent % 4]
+                    await flood.send(rerun(f"phase={1 + sent % 2}&metrique={metric}"))
+                    sent += 1
+                    await asyncio.sleep(0)  # as fast as it can (without the guard, the user's connection died)
+                return sent
+
+            async def counting() -> None:
+                nonlocal runs
+                while True:
+                    await finished(flood)
+                    runs += 1
+
+            flooder, counter = asyncio.ensure_future(flooding()), asyncio.ensure_future(counting())
+            await asyncio.sleep(2)
+            waits = []
+            for query in ("phase=1&ti=ti-8401", "phase=1&ti=ti-4410", "phase=1&ti=ti-2706"):
+                start = time.perf_counter()
+                await user.send(rerun(query))
+                await asyncio.wait_for(finished(user), timeout=120)
+                waits.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            await asyncio.to_thread(urllib.request.urlopen, f"{app_url}/_stcore/health", timeout=30)
+            health = time.perf_counter() - start
+            sent = await flooder
+            await asyncio.sleep(3)
+            counter.cancel()
+            return waits, runs, health, sent
+
+    with ThreadPoolExecutor(1) as pool:  # a thread of its own: Playwright's loop may run in this one
+        waits, runs, health, sent = pool.submit(asyncio.run, scenario()).result()
+    assert max(waits) < 10, waits
+    assert health < 5, health
+    assert runs < sent / 100, (runs, sent)  # hundreds of thousands of reruns sent, one run at a time
