@@ -17,6 +17,7 @@ with ui.no_traceback():
         # first: Plotly's code starts loading; French for what Streamlit and Plotly write in English; contrast
         interface.install()
     filtres = app.shared_filters()
+    ui.show_export_failures()  # a download that failed since the last run: said here, with what to do
     page = st.navigation(app.pages())
     app.hand_over(filtres)
     page.run()

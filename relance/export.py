@@ -332,17 +332,22 @@ def failure_file(kind: str, reason: str) -> bytes:
     return zip_bytes({"export-impossible.txt": text.encode("utf-8")})
 
 
-def deferred(make: Callable[[], bytes], kind: str) -> Callable[[], bytes]:
+def deferred(make: Callable[[], bytes], kind: str, failed: Callable[[str], None] | None = None
+             ) -> Callable[[], bytes]:
     """A download built on click that never fails silently: on any error the user receives a file of the same kind
-    saying why, in French, and the details go to the server's log."""
+    saying why, in French, `failed(reason)` is told (the page says it on its next run), and the details go to the
+    server's log."""
     def build() -> bytes:
         try:
             return make()
         except ExportError as exc:
             LOG.warning("export %s impossible : %s", kind, exc)
-            return failure_file(kind, str(exc))
+            reason = str(exc)
         except Exception as exc:  # the user gets a file that says so, never an empty click
             LOG.exception("export %s impossible", kind)
-            return failure_file(kind, f"erreur inattendue ({type(exc).__name__})")
+            reason = f"erreur inattendue ({type(exc).__name__})"
+        if failed is not None:
+            failed(reason)
+        return failure_file(kind, reason)
 
     return build

@@ -228,6 +228,34 @@ def tabs(labels) -> list:
     return list(st.tabs(list(labels), key=TAB_KEY, bind="query-params"))
 
 
+SESSION_KEY = "_session_id"  # a random name for this session (never a secret)
+_FAILED_EXPORTS: dict[str, list[str]] = {}  # session token -> failed downloads, said on its next run
+_FAILED_LOCK = threading.Lock()
+
+
+def _export_failed(what: str) -> Callable[[str], None]:
+    """What a download that failed tells this session (the file is built on click, in another thread: the page
+    says it on its next run)."""
+    token = st.session_state.setdefault(SESSION_KEY, os.urandom(8).hex())
+
+    def failed(reason: str) -> None:
+        with _FAILED_LOCK:
+            _FAILED_EXPORTS.setdefault(token, []).append(f"{what} : {reason}")
+
+    return failed
+
+
+def show_export_failures() -> None:
+    """Say (once) which downloads of this session failed, why, and what to do."""
+    token = st.session_state.get(SESSION_KEY)
+    with _FAILED_LOCK:
+        failures = _FAILED_EXPORTS.pop(token, []) if token else []
+    for failure in failures:
+        st.warning(f"Le téléchargement {fmt.escape_markdown(failure)} a échoué. Le fichier reçu le dit ; rechargez la "
+                   "page et réessayez, ou téléchargez les données en CSV. Le détail est dans le journal du serveur.",
+                   icon=":material/warning:")
+
+
 def show_url_messages() -> None:
     """Show (once) the messages about address values that were not understood."""
     for message in st.session_state.pop(MESSAGES_KEY, []):
@@ -290,7 +318,8 @@ def show_small_table(table: export.Table, key: str) -> None:
 def _table_downloads(table: export.Table, key: str) -> None:
     row = st.container(horizontal=True, gap="small")
     for fmt_key, label, mime in EXPORT_FORMATS[3:]:
-        row.download_button(label, data=export.deferred(table.csv if fmt_key == "csv" else table.xlsx, fmt_key),
+        row.download_button(label, data=export.deferred(table.csv if fmt_key == "csv" else table.xlsx, fmt_key,
+                                                        _export_failed(table.name(fmt_key))),
                             file_name=table.name(fmt_key),
                             mime=mime, key=f"{key}-{fmt_key}", on_click="ignore", icon=":material/download:",
                             help=f"Télécharger {table.name(fmt_key)}")
@@ -345,7 +374,8 @@ def export_buttons(chart: export.Chart, key: str) -> None:
             data = functools.partial(chart.image, fmt_key)
         else:
             data = chart.csv if fmt_key == "csv" else chart.xlsx
-        row.download_button(label, data=export.deferred(data, fmt_key), file_name=chart.name(fmt_key), mime=mime,
+        row.download_button(label, data=export.deferred(data, fmt_key, _export_failed(chart.name(fmt_key))),
+                            file_name=chart.name(fmt_key), mime=mime,
                             key=f"{key}-{fmt_key}",
                             on_click="ignore", icon=":material/download:",
                             help=f"Télécharger {chart.name(fmt_key)}")
@@ -370,15 +400,18 @@ def fiche_buttons(make: Callable, phase: int, ti: str, *args) -> None:
         return _document(*stamp, repr(args[1:]), day, make, args)
 
     pdf, word, archive = st.columns(3)
-    pdf.download_button("Fiche territoire (PDF)", data=export.deferred(lambda: build().pdf, "pdf"), type="primary",
+    failed = _export_failed(f"de la fiche territoire {ti}")
+    pdf.download_button("Fiche territoire (PDF)", data=export.deferred(lambda: build().pdf, "pdf", failed),
+                        type="primary",
                         file_name=export.file_name("fiche-territoire", "pdf", phase, ti, day),
                         mime="application/pdf", on_click="ignore", icon=":material/picture_as_pdf:",
                         key="fiche-pdf", width="stretch")
-    word.download_button("Fiche modifiable (Word)", data=export.deferred(lambda: build().docx, "docx"),
+    word.download_button("Fiche modifiable (Word)", data=export.deferred(lambda: build().docx, "docx", failed),
                          file_name=export.file_name("fiche-territoire", "docx", phase, ti, day),
                          mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                          on_click="ignore", icon=":material/description:", key="fiche-docx", width="stretch")
-    archive.download_button("Graphiques et données (ZIP)", data=export.deferred(lambda: build().zip, "zip"),
+    archive.download_button("Graphiques et données (ZIP)",
+                            data=export.deferred(lambda: build().zip, "zip", failed),
                             file_name=export.file_name("fiche-territoire", "zip", phase, ti, day),
                             mime="application/zip", on_click="ignore", icon=":material/folder_zip:", key="fiche-zip",
                             width="stretch")

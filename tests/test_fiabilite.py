@@ -563,3 +563,30 @@ def test_a_database_changed_under_the_server_is_noticed(db_copy, monkeypatch, tm
     assert not any("erreur inattendue" in e.value for e in shown.error)
     shutil.copyfile(good, db_copy)  # the good file back
     assert any(h.value == "Nevers Val de Loire" for h in page().header)
+
+
+def test_a_failed_download_is_said_on_the_page_at_its_next_run():
+    from streamlit.testing.v1 import AppTest
+
+    from relance import export
+
+    def script():
+        import streamlit as st
+
+        from relance import ui
+
+        if st.session_state.get("echec") is None:  # the click: the file is built in another thread, and fails
+            st.session_state["echec"] = ui._export_failed("ti-2706_phase1_carte.png")
+            st.session_state["echec"]("Chromium introuvable sur le serveur")
+        ui.show_export_failures()
+
+    at = AppTest.from_function(script)
+    at.run()
+    said = [w.value.replace("\\", "") for w in at.warning]  # the file name is shown, never rendered
+    assert any("Le téléchargement ti-2706_phase1_carte.png : Chromium introuvable sur le serveur a échoué" in w
+               for w in said)
+    at.run()
+    assert not at.warning  # said once
+    told = []
+    content = export.deferred(lambda: 1 / 0, "csv", told.append)()
+    assert told == ["erreur inattendue (ZeroDivisionError)"] and "Export impossible" in content.decode("utf-8")
