@@ -1,14 +1,19 @@
--- Schema of data/relance.duckdb. Table and column names are a contract (README, external checks).
+-- Schema of data/relance.duckdb. Table and column names are a contract (docs/base.md, generated from this file;
+-- external checks).
+
+-- 18 régions (métropole et DROM)
 create table region (
     code varchar primary key,
     nom varchar not null
 );
+-- 101 départements
 create table departement (
     code varchar primary key,
     nom varchar not null,
     region_code varchar not null,
     population bigint not null
 );
+-- 34 875 communes actuelles (métropole et DROM)
 create table commune (
     code varchar primary key,
     nom varchar not null,
@@ -16,15 +21,18 @@ create table commune (
     epci_siren varchar,
     population bigint not null
 );
+-- codes postaux de chaque commune
 create table commune_code_postal (
     commune_code varchar not null,
     code_postal varchar not null,
     primary key (commune_code, code_postal)
 );
+-- anciens codes INSEE (communes fusionnées) et la commune actuelle qui les a repris
 create table commune_ancien_code (
     ancien_code varchar primary key,
     commune_code varchar not null
 );
+-- 1 255 EPCI à fiscalité propre (CC, CA, CU, METRO, MET69)
 create table epci (
     siren varchar primary key,
     nom varchar not null,
@@ -33,12 +41,14 @@ create table epci (
     nb_communes integer not null,
     emplois_salaries_prives bigint
 );
+-- 11 établissements publics territoriaux du Grand Paris
 create table ept (
     siren varchar primary key,
     nom varchar not null,
     population bigint not null,
     nb_communes integer not null
 );
+-- un territoire par (phase, identifiant) : les identifiants sont réutilisés d'une phase à l'autre
 create table territoire (
     phase integer not null,
     ti_id varchar not null,
@@ -52,6 +62,7 @@ create table territoire (
     geometrie_source varchar not null,
     primary key (phase, ti_id)
 );
+-- membres ; kind ∈ epci, ept, commune
 create table territoire_membre (
     phase integer not null,
     ti_id varchar not null,
@@ -62,12 +73,14 @@ create table territoire_membre (
     nb_communes integer not null,
     primary key (phase, siren)
 );
+-- communes de chaque territoire (membres résolus en communes)
 create table territoire_commune (
     phase integer not null,
     ti_id varchar not null,
     commune_code varchar not null,
     primary key (phase, commune_code)
 );
+-- départements d'un territoire, part de sa population dans chacun et part du département dans le territoire
 create table territoire_departement (
     phase integer not null,
     ti_id varchar not null,
@@ -77,6 +90,7 @@ create table territoire_departement (
     part_departement double not null,
     primary key (phase, ti_id, departement_code)
 );
+-- contour en position réelle (WGS84), non simplifié
 create table territoire_geometrie (
     phase integer not null,
     ti_id varchar not null,
@@ -90,11 +104,13 @@ create table territoire_geometrie (
     nord double not null,
     primary key (phase, ti_id)
 );
+-- couches simplifiées de la carte (outre-mer déplacé en encarts)
 create table carte_couche (
     couche varchar not null,
     phase integer,
     geojson varchar not null
 );
+-- indicateurs du Baromètre et leur priorité (table relue relance/reference/indicateurs_priorites.csv)
 create table indicateur (
     id_indicateur varchar primary key,
     mesure varchar not null,
@@ -107,6 +123,7 @@ create table indicateur (
     date_lecture date not null,
     raison_lecture varchar not null
 );
+-- valeurs mensuelles ; maille ∈ national, region, departement ; code INSEE, NULL au national
 create table indicateur_valeur (
     id_indicateur varchar not null,
     maille varchar not null check (maille in ('national', 'region', 'departement')),
@@ -114,6 +131,7 @@ create table indicateur_valeur (
     date date not null,
     valeur double not null
 );
+-- les priorités du programme (foncier, competences, innover, hors) et la façon de les dessiner
 create table priorite (
     priorite varchar primary key,
     libelle varchar not null,
@@ -123,11 +141,13 @@ create table priorite (
     motif varchar not null,
     symbole varchar not null
 );
+-- part de l'industrie dans l'emploi (INSEE RP 2022, calcul PTOD) et emploi salarié privé (URSSAF 2022) par EPCI/EPT
 create table epci_industrie (
     siren varchar primary key,
     part_industrie double not null,
     emplois_salaries_prives bigint
 );
+-- part de l'industrie du territoire, moyenne des membres pondérée par l'emploi salarié privé ; NULL outre-mer
 create table territoire_industrie (
     phase integer not null,
     ti_id varchar not null,
@@ -137,6 +157,9 @@ create table territoire_industrie (
     membres integer not null,
     primary key (phase, ti_id)
 );
+-- candidatures au Fonds friches (Cerema) : région, édition, drapeau de lauréat, hectares (friche, site), types de
+-- friche et de porteur normalisés, déficit déclaré par le porteur (jamais la subvention) et son état, somme des douze
+-- postes de dépenses déclarés (HT)
 create table fonds_friches (
     num_dossier varchar primary key,
     region_code varchar,
@@ -159,6 +182,8 @@ create table fonds_friches (
     deficit_etat varchar not null check (deficit_etat in ('positif', 'nul', 'négatif', 'absent', 'illisible')),
     depenses_ht double  -- sum of the twelve declared cost items, excl. VAT
 );
+-- candidatures au Fonds friches situées par le Cerema (sites Cartofriches) : édition, lauréat, commune, point, nom du
+-- site
 create table friche (
     num_dossier varchar primary key,
     edition varchar not null,
@@ -169,6 +194,8 @@ create table friche (
     lon double,
     site_nom varchar
 );
+-- listes chargées ; lecture : dge (liste DGE des données brutes), friches (Fonds friches du Cerema), equipe (toute
+-- liste importée, quel que soit son format)
 create table projet_import (
     import_id varchar primary key,
     fichier varchar not null,
@@ -182,6 +209,8 @@ create table projet_import (
     rejetees integer not null,
     sha256 varchar not null
 );
+-- lignes des listes chargées, avec leur placement ; date telle que publiée (pour la liste DGE, la mise à jour de la
+-- ligne, pas l'attribution ; annee est son année) ; tonnes_co2 évitées par an
 create table projet (
     projet_id varchar primary key,
     source varchar not null,
@@ -210,6 +239,7 @@ create table projet (
     tonnes_co2 double,
     position varchar
 );
+-- territoire de chaque projet par phase (aucune ligne hors territoire)
 create table projet_territoire (
     projet_id varchar not null,
     phase integer not null,
@@ -217,17 +247,21 @@ create table projet_territoire (
     primary key (projet_id, phase)
 );
 -- Each project's laureate (queries/ecritures/laureats.sql writes it from the view projet_laureat_methode)
+-- le lauréat de chaque ligne (règle « un lauréat compté une fois », vue projet_laureat_methode du schéma) et le texte
+-- qu'elle partage avec d'autres entreprises (consortium ou présentation d'un groupe : jamais fusionné)
 create table projet_laureat (
     projet_id varchar primary key,
     laureat varchar not null,
     texte_commun varchar,
     entreprises_meme_texte integer not null
 );
+-- lignes rejetées et leur motif
 create table projet_rejet (
     import_id varchar not null,
     ligne integer not null,
     motif varchar not null
 );
+-- mesures France Relance rattachées aux priorités
 create table mesure_priorite (
     mesure varchar primary key,
     priorite varchar not null,
@@ -237,6 +271,9 @@ create table mesure_priorite (
 -- « toutes »), at which level (territoire: laureates placed in the territory; departement: the départements' values,
 -- read for the territory by the estimate method), as the lead reading or beside it (équipe: the staff's own lists,
 -- never ranked nor compared), and what each leaves out.
+-- le modèle de lecture : quelles sources (dge, friches, barometre, equipe) répondent à chaque priorité (et toutes), à
+-- quel niveau (territoire : lauréats placés ; departement : valeurs départementales, estimation), en lecture
+-- principale, a_cote ou equipe, et ce que chacune laisse de côté
 create table lecture (
     priorite varchar not null,
     -- for a territory-level reading, the lists it counts are those of projet_import.lecture = source
@@ -249,6 +286,7 @@ create table lecture (
     laisse_de_cote varchar not null,
     primary key (priorite, source)
 );
+-- provenance, lignes chargées, présence du fichier dans les données brutes
 create table source (
     cle varchar primary key,
     fichier varchar not null,
@@ -259,10 +297,12 @@ create table source (
     lignes bigint not null,
     present boolean not null
 );
+-- date, version, répertoire brut, durée de la construction
 create table build_info (
     cle varchar primary key,
     valeur varchar not null
 );
+-- nombres attendus des contrôles de données (relance/reference/controles_attendus.csv)
 create table controle_attendu (
     cle varchar not null,
     phase integer,
