@@ -17,7 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import machine, p95, stats_ms, timings
-from relance import build, config, db
+from relance import config, db
+from relance.construction import build
 
 RERUNS = 40  # map reruns timed per kind of change (p95 of 40: the second slowest)
 SAMPLE = {"phase": 1, "ti": "ti-2706", "couche": "departements", "priorite": None,

@@ -13,7 +13,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import machine, p95, stats_ms
-from relance import build, config
+from relance import config
+from relance.construction import build
 
 REPEAT = 10
 

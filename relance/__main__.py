@@ -18,7 +18,7 @@ def _say(args: argparse.Namespace, outcome: dict) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from relance.build import build
+    from relance.construction.build import build
     from relance.errors import BuildError, SourceError
 
     raw, db = config.raw_dir(args.raw), config.db_path(args.db)
@@ -105,7 +105,8 @@ def _failed(args: argparse.Namespace, what: str, exc: Exception, db_file: Path) 
 
 
 def _import(args: argparse.Namespace) -> int:
-    from relance import build, db, fmt, listes
+    from relance import db, fmt, listes
+    from relance.construction import build
     from relance.errors import BuildError, ListeError, SourceError
 
     path = Path(args.file)
@@ -144,7 +145,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _imports(args: argparse.Namespace) -> int:
-    from relance import build, imports
+    from relance.construction import build, imports
     from relance.errors import BuildError, ListeError, SourceError
 
     raw, db_file = config.raw_dir(args.raw), config.db_path(args.db)
@@ -171,7 +172,7 @@ def _imports(args: argparse.Namespace) -> int:
 
 
 def _verifier(args: argparse.Namespace) -> int:
-    from relance import build
+    from relance.construction import build
     from relance.errors import BuildError, SourceError
 
     raw, db_file = config.raw_dir(args.raw), config.db_path(args.db)
@@ -187,7 +188,7 @@ def _verifier(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from relance import sync
+    from relance.construction import sync
 
     raw = config.raw_dir(args.raw)
     entries = sync.manifest(Path(args.manifest)) if args.manifest else None

@@ -25,7 +25,7 @@ def friches_laureates_with_commune(raw: Path) -> int:
     site (f.xy.rds) gives a commune."""
     import pyreadr
 
-    from relance import rds
+    from relance.construction import rds
 
     applications = pyreadr.read_r(str(raw / "cerema-fonds-friches" / "fondsfriches_light.rds"))["fr_g_fdfriche_r"]
     laureates = set(applications.loc[(applications["laureat_fv"] == "Oui")
@@ -71,7 +71,7 @@ def friches_in_communes(raw: Path, communes: set[str]) -> list[dict]:
     with its row of the applications file (fondsfriches_light.rds, read by pyreadr)."""
     import pyreadr
 
-    from relance import rds
+    from relance.construction import rds
 
     applications = pyreadr.read_r(str(raw / "cerema-fonds-friches" / "fondsfriches_light.rds"))["fr_g_fdfriche_r"]
     by_dossier = {str(r["num_dossier"]): r for r in applications.to_dict("records")}

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from relance import build, config, db, imports, listes
+from relance import config, db, listes
+from relance.construction import build, imports
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_LISTS = ("dge_echantillon.csv", "liste_equipe.csv")

@@ -517,7 +517,7 @@ def test_phase_changed_in_the_address_clears_the_territory():
 
 
 def test_failed_save_keeps_nothing_and_says_why(empty_db, tmp_path, monkeypatch):
-    from relance import imports
+    from relance.construction import imports
 
     monkeypatch.setenv("RELANCE_DB", str(empty_db))
     blocked = tmp_path / "pas-un-dossier"

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from relance import build, db, imports, sources
+from relance import db
+from relance.construction import build, imports, sources
 from relance.errors import BuildError, SourceError
 
 
@@ -294,7 +295,7 @@ def test_fonds_friches_categories_normalised_and_unknown_ones_named():
     knows stops the build naming the file and the dossier."""
     import pandas as pd
 
-    from relance import friches, sources
+    from relance.construction import friches, sources
     from relance.errors import SourceError
 
     natures, porteurs = friches.natures_table(), friches.porteurs_table()
@@ -328,7 +329,7 @@ def test_reading_model_is_checked(tmp_path, monkeypatch):
 
     import pandas as pd
 
-    from relance import build
+    from relance.construction import build
     from relance.errors import SourceError
 
     priorities = pd.DataFrame({"priorite": ["foncier", "competences", "innover", "hors"],

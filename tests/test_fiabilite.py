@@ -11,7 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from relance import build, config, db, imports, listes, placement, sources
+from relance import config, db, listes, placement
+from relance.construction import build, imports, sources
 from relance.errors import ListeError, SourceError
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -9,7 +9,8 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from relance import imports, listes, placement
+from relance import listes, placement
+from relance.construction import imports
 from relance.errors import SourceError
 
 
@@ -78,7 +79,7 @@ def test_missing_dge_folder_builds_without_it(raw_copy):
 
 
 def test_missing_cartofriches_folder_builds_without_it(raw_copy):
-    from relance import sources
+    from relance.construction import sources
 
     raw = raw_copy("cerema-cartofriches-sites", None)
     assert sources.read_friche_sites(raw) is None

@@ -9,7 +9,8 @@ import io
 import brut
 import pytest
 
-from relance import build, db, lectures
+from relance import db, lectures
+from relance.construction import build
 from relance.views import laureats, projets, synthese, territoire
 
 pytestmark = pytest.mark.france_entiere

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from relance import db, imports, listes, placement
+from relance import db, listes, placement
+from relance.construction import imports
 from relance.errors import ListeError
 
 FIXTURES = Path(__file__).parent / "fixtures"

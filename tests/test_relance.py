@@ -121,7 +121,7 @@ def test_industry_sentence_rank_or_unavailable(run):
 
 def test_priorities_come_from_the_reviewed_table(run):
     """One source: the reviewed CSV, loaded into the database, gives filters, labels and chart styles."""
-    from relance import imports
+    from relance.construction import imports
 
     codes = [p.code for p in common.priorites(run)]
     assert codes == ["foncier", "competences", "innover", "hors"]

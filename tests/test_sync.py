@@ -10,7 +10,7 @@ from typing import ClassVar
 
 import pytest
 
-from relance import sync
+from relance.construction import sync
 
 FILES = {
     "a/ti.geojson": b'{"type": "FeatureCollection", "features": []}' * 200,

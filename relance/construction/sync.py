@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-MANIFEST = Path(__file__).resolve().parent / "reference" / "sync_manifest.csv"
+MANIFEST = Path(__file__).resolve().parent.parent / "reference" / "sync_manifest.csv"
 CHUNK = 1 << 16
 
 

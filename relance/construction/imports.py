@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from relance import listes, placement, sources
+from relance import listes, placement
+from relance.construction import sources
 from relance.errors import ListeError, SourceError
 
-MEASURES_FILE = Path(__file__).resolve().parent / "reference" / "mesures_priorites.csv"
+MEASURES_FILE = Path(__file__).resolve().parent.parent / "reference" / "mesures_priorites.csv"
 
 
 def measure_priorities() -> pd.DataFrame:

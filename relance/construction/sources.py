@@ -574,7 +574,7 @@ def read_fonds_friches(raw: Path, regions: pd.DataFrame) -> pd.DataFrame:
     owner, operation, declared deficit and costs, normalised by `relance.friches`."""
     import pyreadr
 
-    from relance import friches
+    from relance.construction import friches
 
     path = source_path(raw, "fonds_friches")
     try:
@@ -608,7 +608,7 @@ SITES_COLUMNS = ["id_from_file", "site_nom", "comm_insee", "comm_nom", "source_n
 def read_friche_sites(raw: Path) -> pd.DataFrame | None:
     """Fonds friches applications located by the Cerema (Cartofriches sites whose source is the call):
     ligne, num_dossier, site_nom, commune_code, lat, lon. None when the optional file is absent."""
-    from relance import rds
+    from relance.construction import rds
 
     path = Path(raw) / SOURCES["cartofriches_sites"].path
     if not path.exists():
@@ -638,7 +638,7 @@ def read_friche_sites(raw: Path) -> pd.DataFrame | None:
     return pd.DataFrame(rows, columns=["ligne", "num_dossier", "site_nom", "commune_code", "lat", "lon"])
 
 
-MANIFEST = Path(__file__).resolve().parent / "reference" / "sync_manifest.csv"
+MANIFEST = Path(__file__).resolve().parent.parent / "reference" / "sync_manifest.csv"
 
 
 def check_expected(raw: Path) -> None:

@@ -22,11 +22,12 @@ import duckdb
 import pandas as pd
 import shapely
 
-from relance import __version__, db, geo, imports, listes, sources
+from relance import __version__, db, listes
+from relance.construction import geo, imports, sources
 from relance.errors import BuildError, ListeError, SourceError
 
-REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
-SCHEMA = Path(__file__).resolve().parent / "schema.sql"
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
+SCHEMA = Path(__file__).resolve().parent.parent / "schema.sql"
 PHASE_SOURCE = {1: "ti_phase1", 2: "ti_phase2"}
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from relance.errors import SourceError
 
-REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
 NATURES_FILE = REFERENCE_DIR / "friches_natures.csv"
 PORTEURS_FILE = REFERENCE_DIR / "friches_porteurs.csv"
 COST_COLUMNS = ["daa_ht", "dab_ht", "dac_ht", "dad_ht", "daf_ht", "dag1_ht", "dag2_ht", "dag3_ht", "dag4_ht",
@@ -40,7 +40,7 @@ def plain(value) -> str:
 
 
 def _reference(path: Path, columns: list[str]) -> pd.DataFrame:
-    from relance.sources import read_csv_checked
+    from relance.construction.sources import read_csv_checked
 
     return read_csv_checked(path, columns, sep=";")
 
