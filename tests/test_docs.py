@@ -25,7 +25,8 @@ def test_every_engine_module_is_in_the_readme_map():
     package = ROOT / "relance"
     modules = sorted(p.name for p in package.glob("*.py") if p.name not in ("__init__.py", "__main__.py"))
     modules += sorted(p.name for p in (package / "construction").glob("*.py") if p.name != "__init__.py")
-    modules += ["views/", "construction/", "schema.sql", "reference/"]
+    modules += sorted(p.name for p in (package / "ui").glob("*.py") if p.name != "__init__.py")
+    modules += ["views/", "construction/", "ui/", "schema.sql", "reference/"]
     missing = [m for m in modules if f" {m} " not in architecture.replace("\n", " ")]
     assert not missing, f"absents de la carte des modules du README : {missing}"
 
