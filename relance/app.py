@@ -25,7 +25,7 @@ import threading
 
 import streamlit as st
 
-from relance import config, ui
+from relance import compat, config, ui
 from relance.filtres import (
     ALL_PRIORITIES,
     DEFAULT_INDICATOR,
@@ -62,27 +62,15 @@ def pages() -> list:
 
 
 def _legacy_pages_off() -> None:
-    from streamlit.runtime.pages_manager import PagesManager
-
-    PagesManager.uses_pages_directory = False
+    compat.streamlit_pages_directory_off()
 
 
 def _guarded() -> None:
-    """Quirk 3: Streamlit's server offers no hook for a middleware when started by `streamlit run`; the function
-    that makes its Starlette app is wrapped, so that `relance.garde.Garde` stands in front of it."""
-    from streamlit.web.server.starlette import starlette_server
-
+    """Quirk 3: the server started by `streamlit run` takes no middleware; `relance.garde.Garde` is set in front of
+    it through `compat`."""
     from relance.garde import Garde
 
-    make = starlette_server.create_starlette_app
-    if getattr(make, "garde", False):
-        return
-
-    def create_starlette_app(*args, **kwargs):
-        return Garde(make(*args, **kwargs))
-
-    create_starlette_app.garde = True
-    starlette_server.create_starlette_app = create_starlette_app
+    compat.streamlit_server_middleware(Garde)
 
 
 def serve(streamlit_args: list[str]) -> int:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from relance import fmt
+from relance import compat, fmt
 from relance.filtres import PHASES, Priorite
 from relance.fmt import escape_html
 from relance.metriques import Metrique
@@ -148,6 +148,8 @@ def for_phone(figure: go.Figure) -> go.Figure:
     args = meta.get("mise_en_page")
     if not args:
         return figure
+    # a checked copy: an unchecked one (compat.plotly_copy) keeps numeric arrays as Plotly's encoded dicts, which
+    # the sizes and labels below are computed from
     fig = go.Figure(figure)
     old = fig.layout.margin
     plot_height = fig.layout.height - old.t - old.b
@@ -230,7 +232,7 @@ def _map_figure(traces: list, **layout) -> go.Figure:
     """A map's figure made at once from its traces, framed on France: plotly copies the figure on each
     `add_trace` (about 1 ms each, seven traces on every map rerun) and checks every value as it goes (half of
     what is left); the maps skip that check, and a test builds each of them again with it (tests/test_export.py)."""
-    return go.Figure(data=traces, layout={"geo": FRANCE_FRAME, **layout}, _validate=False)
+    return compat.plotly_unchecked(traces, {"geo": FRANCE_FRAME, **layout})
 
 
 ZOOM_MARGIN = 0.6  # of the territory's width and height, on each side: the neighbours stay in view

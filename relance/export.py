@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from relance import config, fmt
+from relance import compat, config, fmt
 from relance.charts import fit_size
 
 LOG = logging.getLogger("relance")
@@ -63,12 +63,7 @@ def _kaleido():
     import kaleido
 
     reloads: set[asyncio.Task] = set()  # kept until done (the loop holds tasks weakly)
-
-    class Kaleido(kaleido.Kaleido):
-        async def _return_kaleido_tab(self, tab) -> None:  # kaleido 1.5 (pinned): reload, then queue the tab
-            reload = asyncio.get_running_loop().create_task(super()._return_kaleido_tab(tab))
-            reloads.add(reload)
-            reload.add_done_callback(reloads.discard)
+    Kaleido = compat.kaleido_reloading_after(kaleido.Kaleido, reloads)
 
     os.environ["BROWSER_PATH"] = chromium()
     loop = asyncio.new_event_loop()
@@ -101,7 +96,7 @@ def figure_bytes(fig: go.Figure, fmt: str, width: int = WIDTH, height: int | Non
         raise ValueError(f"format d'image inconnu : {fmt}")
     # to_dict copies (the caller's figure is left as it was); the figure was checked when built: validating its
     # geometry again would cost a third of a map's export
-    figure = go.Figure(fig.to_dict(), _validate=False)
+    figure = compat.plotly_copy(fig)
     height = height or int(figure.layout.height or 600)
     for annotation in figure.layout.annotations:
         if annotation.name == "source" and "exporté le" not in (annotation.text or ""):

@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from relance import charts, config, export, fmt, interface, tables
+from relance import charts, compat, config, export, fmt, interface, tables
 from relance.ui.donnees import DATABASE_UNREADABLE, cached_document
 
 LOG = logging.getLogger("relance")
@@ -24,11 +24,9 @@ LOG = logging.getLogger("relance")
 @contextlib.contextmanager
 def no_traceback():
     """Any unexpected error of a page becomes a short French message with a way out; the details go to the log."""
-    from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
-
     try:
         yield
-    except ScriptControlException:
+    except compat.streamlit_script_control():
         raise  # st.stop() and st.rerun() are how Streamlit runs, not errors
     except duckdb.Error:
         LOG.exception("base illisible %s", config.db_path())

@@ -1,0 +1,75 @@
+"""Every use of a library's internals, in one place. Each has a canary test (tests/test_compat.py) that checks the
+behaviour relied on, not only that a name exists: an upgrade of Streamlit, Plotly or Kaleido fails one test that
+names the library and the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import plotly.graph_objects as go
+
+# --- Streamlit 1.67 (pinned) -----------------------------------------------------------------------------------
+
+
+def streamlit_pages_directory_off() -> None:
+    """A `pages/` folder beside the main script makes Streamlit 1.67 treat the app as a v1 multipage app until
+    `st.navigation` first runs: the class attribute the pages manager reads, switched off."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+
+
+def streamlit_script_control() -> type[BaseException]:
+    """The exception Streamlit raises for `st.stop()` and `st.rerun()`: how a script ends, never an error to show."""
+    from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+
+    return ScriptControlException
+
+
+def streamlit_server_middleware(wrap: Callable) -> None:
+    """Streamlit's server started by `streamlit run` takes no middleware: the function of its server module that
+    makes the Starlette app is wrapped, so that `wrap(app)` stands in front of it (once)."""
+    from streamlit.web.server.starlette import starlette_server
+
+    make = starlette_server.create_starlette_app
+    if getattr(make, "enveloppe", None) is wrap:
+        return
+
+    def create_starlette_app(*args, **kwargs):
+        return wrap(make(*args, **kwargs))
+
+    create_starlette_app.enveloppe = wrap
+    starlette_server.create_starlette_app = create_starlette_app
+
+
+# --- Plotly 7.1 (pinned) ---------------------------------------------------------------------------------------
+
+
+def plotly_unchecked(data=None, layout=None) -> go.Figure:
+    """A figure made from traces and layout that were built right (or copied from a checked figure), without
+    Plotly's per-property checks: on a map they cost ten times the rest (`_validate=False`)."""
+    return go.Figure(data=data, layout=layout, _validate=False)
+
+
+def plotly_copy(figure: go.Figure) -> go.Figure:
+    """A copy of a checked figure, not checked again (the phone layout, an export)."""
+    as_dict = figure.to_dict()
+    return plotly_unchecked(as_dict.get("data"), as_dict.get("layout"))
+
+
+# --- Kaleido 1.5 (pinned) --------------------------------------------------------------------------------------
+
+
+def kaleido_reloading_after(base: type, reloads: set) -> type:
+    """Kaleido reloads its tab after every image, before handing the tab back: this subclass hands it back at once
+    and reloads it in a task of its own (kept in `reloads` until done), so a click does not wait for the reload."""
+
+    class Kaleido(base):
+        async def _return_kaleido_tab(self, tab) -> None:
+            reload = asyncio.get_running_loop().create_task(super()._return_kaleido_tab(tab))
+            reloads.add(reload)
+            reload.add_done_callback(reloads.discard)
+
+    return Kaleido
