@@ -44,6 +44,17 @@ def streamlit_server_middleware(wrap: Callable) -> None:
     starlette_server.create_starlette_app = create_starlette_app
 
 
+def streamlit_plotly_bundle() -> str | None:
+    """The file of Streamlit's frontend that holds Plotly (its name carries a hash that changes with versions): the
+    page preloads it while the server computes the page."""
+    from pathlib import Path
+
+    import streamlit
+
+    found = sorted((Path(streamlit.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js"))
+    return found[0].name if found else None
+
+
 # --- Plotly 7.1 (pinned) ---------------------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from relance import config
+from relance import config, interface
 
 pytestmark = pytest.mark.browser
 
@@ -201,14 +201,13 @@ PAGES = {
     # the legends of another priority's series
     "france-competences": "/france?phase=1&priorite=competences&onglet=D%C3%A9partements+et+Barom%C3%A8tre",
 }
-# What Streamlit and Plotly write in English (relance.interface translates it); data never matches these.
-ENGLISH = re.compile(
-    r"\b(Upload|Browse files|Drag and drop|MB per file|Select all|Select \d+ matches|You can only select|"
-    r"Remove an option|Skip to main content|Collapse sidebar|Expand sidebar|Clear value|Clear all|Choose an option|"
-    r"Choose options|No results|Help for|Download as CSV|Download plot|Show/hide columns|Fullscreen|Link to heading|"
-    r"App pages|Sidebar|Selected values|file upload|Zoom in|Zoom out|Reset axes|Autoscale|Box Select|Lasso Select|"
-    r"Produced with|Running\.\.\.|Rerun|Settings|Copy to clipboard|Sort ascending|Sort descending|Hide column|"
-    r"Pin column|Autosize|Press Enter|Remove [A-Z]|Open|Close|Search|Reset|Pan|Zoom)\b")
+# What Streamlit and Plotly write in English: every entry of the table relance.interface translates from (data never
+# matches these), but those that are French words too.
+_TABLE = interface.translations()
+ENGLISH = re.compile(r"\b(" + "|".join(
+    [re.escape(k) + (r"\b" if k[-1].isalnum() else "")  # whole words: « Zoom » never matches « Zoomer »
+     for k in sorted(_TABLE["exact"], key=len, reverse=True) if k not in _TABLE["francais_aussi"]]
+    + [m["temoin"] for m in _TABLE["motifs"]]) + r")")
 TEXTS = """() => {
   const out = [document.body.innerText];
   for (const el of document.querySelectorAll('*')) {

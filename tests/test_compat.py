@@ -104,3 +104,15 @@ def test_kaleido_hands_the_tab_back_before_its_reload():
         return handed_back
 
     assert asyncio.run(scenario()) and done == ["onglet"] and not reloads
+
+
+def test_streamlit_frontend_holds_plotly_in_a_bundle_of_its_own():
+    """Streamlit: Plotly's code is a file of its frontend named `PlotlyChart.<hash>.js`, which the page preloads."""
+    from pathlib import Path
+
+    import streamlit
+
+    name = compat.streamlit_plotly_bundle()
+    assert name and name.startswith("PlotlyChart.")
+    bundle = Path(streamlit.__file__).parent / "static" / "static" / "js" / name
+    assert bundle.stat().st_size > 1_000_000 and b"plotly" in bundle.read_bytes()[:2_000_000].lower()

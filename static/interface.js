@@ -1,0 +1,134 @@
+// The page's script (relance/interface.py installs it once per page load, inside a function that receives
+// `config`: the translation table relance/reference/traductions.json, the screen's width class, the Plotly
+// bundle's name). It translates what Streamlit and Plotly write in English, sets lang="fr", names charts and
+// scrollable tables for screen readers, preloads Plotly and tells the server the screen's width class.
+const doc = window.parent && window.parent.document ? window.parent.document : document;
+if (doc.__relanceFr) return;
+doc.__relanceFr = true;
+// Plotly's code (4.7 MB) is fetched and compiled now, while the server computes the page, not when the first
+// chart arrives: the first chart then shows as soon as a bare page's would.
+const main = doc.querySelector('script[type="module"][src*="static/js/index"]');
+if (main && config.plotly_chunk) {
+  const link = doc.createElement('link');
+  link.rel = 'modulepreload';
+  link.href = new URL(config.plotly_chunk, main.src).href;
+  doc.head.appendChild(link);
+}
+// The screen's width class, for the server's chart layouts: if it took this screen for another, load once more.
+const win = doc.defaultView || window;
+// Streamlit writes the numbers of table cells in the browser's languages: the interface is French, so they read
+// the French way (« 1 234,5 ») in any browser.
+try {
+  Object.defineProperty(win.navigator, 'languages', {get: () => ['fr-FR', 'fr'], configurable: true});
+} catch (e) { /* an older browser keeps its own */ }
+const narrow = win.innerWidth < config.narrow_px;
+doc.cookie = config.cookie + '=' + (narrow ? 'etroit' : 'large') + '; path=/; max-age=31536000; SameSite=Lax';
+const reloaded = win.sessionStorage.getItem(config.cookie);
+if (narrow !== config.server_narrow && reloaded !== String(narrow)) {
+  win.sessionStorage.setItem(config.cookie, String(narrow));
+  win.location.reload();
+  return;
+}
+const exact = config.exact;
+const patterns = config.patterns.map(([re, to]) => [new RegExp(re), to]);
+const attributes = config.attributes;
+const translate = (text) => {
+  if (!text) return null;
+  const trimmed = text.trim();
+  if (Object.prototype.hasOwnProperty.call(exact, trimmed)) return text.replace(trimmed, exact[trimmed]);
+  for (const [re, to] of patterns) if (re.test(trimmed)) return text.replace(trimmed, trimmed.replace(re, to));
+  return null;
+};
+const chartName = (chart) => {
+  const title = chart.querySelector('.gtitle');
+  // One space between the title's lines (each a tspan), so the name reads as words.
+  const parts = [];
+  if (title) {
+    const walker = doc.createTreeWalker(title, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) parts.push(node.nodeValue);
+  }
+  // An untitled chart (the locator map) carries its name in its layout's meta.
+  const plot = chart.querySelector('.js-plotly-plot');
+  const meta = plot && plot._fullLayout && plot._fullLayout.meta;
+  const name = parts.join(' ').replace(/\s+/g, ' ').trim() || (meta && meta.alt) || '';
+  return 'Graphique' + (name ? ' : ' + name : '') +
+    '. Ses données : boutons CSV et XLSX sous le graphique.';
+};
+const fixNode = (root) => {
+  // The plotted SVG holds thousands of paths and no interface text: left alone.
+  const host = root.nodeType === Node.TEXT_NODE ? root.parentElement : root;
+  if (host && host.closest && host.closest('svg.main-svg')) return;
+  if (root.nodeType === Node.TEXT_NODE) {
+    const done = translate(root.nodeValue);
+    if (done !== null && done !== root.nodeValue) root.nodeValue = done;
+    return;
+  }
+  if (root.nodeType !== Node.ELEMENT_NODE) return;
+  const walker = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const done = translate(node.nodeValue);
+    if (done !== null && done !== node.nodeValue) node.nodeValue = done;
+  }
+  const selector = attributes.map((a) => '[' + a + ']').join(',');
+  for (const el of [root, ...root.querySelectorAll(selector)]) {
+    if (el.closest('svg.main-svg')) continue;
+    for (const name of attributes) {
+      const value = el.getAttribute(name);
+      const done = translate(value);
+      if (done !== null && done !== value) el.setAttribute(name, done);
+    }
+  }
+};
+const fixPage = () => {
+  if (doc.documentElement.lang !== 'fr') doc.documentElement.lang = 'fr';
+  for (const chart of doc.querySelectorAll('[data-testid="stPlotlyChart"]')) {
+    const name = chartName(chart);
+    if (chart.getAttribute('aria-label') !== name) {
+      chart.setAttribute('role', 'figure');
+      chart.setAttribute('aria-label', name);
+    }
+  }
+  // A table wider than its column scrolls: its scrolling box takes the focus, named after the heading above it.
+  const names = new Map();
+  for (const table of doc.querySelectorAll('[data-testid="stTable"]')) {
+    const box = [table, ...table.querySelectorAll('div')].find((el) => {
+      const overflow = getComputedStyle(el).overflowX;
+      return overflow === 'auto' || overflow === 'scroll';
+    }) || table;
+    let heading = '';
+    const headings = [...doc.querySelectorAll('h1, h2, h3, h4')];
+    for (const h of headings) {
+      if (h.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING) heading = h.textContent.trim();
+    }
+    let name = 'Tableau' + (heading ? ' : ' + heading : '');
+    const seen = (names.get(name) || 0) + 1;
+    names.set(name, seen);
+    if (seen > 1) name += ' (' + seen + ')';
+    if (box.getAttribute('aria-label') !== name) {
+      box.setAttribute('tabindex', '0');
+      box.setAttribute('role', 'region');
+      box.setAttribute('aria-label', name);
+    }
+  }
+};
+let queue = new Set();
+let pending = false;
+const run = () => {
+  pending = false;
+  observer.disconnect();
+  for (const node of queue) if (node.isConnected) fixNode(node);
+  queue = new Set();
+  fixPage();
+  watch();
+};
+const observer = new MutationObserver((records) => {
+  for (const record of records) {
+    if (record.type === 'childList') record.addedNodes.forEach((n) => queue.add(n));
+    else queue.add(record.target);
+  }
+  if (!pending) { pending = true; requestAnimationFrame(run); }
+});
+const watch = () => observer.observe(doc.body, {subtree: true, childList: true, characterData: true,
+                                               attributes: true, attributeFilter: attributes});
+queue.add(doc.body);
+run();
