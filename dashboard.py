@@ -1,6 +1,6 @@
 """Relance & Territoires: the entry. It draws the filters every page shares (phase, priorité, indicateur), binds
-them to the address, and hands the page one frozen value. The Streamlit quirks of this layout are explained, and
-handled, in relance/app.py."""
+them and the page's own keys to the address, and calls the page with the one frozen value of this run's address.
+The Streamlit quirks of this layout are explained, and handled, in relance/app.py."""
 
 import streamlit as st
 
@@ -18,7 +18,9 @@ with ui.no_traceback():
         interface.install()
     filtres = app.shared_filters()
     ui.show_export_failures()  # a download that failed since the last run: said here, with what to do
-    page = st.navigation(app.pages())
-    app.hand_over(filtres)
+    navigation = app.Navigation()
+    page = st.navigation(list(navigation.pages.values()))
+    navigation.adresse = ui.lier(navigation.name_of(page), filtres, ui.run, navigation.pages)
+    ui.show_url_messages()
     page.run()
 app.settle_memory()

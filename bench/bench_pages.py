@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import machine, p95, stats_ms
-from relance import config
+from relance import compat, config
 from relance.construction import build
 
 REPEAT = 10
@@ -55,11 +55,11 @@ SCENARIOS = [
 
 
 def main() -> None:
-    import os.path
+    import os
 
     from streamlit.testing.v1 import AppTest
 
-    from relance.app import PAGE, TEST_ENTRY  # the entry the tests drive (relance/app.py, quirk 2)
+    from relance.app import TEST_ENTRY  # the entry the tests drive (relance/app.py, quirk 2)
 
     print(f"Machine : {machine()}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -71,7 +71,7 @@ def main() -> None:
         for page, query, label, change in SCENARIOS:
             at = AppTest.from_file(str(TEST_ENTRY), default_timeout=120)
             at.run()
-            at.switch_page(os.path.relpath(PAGE[page], TEST_ENTRY.parent))
+            compat.apptest_open(at, page)
             for key, value in query.items():
                 at.query_params[key] = value
             at.run()

@@ -1,17 +1,17 @@
 """The dashboard's entry glue: the pages, the filters every page shares, and the Streamlit quirks of this layout.
 
-`dashboard.py` draws the shared filters once (`shared_filters`), binds them to the address, and hands the page
-one frozen `Filtres` (`hand_over`); a page reads it with `filtres()`. Two Streamlit quirks are handled here, and
-only here:
+`dashboard.py` draws the shared filters once (`shared_filters`), makes this run's pages (`Navigation`: each page
+module exposes `page(adresse)`, registered with `st.Page(callable)`), binds the page's own keys to the address
+(`ui.lier`) and calls the page with the one frozen `Adresse`. Three Streamlit quirks are handled here, and only
+here (their library internals live in `relance.compat`):
 
 1. A `pages/` folder beside the main script makes Streamlit treat the app as a v1 multipage app until
-   `st.navigation` first runs, so a first request straight to a page URL would run that page alone, without the
-   entry. `serve()` switches that mode off before the server starts; a page that still runs without the entry
-   (`filtres()` finds no value) switches it off and reruns through the entry.
-2. AppTest resets that mode before every run and, with `pages/` beside its script, takes the v1 path, which
-   loses the sidebar widgets created by the entry before `page.run()`. Tests therefore drive `tests/entree.py`,
-   an entry living outside the folder that holds `pages/`, which runs dashboard.py; pages are declared with
-   absolute paths so that they resolve from either entry.
+   `st.navigation` first runs, so a first request straight to a page URL would run that file alone. `serve()`
+   switches that mode off before the server starts. The folder keeps its name (the product's layout names it);
+   its modules are loaded by path (`page_function`), not imported as a package.
+2. AppTest resets that mode before every run and, with `pages/` beside its script, takes the v1 path. Tests
+   therefore drive `tests/entree.py`, an entry living outside that folder, which runs dashboard.py; a page is
+   opened there by its address path (`compat.apptest_open`), AppTest's `switch_page` knowing only page files.
 3. The server started by `streamlit run` takes no middleware: `serve()` wraps the function that makes its app, so
    that `relance.garde` stands in front of it.
 """
@@ -19,9 +19,12 @@ only here:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
+import importlib.util
 import sys
 import threading
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -38,27 +41,46 @@ from relance.filtres import (
 from relance.views import common
 
 PAGES_DIR = config.REPO_ROOT / "pages"
-PAGE = {name: PAGES_DIR / f"{name}.py" for name in ("carte", "territoire", "projets", "comparer", "france",
-                                                     "methodologie")}  # for st.page_link, from either entry
-FILTRES_KEY = "_filtres"
+PAGE = {name: PAGES_DIR / f"{name}.py" for name in ui.PAGES}  # each module exposes page(adresse)
 PREVIOUS_PHASE_KEY = "_phase_precedente"
 PREVIOUS_INDICATOR_KEY = "_indicateur_precedent"
 TEST_ENTRY = config.REPO_ROOT / "tests" / "entree.py"  # quirk 2
+DECLARATIONS = {  # name -> title, icon; the name is the page's path in the address
+    "carte": ("Carte", ":material/map:"),
+    "territoire": ("Fiche territoire", ":material/location_city:"),
+    "projets": ("Projets", ":material/factory:"),
+    "comparer": ("Comparer", ":material/compare_arrows:"),
+    "france": ("Territoires et reste de la France", ":material/bar_chart:"),
+    "methodologie": ("Méthodologie & sources", ":material/menu_book:"),
+}
+assert tuple(DECLARATIONS) == ui.PAGES, "les pages déclarées suivent relance.ui.adresse.PAGES"
 
 
-def pages() -> list:
-    """The dashboard's pages, declared with absolute paths (see quirk 2)."""
-    return [
-        st.Page(PAGE["carte"], title="Carte", icon=":material/map:", url_path="carte", default=True),
-        st.Page(PAGE["territoire"], title="Fiche territoire", icon=":material/location_city:",
-                url_path="territoire"),
-        st.Page(PAGE["projets"], title="Projets", icon=":material/factory:", url_path="projets"),
-        st.Page(PAGE["comparer"], title="Comparer", icon=":material/compare_arrows:", url_path="comparer"),
-        st.Page(PAGE["france"], title="Territoires et reste de la France", icon=":material/bar_chart:",
-                url_path="france"),
-        st.Page(PAGE["methodologie"], title="Méthodologie & sources", icon=":material/menu_book:",
-                url_path="methodologie"),
-    ]
+@functools.cache
+def page_function(name: str) -> Callable:
+    """`page(adresse)` of the module pages/<name>.py (loaded once per process by its path: the folder is not a
+    package, see quirk 1)."""
+    spec = importlib.util.spec_from_file_location(f"relance_pages.{name}", PAGE[name])
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.page
+
+
+class Navigation:
+    """This run's pages: each a function of the address (`st.Page(callable)`), called with the address the entry
+    parsed once. Made anew every run (Streamlit lets a page object run once)."""
+
+    def __init__(self) -> None:
+        self.adresse: ui.Adresse | None = None
+        self.pages = {name: st.Page(functools.partial(self._run, name), title=title, icon=icon, url_path=name,
+                                    default=name == "carte")
+                      for name, (title, icon) in DECLARATIONS.items()}
+
+    def _run(self, name: str) -> None:
+        page_function(name)(self.adresse)
+
+    def name_of(self, page) -> str:
+        return next(name for name, p in self.pages.items() if p is page)
 
 
 def _legacy_pages_off() -> None:
@@ -93,16 +115,16 @@ def _phase_changed() -> None:
 def shared_filters() -> Filtres:
     """The sidebar every page shares: phase, priority and the priority's France Relance indicator, in the URL."""
     run = ui.run
-    ui.url_state("phase", parse_phase)
+    ui.lier_partagee("phase", parse_phase)
     previous = st.session_state.get(PREVIOUS_PHASE_KEY)
     if previous is not None and previous != st.session_state["phase"]:
         _phase_changed()  # also when the phase changed in the address, not only with the radio button
     st.session_state[PREVIOUS_PHASE_KEY] = st.session_state["phase"]
     choices = common.priority_choices(run)
-    ui.url_state("priorite", lambda raw: parse_choice(raw, choices, ALL_PRIORITIES, "Priorité"))
+    ui.lier_partagee("priorite", lambda raw: parse_choice(raw, choices, ALL_PRIORITIES, "Priorité"))
     every = common.indicateurs(run, ALL_PRIORITIES)
-    ui.url_state("indicateur", lambda raw: parse_choice(raw, [i.id for i in every], DEFAULT_INDICATOR,
-                                                        "Indicateur"))
+    ui.lier_partagee("indicateur", lambda raw: parse_choice(raw, [i.id for i in every], DEFAULT_INDICATOR,
+                                                            "Indicateur"))
     priorite = st.session_state["priorite"]
     offered = [i for i in every if priorite == ALL_PRIORITIES or i.priorite == priorite]
     with st.sidebar:
@@ -120,7 +142,7 @@ def shared_filters() -> Filtres:
                          key="indicateur")
             indicator = next(i for i in offered if i.id == st.session_state["indicateur"])
             dates = {d.isoformat(): indicator.date_libelle(d) for d in reversed(indicator.dates)}
-            ui.url_state("date", lambda raw: parse_date(raw, dates, indicator.date_lecture))
+            ui.lier_partagee("date", lambda raw: parse_date(raw, dates, indicator.date_lecture))
             if st.session_state["date"] not in dates or st.session_state.get(PREVIOUS_INDICATOR_KEY) != indicator.id:
                 if st.session_state.get(PREVIOUS_INDICATOR_KEY) not in (None, indicator.id) or \
                         st.session_state["date"] not in dates:
@@ -148,17 +170,3 @@ def settle_memory() -> None:
         _SETTLED.set()
         gc.collect()
         gc.freeze()
-
-
-def hand_over(filtres: Filtres) -> None:
-    """Give this run's filters to the page about to run."""
-    st.session_state[FILTRES_KEY] = filtres
-
-
-def filtres() -> Filtres:
-    """The filters the entry drew for this run (see quirk 1 when there are none)."""
-    value = st.session_state.pop(FILTRES_KEY, None)
-    if value is None:
-        _legacy_pages_off()
-        st.rerun()
-    return value

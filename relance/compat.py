@@ -55,6 +55,15 @@ def streamlit_plotly_bundle() -> str | None:
     return found[0].name if found else None
 
 
+def apptest_open(at, page: str):
+    """Streamlit's AppTest opens a page by its file (`switch_page`); a page registered as a function
+    (`st.Page(callable, url_path=page)`) is opened by the hash Streamlit gives it: that of its address path."""
+    from streamlit.util import calc_hash
+
+    at._page_hash = calc_hash(page)
+    return at
+
+
 # --- Plotly 7.1 (pinned) ---------------------------------------------------------------------------------------
 
 

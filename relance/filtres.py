@@ -121,7 +121,7 @@ def parse_choice(raw: str | None, allowed: Iterable[str], default: str, what: st
     options = list(allowed)
     if raw in options:
         return raw, None
-    return default, f"{what} « {_short(raw)} » inconnu(e) : {default} est affiché(e)."
+    return default, f"{what} : valeur « {_short(raw)} » inconnue ; la valeur par défaut ({default}) est affichée."
 
 
 def parse_date(raw: str | None, dates: Iterable[str], default: dt.date) -> tuple[str, str | None]:

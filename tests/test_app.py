@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from relance import app, listes
+from relance import app, compat, listes
 
 APP = str(app.TEST_ENTRY)  # dashboard.py, run from outside the folder that holds pages/ (relance/app.py)
 
@@ -254,7 +253,7 @@ def test_phase_change_clears_reused_territory_id():
 
 def test_methodologie_page_lists_sources_from_database():
     at = start()
-    at.switch_page(page_path("methodologie")).run()
+    compat.apptest_open(at, "methodologie").run()
     assert not at.exception
     sources = at.table[0].value
     assert len(sources) == 17
@@ -265,7 +264,7 @@ def test_methodologie_page_lists_sources_from_database():
 
 def test_methodologie_shows_priority_mapping():
     at = start()
-    at.switch_page(page_path("methodologie")).run()
+    compat.apptest_open(at, "methodologie").run()
     model = frame(at, "Ce qu'elle laisse de côté")  # the reading model, read from its reviewed table
     reference = app.config.REPO_ROOT / "relance" / "reference"
     assert len(model) == len(pd.read_csv(reference / "lectures.csv", sep=";"))
@@ -286,14 +285,9 @@ def test_methodologie_shows_priority_mapping():
     assert row["Justification"]
 
 
-def page_path(name: str) -> str:
-    """A page as AppTest.switch_page wants it: relative to the test entry."""
-    return os.path.relpath(app.PAGE[name], app.TEST_ENTRY.parent)
-
-
 def open_page(page: str, **query) -> AppTest:
     at = start()
-    at.switch_page(page_path(page.removeprefix("pages/").removesuffix(".py")))
+    compat.apptest_open(at, page.removeprefix("pages/").removesuffix(".py"))
     for key, value in query.items():
         at.query_params[key] = value
     at.run()

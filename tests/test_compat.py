@@ -116,3 +116,27 @@ def test_streamlit_frontend_holds_plotly_in_a_bundle_of_its_own():
     assert name and name.startswith("PlotlyChart.")
     bundle = Path(streamlit.__file__).parent / "static" / "static" / "js" / name
     assert bundle.stat().st_size > 1_000_000 and b"plotly" in bundle.read_bytes()[:2_000_000].lower()
+
+
+def test_streamlit_apptest_opens_a_function_page_by_the_hash_of_its_address_path():
+    """Streamlit: a page given as a function (`st.Page(callable, url_path=name)`) is known to AppTest by the hash of
+    its address path, which `compat.apptest_open` sets (AppTest's `switch_page` takes only a file)."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        def un():
+            st.write("page un")
+
+        def deux():
+            st.write("page deux")
+
+        st.navigation([st.Page(un, title="Un", url_path="un", default=True),
+                       st.Page(deux, title="Deux", url_path="deux")]).run()
+
+    at = AppTest.from_function(script)
+    at.run()
+    assert [m.value for m in at.markdown] == ["page un"]
+    compat.apptest_open(at, "deux").run()
+    assert not at.exception and [m.value for m in at.markdown] == ["page deux"]

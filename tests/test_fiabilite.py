@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from relance import config, db, listes, placement
+from relance import compat, config, db, listes, placement
 from relance.construction import build, imports, sources
 from relance.errors import ListeError, SourceError
 
@@ -307,7 +307,7 @@ def test_table_toolbar_downloads_are_neutralised(built_db):
 
     at = AppTest.from_file(str(app.TEST_ENTRY), default_timeout=60)
     at.run()
-    at.switch_page(os.path.relpath(app.PAGE["projets"], app.TEST_ENTRY.parent))
+    compat.apptest_open(at, "projets")
     at.query_params["phase"] = "1"
     at.run()
     at.text_input(key="recherche").set_value("Société Z").run()
@@ -323,7 +323,7 @@ def test_each_page_reports_its_own_bad_values():
     for page in ("france", "methodologie"):
         at = AppTest.from_file(str(app.TEST_ENTRY), default_timeout=60)
         at.run()
-        at.switch_page(os.path.relpath(app.PAGE[page], app.TEST_ENTRY.parent))
+        compat.apptest_open(at, page)
         at.query_params["priorite"] = "[x](https://evil.example)"
         at.run()
         assert any("Priorité « `[x](https://evil.example)` »" in w.value for w in at.warning), page

@@ -8,7 +8,18 @@
 Pages use the names below (`ui.run`, `ui.show_chart`…). Nothing here builds the database.
 """
 
-from relance.ui.adresse import TAB_KEY, show_url_messages, sync_url, tabs, url_state
+from relance.ui.adresse import (
+    CLES,
+    PAGES,
+    TAB_KEY,
+    Adresse,
+    lier,
+    lier_partagee,
+    show_url_messages,
+    sync_url,
+    tabs,
+    url_state,
+)
 from relance.ui.commandes import CommandFailed, remove_list, save_list, session_cached
 from relance.ui.donnees import (
     INLINE_READER,
@@ -33,8 +44,37 @@ from relance.ui.sorties import (
     show_table,
 )
 
-__all__ = ["INLINE_READER", "READER", "TAB_KEY", "CommandFailed", "_export_failed", "database_ready",
-           "export_buttons", "fiche_buttons", "layer_url", "load", "no_traceback", "placement_reference",
-           "remove_list", "run", "save_list", "session_cached", "show_chart", "show_export_failures", "show_figure",
-           "show_frame", "show_small_table", "show_synthese", "show_table", "show_url_messages", "sync_url", "tabs",
-           "url_state"]
+__all__ = [
+    "CLES",
+    "INLINE_READER",
+    "PAGES",
+    "READER",
+    "TAB_KEY",
+    "Adresse",
+    "CommandFailed",
+    "_export_failed",
+    "database_ready",
+    "export_buttons",
+    "fiche_buttons",
+    "layer_url",
+    "lier",
+    "lier_partagee",
+    "load",
+    "no_traceback",
+    "placement_reference",
+    "remove_list",
+    "run",
+    "save_list",
+    "session_cached",
+    "show_chart",
+    "show_export_failures",
+    "show_figure",
+    "show_frame",
+    "show_small_table",
+    "show_synthese",
+    "show_table",
+    "show_url_messages",
+    "sync_url",
+    "tabs",
+    "url_state",
+]

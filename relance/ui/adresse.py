@@ -1,11 +1,15 @@
-"""Values bound to the address: a widget's value seeded from the query string and written back to it, the page's
-tabs bound to it, and the messages about values that were not understood."""
+"""The address: every key declared once (`CLES`), bound to the widgets that hold it (seeded from the query string,
+written back to it), parsed and validated into one frozen value (`Adresse`) that the entry hands to the page; the
+page's tabs bound to it; the messages about values that were not understood. No page parses a key."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 import streamlit as st
+
+from relance.filtres import Filtres
 
 MESSAGES_KEY = "_messages_url"
 WRITTEN_KEY = "_url_ecrite"
@@ -63,3 +67,83 @@ def show_url_messages() -> None:
     """Show (once) the messages about address values that were not understood."""
     for message in st.session_state.pop(MESSAGES_KEY, []):
         st.warning(message, icon=":material/warning:")
+
+
+# --- Every key of the address, declared once ---------------------------------------------------------------------
+
+PAGES = ("carte", "territoire", "projets", "comparer", "france", "methodologie")
+
+
+@dataclass(frozen=True)
+class Cle:
+    """A key of the address: the pages that read it, and what it holds."""
+
+    nom: str
+    pages: tuple[str, ...]
+    description: str
+
+
+CLES: dict[str, Cle] = {c.nom: c for c in [
+    Cle("phase", PAGES, "phase du programme : 1 ou 2"),
+    Cle("priorite", PAGES, "priorité du programme, ou « toutes »"),
+    Cle("indicateur", PAGES, "indicateur du Baromètre de la priorité"),
+    Cle("date", PAGES, "date de lecture de l'indicateur"),
+    Cle("ti", ("carte", "territoire", "projets"), "territoire choisi (ti-NNNN) de la phase"),
+    Cle("metrique", ("carte",), "ce que colore la carte (lecture principale par défaut)"),
+    Cle("mode", ("carte",), "lecture d'un indicateur du Baromètre sur la carte"),
+    Cle("comparer", ("comparer",), "territoires comparés, séparés par des virgules"),
+    Cle(TAB_KEY, ("territoire", "comparer", "france"), "onglet ouvert (absent pour le premier)"),
+]}
+TI_ABSENT = {"carte": "La carte est affichée sans sélection.",
+             "territoire": "Choisissez un territoire dans la liste.",
+             "projets": "Tous les territoires sont affichés."}
+
+
+@dataclass(frozen=True)
+class Adresse:
+    """The address of this run, parsed and validated once by the entry, handed to the page as its argument: the
+    shared filters, the page's own values, and the pages to link to (with the same filters)."""
+
+    page: str
+    filtres: Filtres
+    ti: str | None = None
+    metrique: str | None = None
+    mode: str | None = None
+    comparer: tuple[str, ...] = ()
+    liens: Mapping[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    def lien(self, page: str):
+        """The page to link to (`st.page_link(adresse.lien("territoire"), …)`)."""
+        return self.liens[page]
+
+
+def lier(page: str, filtres: Filtres, run, liens: Mapping[str, object]) -> Adresse:
+    """Bind the page's own keys to the address (read, validated, written back; the widgets keyed by them follow),
+    and return this run's address. The shared keys (phase, priorité, indicateur, date) are bound by the entry's
+    sidebar (`app.shared_filters`) through `lier_partagee`."""
+    from relance.filtres import parse_choice, parse_territories, parse_territory
+    from relance.metriques import DEFAULT_METRIC, DEFAULT_MODE, METRIC_CHOICES, MODES
+    from relance.views import common
+
+    wanted = {k for k, c in CLES.items() if page in c.pages}
+    values: dict[str, object] = {}
+    if "ti" in wanted or "comparer" in wanted:
+        labels = common.territory_labels(run, filtres.phase)
+    if "ti" in wanted:
+        values["ti"] = url_state("ti", lambda raw: parse_territory(raw, labels, filtres.phase, TI_ABSENT[page]))
+    if "metrique" in wanted:
+        values["metrique"] = url_state("metrique", lambda raw: parse_choice(raw, METRIC_CHOICES, DEFAULT_METRIC,
+                                                                             "Indicateur de carte"))
+    if "mode" in wanted:
+        values["mode"] = url_state("mode", lambda raw: parse_choice(raw, MODES, DEFAULT_MODE, "Mode de carte"))
+    if "comparer" in wanted:
+        values["comparer"] = tuple(url_state("comparer", lambda raw: parse_territories(raw, labels, filtres.phase),
+                                             serialize=",".join))
+    return Adresse(page, filtres, liens=liens, **values)
+
+
+def lier_partagee(key: str, parse: Callable[[str | None], tuple]):
+    """Bind one of the shared keys (drawn by the entry's sidebar) to the address."""
+    if key not in CLES or CLES[key].pages != PAGES:
+        raise KeyError(f"clé partagée inconnue : {key}")
+    return url_state(key, parse)
