@@ -326,7 +326,7 @@ def test_each_page_reports_its_own_bad_values():
         compat.apptest_open(at, page)
         at.query_params["priorite"] = "[x](https://evil.example)"
         at.run()
-        assert any("Priorité « `[x](https://evil.example)` »" in w.value for w in at.warning), page
+        assert any("Priorité : valeur « `[x](https://evil.example)` » inconnue" in w.value for w in at.warning), page
 
 
 def test_a_control_character_in_a_staff_row_never_reaches_a_document(raw_dir, db_copy, make_filtres):
