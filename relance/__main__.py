@@ -1,4 +1,4 @@
-"""Command line: `python -m relance build|import|imports|fiche|sync|serve` (see `python -m relance --help`)."""
+"""Command line: `python -m relance build|import|imports|fiche|sync|extrait|serve` (see `python -m relance --help`)."""
 
 from __future__ import annotations
 
@@ -203,6 +203,26 @@ def _sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def _extrait(args: argparse.Namespace) -> int:
+    from relance.construction import extrait
+
+    raw = config.raw_dir(args.raw)
+    out = Path(args.sortie)
+    if out.resolve() == raw.resolve() or raw.resolve() in out.resolve().parents:
+        print(f"Échec : le dossier de l'extrait ({out}) ne peut pas être dans les données brutes ({raw})",
+              file=sys.stderr)
+        return 1
+    try:
+        mark = extrait.couper(raw, out)
+    except (OSError, KeyError, ValueError) as exc:
+        print(f"Échec de l'extrait : {exc}", file=sys.stderr)
+        return 1
+    print(f"Extrait des départements {', '.join(mark['departements'])} écrit dans {out} "
+          f"({len(mark['fichiers'])} fichiers) ; territoires : phase 1 {', '.join(mark['territoires']['ti_phase1'])}, "
+          f"phase 2 {', '.join(mark['territoires']['ti_phase2'])}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `python -m relance`."""
     parser = argparse.ArgumentParser(prog="python -m relance", description="Relance & Territoires")
@@ -245,6 +265,10 @@ def main(argv: list[str] | None = None) -> int:
     syn.add_argument("--manifest", help="manifeste des origines (défaut : relance/reference/sync_manifest.csv)")
     syn.add_argument("--timeout", type=float, default=60, help="délai réseau par fichier, en secondes")
     syn.set_defaults(func=_sync)
+    ext = commands.add_parser("extrait", help="coupe un petit extrait réel des données brutes (tests rapides)")
+    ext.add_argument("sortie", metavar="DOSSIER", help="dossier où écrire l'extrait (vidé d'abord)")
+    ext.add_argument("--raw", help=raw_help)
+    ext.set_defaults(func=_extrait)
     serve = commands.add_parser("serve", help="ouvre le tableau de bord (streamlit run dashboard.py)")
     serve.set_defaults(func=None)
     args, rest = parser.parse_known_args(argv)

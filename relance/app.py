@@ -129,6 +129,9 @@ def shared_filters() -> Filtres:
     offered = [i for i in every if priorite == ALL_PRIORITIES or i.priorite == priorite]
     with st.sidebar:
         st.markdown("### Relance & Territoires")
+        extract = common.extract_warning(run)
+        if extract:
+            st.warning(extract, icon=":material/science:")
         st.radio("Phase du programme", options=list(PHASES), format_func=PHASES.get, key="phase",
                  on_change=_phase_changed)
         st.selectbox("Priorité", options=list(choices), format_func=choices.get, key="priorite")

@@ -297,13 +297,14 @@ create table source (
     lignes bigint not null,
     present boolean not null
 );
--- date, version, répertoire brut, durée de la construction
+-- date, version, répertoire brut, durée de la construction, périmètre (france, ou extrait et ses départements)
 create table build_info (
     cle varchar primary key,
     valeur varchar not null
 );
--- nombres attendus des contrôles de données (relance/reference/controles_attendus.csv)
+-- nombres attendus des contrôles de données (relance/reference/controles_attendus.csv), pour le périmètre construit
 create table controle_attendu (
+    perimetre varchar not null,  -- france, ou extrait (les tests rapides)
     cle varchar not null,
     phase integer,
     valeur bigint not null,

@@ -15,26 +15,80 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_LISTS = ("dge_echantillon.csv", "liste_equipe.csv")
 
 
+def pytest_generate_tests(metafunc):
+    """Two perimeters of the same real data (as PUDL keeps fast and full row counts): a test marked
+    `france_entiere` reads the whole raw data and the base built from it; every other test reads the extract of
+    three départements (`relance.construction.extrait`, cut once per run) and the base built from it, checked by
+    its own expected counts. The perimeter is a session-wide parameter, so each base is built once."""
+    if "perimetre" in metafunc.fixturenames:
+        france = metafunc.definition.get_closest_marker("france_entiere") is not None
+        metafunc.parametrize("perimetre", ["france" if france else "extrait"], indirect=True, scope="session")
+
+
 @pytest.fixture(scope="session")
-def raw_dir() -> Path:
+def perimetre(request) -> str:
+    return request.param
+
+
+# Counts pinned from the raw files for each perimeter (PROVENANCE 1a and 1b; the extract's from its three
+# départements: the territories whose members all lie in them).
+ATTENDU = {
+    "france": {"territoires": {1: 149, 2: 183}, "departements": 101},
+    "extrait": {"territoires": {1: 3, 2: 3}, "departements": 3},
+}
+
+
+@pytest.fixture(scope="session")
+def attendu(perimetre) -> dict:
+    return ATTENDU[perimetre]
+
+
+@pytest.fixture(autouse=True)
+def _base_of_the_test(request, monkeypatch):
+    """A test that reads a base (directly or through the app) gets its perimeter's: RELANCE_DB is set per test, as
+    both bases live in one run."""
+    if "built_db" in request.fixturenames:
+        monkeypatch.setenv("RELANCE_DB", str(request.getfixturevalue("built_db")))
+
+
+def _shared(tmp_path_factory) -> Path:
+    """The folder the pytest-xdist workers share (what one builds under a lock, the others read)."""
+    shared = tmp_path_factory.getbasetemp()
+    return shared.parent if os.environ.get("PYTEST_XDIST_WORKER") else shared
+
+
+@pytest.fixture(scope="session")
+def raw_dir(perimetre, tmp_path_factory) -> Path:
+    """The raw data: whole for `france_entiere` tests, else the extract cut from it (once per run)."""
+    import fcntl
+
+    from relance.construction import extrait
+
     path = config.raw_dir()
     if not path.is_dir():
         pytest.fail(f"raw data directory missing: {path} (set RELANCE_RAW)")
-    return path
+    if perimetre == "france":
+        return path
+    shared = _shared(tmp_path_factory)
+    out = shared / "extrait-brut"
+    with open(shared / "extrait-brut.verrou", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / extrait.MARQUE).exists():
+            extrait.couper(path, out)
+    return out
 
 
 @pytest.fixture(scope="session")
-def built_db(raw_dir, tmp_path_factory) -> Path:
-    """The real database, built once per test run (the pytest-xdist workers share it, the first one builds it
-    under a lock): every raw source, the DGE list, and the two sample lists imported. Tests only read it."""
+def built_db(perimetre, raw_dir, tmp_path_factory) -> Path:
+    """The real database of the test's perimeter, built once per test run (the pytest-xdist workers share it, the
+    first one builds it under a lock): every raw source, the DGE list, and the two sample lists imported. Tests
+    only read it."""
     import fcntl
 
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent
-    path = shared / "base-commune" / "relance.duckdb"
+    shared = _shared(tmp_path_factory)
+    path = shared / f"base-{perimetre}" / "relance.duckdb"
     path.parent.mkdir(exist_ok=True)
-    with open(shared / "base-commune.verrou", "w") as lock:
+    with open(shared / f"base-{perimetre}.verrou", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not path.exists():
             for name in SAMPLE_LISTS:

@@ -114,6 +114,7 @@ def test_the_map_follows_the_lead_reading_of_the_priority():
     assert "Décarbonation et modernisation (DGE)" in title_text(figure)
 
 
+@pytest.mark.france_entiere
 def test_map_barometre_readings_and_widgets_change_it():
     at = start(metrique="relance")
     figure = map_figure(at)
@@ -200,6 +201,7 @@ def test_select_territory_shows_panel():
     assert "ti-2706" in str(at.query_params["ti"])
 
 
+@pytest.mark.france_entiere
 def test_url_reopens_view():
     at = start(phase="2", ti="ti-8401", metrique="nb_intercommunalites", priorite="innover",
                indicateur="nb-entreprises-cheaque-numerique")
@@ -219,15 +221,16 @@ def test_url_reopens_view():
         ({"phase": "1; drop table territoire"}, "inconnue"),
     ],
 )
-def test_bad_query_values_give_french_message_and_default_view(query, expected):
+def test_bad_query_values_give_french_message_and_default_view(query, expected, attendu):
     """Through the app: the message shows and the default view is drawn (every value is tested on its parser)."""
     at = start(**query)
     warnings = " ".join(w.value for w in at.warning)
     assert expected in warnings
-    assert len(choropleth(map_figure(at))["locations"]) == 149
+    assert len(choropleth(map_figure(at))["locations"]) == attendu["territoires"][1]
     assert not at.header
 
 
+@pytest.mark.france_entiere
 def test_unexpected_parameters_are_ignored():
     at = start(phase="2", foo="bar", utm_source="<script>", ti="ti-8401")
     assert not at.warning
@@ -243,6 +246,7 @@ def test_markup_in_query_is_shown_as_text():
     assert len(warning) < 300
 
 
+@pytest.mark.france_entiere
 def test_phase_change_clears_reused_territory_id():
     at = start(phase="1", ti="ti-0101")
     assert any(h.value == "Communauté d'agglomération Cap Excellence" for h in at.header)
@@ -251,6 +255,7 @@ def test_phase_change_clears_reused_territory_id():
     assert at.selectbox(key="ti").value is None
 
 
+@pytest.mark.france_entiere
 def test_methodologie_page_lists_sources_from_database():
     at = start()
     compat.apptest_open(at, "methodologie").run()
@@ -262,6 +267,7 @@ def test_methodologie_page_lists_sources_from_database():
     assert row["Licence"] == "Licence Ouverte 2.0"
 
 
+@pytest.mark.france_entiere
 def test_methodologie_shows_priority_mapping():
     at = start()
     compat.apptest_open(at, "methodologie").run()
@@ -295,6 +301,7 @@ def open_page(page: str, **query) -> AppTest:
     return at
 
 
+@pytest.mark.france_entiere
 def test_profile_single_departement_territory():
     at = open_page("pages/territoire.py", phase="1", ti="ti-9303", onglet="Baromètre")
     assert at.title[0].value == "Carros"
@@ -314,6 +321,7 @@ def test_profile_single_departement_territory():
     assert main["Estimation pour le territoire"] == "≈\u00a01 (estimation)"  # 77 x 13 803 / 1 128 418 = 0,94
 
 
+@pytest.mark.france_entiere
 def test_profile_multi_departement_territory_and_widget():
     at = open_page("pages/territoire.py", phase="1", ti="ti-2706", onglet="Baromètre")
     assert at.title[0].value == "Nevers Val de Loire"
@@ -346,6 +354,7 @@ def test_profile_tabs_lists_and_a_bad_tab_name():
     assert any(h.value == "France Relance dans le territoire" for h in at.header)
 
 
+@pytest.mark.france_entiere
 def test_compare_page_one_chart_per_indicator(con):
     at = open_page("pages/comparer.py", phase="1", comparer="ti-2706,ti-9301", priorite="innover")
     laureats = chart(at, "comparaison-laureats")
@@ -379,12 +388,14 @@ def test_compare_page_one_chart_per_indicator(con):
     assert "ti-9303" in str(at.query_params["comparer"])
 
 
+@pytest.mark.france_entiere
 def test_compare_ignores_unknown_ids_with_message():
     at = open_page("pages/comparer.py", phase="2", comparer="ti-8401,ti-0000,<b>x</b>")
     assert any("ignoré" in w.value for w in at.warning)
     assert at.multiselect(key="comparer").value == ["ti-8401"]
 
 
+@pytest.mark.france_entiere
 def test_territories_vs_rest_of_france_page():
     at = open_page("pages/france.py", phase="1", priorite="innover")
     assert [t.label for t in at.tabs] == ["Lauréats France Relance", "Départements et Baromètre"]  # no friches
@@ -419,6 +430,7 @@ def test_territories_vs_rest_of_france_page():
     assert not any("ne peut pas être rattaché" in m.value for m in at.markdown)
 
 
+@pytest.mark.france_entiere
 def test_projects_page_filters(raw_dir):
     at = open_page("pages/projets.py", phase="1")
     metrics = {m.label: m.value for m in at.metric}
@@ -440,6 +452,7 @@ def test_projects_page_filters(raw_dir):
     assert figure["layout"]["title"]["text"].startswith("<b>Projets France Relance</b>")
 
 
+@pytest.mark.france_entiere
 def test_projects_upload_preview_then_save(empty_db, monkeypatch):
     monkeypatch.setenv("RELANCE_DB", str(empty_db))
     at = open_page("pages/projets.py", phase="2")
@@ -499,6 +512,7 @@ def test_no_project_list_said_plainly(empty_db, monkeypatch):
     assert "Aucun lauréat France Relance de cette priorité n'est placé dans ce territoire" in shown
 
 
+@pytest.mark.france_entiere
 def test_phase_changed_in_the_address_clears_the_territory():
     at = start(phase="1", ti="ti-9303")
     assert any(h.value == "Carros" for h in at.header)

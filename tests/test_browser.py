@@ -17,7 +17,8 @@ import pytest
 
 from relance import config, interface
 
-pytestmark = pytest.mark.browser
+# The pages are checked against the whole of France (the territories named below are not all in the extract).
+pytestmark = [pytest.mark.browser, pytest.mark.france_entiere]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

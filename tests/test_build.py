@@ -18,6 +18,7 @@ def scalar(con, sql, *params):
     return con.execute(sql, list(params)).fetchone()[0]
 
 
+@pytest.mark.france_entiere
 def test_territory_and_member_counts(con):
     counts = dict(con.execute("select phase, count(*) from territoire group by phase").fetchall())
     assert counts == {1: 149, 2: 183}
@@ -28,6 +29,7 @@ def test_territory_and_member_counts(con):
                      (2, "commune", 12), (2, "epci", 626), (2, "ept", 3)]
 
 
+@pytest.mark.france_entiere
 def test_members_of_named_territories(con):
     def members(phase, ti):
         return {r[0] for r in con.execute(
@@ -40,11 +42,13 @@ def test_members_of_named_territories(con):
                                      "200073096", "240700716"}
 
 
+@pytest.mark.france_entiere
 def test_ids_reused_across_phases_are_different_territories(con):
     names = dict(con.execute("select phase, nom from territoire where ti_id = 'ti-0101'").fetchall())
     assert names == {1: "Communauté d'agglomération Cap Excellence", 2: "Basse-Terre"}
 
 
+@pytest.mark.france_entiere
 def test_named_territory_figures(con):
     row = con.execute("select nom, population, nb_membres, nb_intercommunalites, nb_communes, departements "
                       "from territoire where phase = 1 and ti_id = 'ti-2706'").fetchone()
@@ -69,6 +73,7 @@ def test_every_commune_in_one_territory_per_phase_and_known(con):
     assert scalar(con, "select count(*) - count(distinct (phase, commune_code)) from territoire_commune") == 0
 
 
+@pytest.mark.france_entiere
 def test_keys_unique_and_not_null(con):
     assert scalar(con, "select count(*) from region") == 18
     assert scalar(con, "select count(*) from departement") == 101
@@ -76,6 +81,7 @@ def test_keys_unique_and_not_null(con):
     assert scalar(con, "select count(*) from commune where population is null or departement_code is null") == 0
 
 
+@pytest.mark.france_entiere
 def test_multi_departement_territories(con):
     counts = dict(con.execute("select phase, count(*) from territoire where departements like '%,%' "
                               "group by phase").fetchall())
@@ -84,6 +90,7 @@ def test_multi_departement_territories(con):
     assert counts == {1: 59, 2: 65}
 
 
+@pytest.mark.france_entiere
 def test_every_territory_has_a_polygon_on_the_map(con):
     import shapely
 
@@ -106,6 +113,7 @@ def test_map_geometry_budget(con):
     assert size <= 400_000
 
 
+@pytest.mark.france_entiere
 def test_barometre_long_form(con):
     assert scalar(con, "select count(*) from indicateur_valeur where maille = 'departement'") == 22326
     assert scalar(con, "select count(*) from indicateur_valeur where maille = 'region'") == 4087
@@ -126,12 +134,17 @@ def test_data_check_holds(con, check):
     assert found.empty, found.head()
 
 
-def test_a_failing_check_stops_the_build_with_its_rule(db_copy):
+MEMBRES_PHASE_1 = {"france": 588, "extrait": 14}  # PROVENANCE 1a; the extract's three territories (4 + 6 + 4)
+
+
+def test_a_failing_check_stops_the_build_with_its_rule(db_copy, perimetre):
     import duckdb
 
     con = duckdb.connect(str(db_copy))
-    con.execute("delete from territoire_membre where phase = 1 and siren = '245804406'")
-    with pytest.raises(BuildError, match=r"contrôle « membres_par_phase » .* phase = 1, attendu = 588, trouve = 587"):
+    con.execute("delete from territoire_membre where phase = 1 and siren = '245804406'")  # CA de Nevers
+    expected = MEMBRES_PHASE_1[perimetre]
+    with pytest.raises(BuildError, match=rf"contrôle « membres_par_phase » .* phase = 1, attendu = {expected}, "
+                                         rf"trouve = {expected - 1}"):
         build.run_checks(con)
     con.close()
 
@@ -220,8 +233,9 @@ def test_unknown_member_siren_names_territory(raw_dir, raw_copy, con):
            "commune_by_siren": {}}
     ref["epci_communes"] = {s: [] for s in ref["epci_nom"]}
     ref["ept_communes"] = {s: [] for s in ref["ept_nom"]}
-    with pytest.raises(SourceError, match=r"ti_geom.geojson, entité 1 : SIREN membre inconnu : 999999999 "
-                                          r"\(territoire ti-0101\)"):
+    first = data["features"][0]["properties"]["id_territoire"]  # ti-0101 in the whole file
+    with pytest.raises(SourceError, match=rf"ti_geom.geojson, entité 1 : SIREN membre inconnu : 999999999 "
+                                          rf"\(territoire {first}\)"):
         build._resolve_members(2, sources.read_ti_phase2(raw), ref, raw / PHASE2)
 
 
@@ -234,10 +248,9 @@ def test_missing_source_file(raw_copy):
 
 
 def test_cp1252_csv(raw_dir, raw_copy, codes):
-    relative = BAROMETRE_58.replace("-58.csv", "-01.csv")
-    text = (raw_dir / relative).read_text(encoding="utf-8")
-    raw = raw_copy(relative, text.encode("cp1252", errors="replace"))
-    with pytest.raises(SourceError, match=r"departement-01.csv, ligne \d+ : encodage non UTF-8"):
+    text = (raw_dir / BAROMETRE_58).read_text(encoding="utf-8")
+    raw = raw_copy(BAROMETRE_58, text.encode("cp1252", errors="replace"))
+    with pytest.raises(SourceError, match=r"departement-58.csv, ligne \d+ : encodage non UTF-8"):
         read_barometre(raw, codes)
 
 
@@ -258,9 +271,9 @@ def test_empty_file(raw_copy):
 
 def test_duplicate_territory_id(raw_dir, raw_copy):
     data = json.loads((raw_dir / PHASE2).read_text(encoding="utf-8"))
-    data["features"][5]["properties"]["id_territoire"] = data["features"][4]["properties"]["id_territoire"]
+    data["features"][2]["properties"]["id_territoire"] = data["features"][1]["properties"]["id_territoire"]
     raw = raw_copy(PHASE2, json.dumps(data).encode())
-    with pytest.raises(SourceError, match=r"ti_geom\.geojson, entité 6 : identifiant de territoire en double"):
+    with pytest.raises(SourceError, match=r"ti_geom\.geojson, entité 3 : identifiant de territoire en double"):
         sources.read_ti_phase2(raw)
 
 

@@ -42,6 +42,7 @@ def test_map_png_high_resolution(map_chart):
     assert (width, height) == (export.SCALE * export.WIDTH, export.SCALE * 820)
 
 
+@pytest.mark.france_entiere
 def test_map_svg_has_title_source_and_estimation(map_chart):
     svg = map_chart.image("svg").decode("utf-8")
     root = ET.fromstring(svg)  # noqa: S314 (our own export, not untrusted input)
@@ -71,6 +72,7 @@ def test_map_pdf_one_page(map_chart):
     assert "estimation" in reader.pages[0].extract_text()
 
 
+@pytest.mark.france_entiere
 def test_csv_round_trip_in_french_settings(map_chart):
     data = map_chart.csv()
     assert data.startswith("\ufeff".encode())
@@ -84,6 +86,7 @@ def test_csv_round_trip_in_french_settings(map_chart):
     assert row[estimate] == 25  # rounded to the precision shown: whole units for an estimate
 
 
+@pytest.mark.france_entiere
 def test_xlsx_typed_with_sources_sheet(map_chart):
     from openpyxl import load_workbook
 
@@ -137,6 +140,7 @@ def test_series_chart_exports(run, make_filtres):
     assert ";1,79;" in chart.csv().decode("utf-8-sig")  # decimal comma in the file itself
 
 
+@pytest.mark.france_entiere
 def test_fiche_command_line_writes_pdf_and_zip(built_db, tmp_path, capsys):
     from pypdf import PdfReader
 
@@ -176,6 +180,7 @@ def test_fiche_command_line_writes_pdf_and_zip(built_db, tmp_path, capsys):
     assert "n'existe pas en phase 1" in capsys.readouterr().err
 
 
+@pytest.mark.france_entiere
 def test_fiche_word_file_is_editable_with_real_tables_and_images(built_db, tmp_path, con):
     from docx import Document
 
@@ -228,6 +233,7 @@ def _texts(figure) -> list[str]:
     return [re.sub(r"<[^>]+>", "", line) for part in parts for line in part.split("<br>")]
 
 
+@pytest.mark.france_entiere
 def test_phone_layout_wraps_stacks_and_keeps_the_export(run, make_filtres):
     from relance import charts
     from relance.views import comparer

@@ -14,6 +14,7 @@ from relance.construction import imports
 from relance.errors import SourceError
 
 
+@pytest.mark.france_entiere
 def test_dge_rows_read_and_rejected_with_reasons(con, raw_dir):
     records = brut.dge_records(raw_dir)
     assert len(records) == 3080  # PROVENANCE 5b
@@ -46,6 +47,7 @@ def test_dge_projects_inside_the_territories(con, raw_dir):
     assert abs(placed - inside) <= 0.01 * placed
 
 
+@pytest.mark.france_entiere
 def test_fonds_friches_laureates_are_projects(con, raw_dir):
     expected = brut.friches_laureates_with_commune(raw_dir)
     assert expected == 983  # PROVENANCE 4b: every France Relance laureate with a site has a commune
@@ -60,6 +62,7 @@ def test_fonds_friches_laureates_are_projects(con, raw_dir):
                        "where not f.france_relance").fetchone()[0] == 0
 
 
+@pytest.mark.france_entiere
 def test_fonds_friches_laureates_in_phase_2_territories(con):
     """PROVENANCE 4b: 678 France Relance laureates lie in the communes of phase-2 territories."""
     assert con.execute("select sum(laureats) from (select count(*) filter (where f.laureat) as laureats from friche f "

@@ -30,6 +30,7 @@ def placed(path: Path, ref) -> dict[int, tuple]:
     return out
 
 
+@pytest.mark.france_entiere
 def test_real_extract_is_official_format_and_placed_by_coordinates(raw_dir, ref):
     path = raw_dir / "dge-plan-de-relance-extrait" / "plan-de-relance-extrait.csv"
     parsed = listes.parse(path.read_bytes(), path.name)
@@ -50,6 +51,7 @@ def test_real_extract_is_official_format_and_placed_by_coordinates(raw_dir, ref)
     assert sum(1 for _, w in rows.values() if w.confiance == "haute") == 12
 
 
+@pytest.mark.france_entiere
 def test_sample_official_file_defects(ref):
     rows = placed(FIXTURES / "dge_echantillon.csv", ref)
     parsed = listes.parse((FIXTURES / "dge_echantillon.csv").read_bytes(), "x.csv")
@@ -67,6 +69,7 @@ def test_sample_official_file_defects(ref):
     assert (where.commune_code, where.methode) == ("28227", "code postal et nom de commune concordants")
 
 
+@pytest.mark.france_entiere
 def test_staff_list_rows_and_reasons(ref):
     path = FIXTURES / "liste_equipe.csv"
     parsed = listes.parse(path.read_bytes(), path.name)

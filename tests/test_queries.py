@@ -17,13 +17,17 @@ SAMPLE = {"phase": 1, "ti": "ti-2706", "couche": "departements", "priorite": Non
           "import_id": listes.content_digest(STAFF_LIST.read_bytes())[:16]}
 
 
+# In the extract of three départements no DGE laureate is made of several rows in a territory.
+EMPTY_IN_EXTRACT = {"laureats_fusionnes"}
+
+
 @pytest.mark.parametrize("query", db.all_queries(), ids=lambda q: q.name)
-def test_query_runs_with_documented_params(con, query):
+def test_query_runs_with_documented_params(con, query, perimetre):
     """Every query file has its header, runs with its documented parameters and returns rows."""
     assert query.description, f"{query.name}: header comment missing"
     frame = db.run(con, query.name, **{name: SAMPLE[name] for name in query.params})
     assert list(frame.columns) == query.columns
-    assert len(frame) > 0
+    assert len(frame) > 0 or (perimetre == "extrait" and query.name in EMPTY_IN_EXTRACT)
 
 
 def test_values_are_bound_not_formatted(con):
@@ -41,6 +45,7 @@ def test_unknown_query_rejected():
         db.query("../build")
 
 
+@pytest.mark.france_entiere
 def test_territory_queries_figures(con):
     territories = db.run(con, "territoires", phase=2, ti=None)
     assert len(territories) == 183

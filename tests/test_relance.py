@@ -14,6 +14,7 @@ MAIN = "nb-entreprises-industrielles-agricoles"
 END = dt.date(2022, 12, 31)
 
 
+@pytest.mark.france_entiere
 def test_national_value_is_not_the_sum_of_departements(con):
     national = con.execute("select valeur from indicateur_valeur where id_indicateur = ? and maille = 'national' "
                            "and date = ?", [MAIN, END]).fetchone()[0]
@@ -29,6 +30,7 @@ def test_national_value_is_not_the_sum_of_departements(con):
     assert series.iloc[-1]["taux_france_publie"] == pytest.approx(8972 / france_population * 10000)
 
 
+@pytest.mark.france_entiere
 def test_estimates_never_exceed_their_departement_for_every_indicator_and_date(con):
     over = con.execute("""
         select count(*) from (
@@ -63,6 +65,7 @@ def test_territory_estimates_sum_below_departements_total(con):
     assert 0 < estimates["estimation"].sum() < total
 
 
+@pytest.mark.france_entiere
 def test_multi_departement_territory_figures(con):
     row = db.run(con, "indicateur_territoires", phase=1, indicateur=MAIN, date=END).set_index("ti_id").loc["ti-2706"]
     # Nièvre 36 (201 417 inhabitants, 99.6 % of the territory), Cher 74 (298 660, 0.4 %).
@@ -75,6 +78,7 @@ def test_multi_departement_territory_figures(con):
     assert (row["rang"], row["nb_territoires"]) == (55, 149)
 
 
+@pytest.mark.france_entiere
 def test_industrial_share_job_weighted_and_overseas_unavailable(con):
     industry = db.run(con, "territoire_industrie", phase=1).set_index("ti_id")
     # Overseas territories (no source) and those made only of communes (a commune has no share of its own) have none.
@@ -112,6 +116,7 @@ def test_fonds_friches_counts(con):
     assert rows == {"36961": (1129, 495), "46904": (1186, 499), "54008": (695, 191), "68862": (1436, 451)}
 
 
+@pytest.mark.france_entiere
 def test_industry_sentence_rank_or_unavailable(run):
     industry = run("territoire_industrie", phase=1).set_index("ti_id")
     assert territoire.industry_sentence(industry.loc["ti-2706"]).startswith(
@@ -142,12 +147,14 @@ def test_each_indicator_is_read_at_its_reviewed_date(run):
     assert readings[MAIN].nature == "cumul" and readings[MAIN].date_lecture == END
 
 
+@pytest.mark.france_entiere
 def test_carros_has_no_industrial_share_and_no_rank(run):
     industry = run("territoire_industrie", phase=1).set_index("ti_id")
     carros = industry.loc["ti-9303"]
     assert pd.isna(carros["part_industrie"]) and pd.isna(carros["rang"])
 
 
+@pytest.mark.france_entiere
 def test_no_territory_has_zero_private_jobs(con):
     assert con.execute("select count(*) from territoire_industrie where emplois_salaries_prives = 0").fetchone()[0] == 0
     guadeloupe = con.execute("select emplois_salaries_prives from territoire_industrie where phase = 1 "
@@ -155,6 +162,7 @@ def test_no_territory_has_zero_private_jobs(con):
     assert guadeloupe > 0  # the URSSAF value, not 0, though the share is not available overseas
 
 
+@pytest.mark.france_entiere
 def test_two_territories_of_one_departement_share_a_rank(con):
     ranks = db.run(con, "indicateur_territoires", phase=1, indicateur=MAIN, date=END)
     single = con.execute("select ti_id, departements from territoire where phase = 1 and departements not like '%,%'"

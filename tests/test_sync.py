@@ -104,6 +104,7 @@ def test_missing_file_on_server(server, tmp_path):
         sync.sync(tmp_path, [sync.Entry("x.csv", f"{server}/x.csv", None)], report=lambda _: None)
 
 
+@pytest.mark.france_entiere
 def test_recorded_manifest_covers_every_raw_file(raw_dir):
     entries = {e.fichier: e for e in sync.manifest()}
     sums = (raw_dir.parent / "SHA256SUMS").read_text(encoding="utf-8").split("\n")

@@ -419,7 +419,7 @@ def assemble(raw: Path) -> dict[str, pd.DataFrame]:
         "fonds_friches": fonds_friches,
         "friche": friche,
         "friche_rejet": friche_rejets,
-        "controle_attendu": _expected_counts(),
+        "controle_attendu": _expected_counts(sources.perimeter(raw)),
         "mesure_priorite": imports.measure_priorities(),
         "lecture": _lectures(priorites),
     })
@@ -458,10 +458,12 @@ def _friches(sites: pd.DataFrame | None, applications: pd.DataFrame, communes: p
     return joined[columns].reset_index(drop=True), pd.DataFrame(rejects, columns=["ligne", "motif"])
 
 
-def _expected_counts() -> pd.DataFrame:
-    """Known facts of the published lists (PROVENANCE.md) that the data checks compare with."""
+def _expected_counts(perimetre: str) -> pd.DataFrame:
+    """Known facts of the published lists (PROVENANCE.md) that the data checks compare with, for the whole of
+    France or for the extract of the tests' fast tier (column `perimetre`)."""
     frame = sources.read_csv_checked(REFERENCE_DIR / "controles_attendus.csv",
-                                     ["cle", "phase", "valeur", "justification"], sep=";")
+                                     ["perimetre", "cle", "phase", "valeur", "justification"], sep=";")
+    frame = frame[frame["perimetre"] == perimetre]
     return frame.assign(phase=pd.to_numeric(frame["phase"]).astype("Int64"), valeur=frame["valeur"].astype("int64"))
 
 
@@ -589,6 +591,12 @@ def repair_link(link: Path) -> str | None:
     return f"le lien {link.name} désignait un fichier absent : il désigne maintenant {versions[-1].name}"
 
 
+def _perimeter_label(raw: Path) -> str:
+    """`france`, or `extrait` with its départements (`extrait 18,58,76`): the pages say when the base is an extract."""
+    mark = sources.extract_mark(raw)
+    return "france" if mark is None else "extrait " + ",".join(mark.get("departements", []))
+
+
 def write(tables: dict[str, pd.DataFrame], link: Path, raw: Path, seconds: float) -> None:
     """Write a new database next to `link`, check it, and swap it in only when complete."""
     link.parent.mkdir(parents=True, exist_ok=True)
@@ -605,6 +613,7 @@ def write(tables: dict[str, pd.DataFrame], link: Path, raw: Path, seconds: float
                 {"cle": "version", "valeur": __version__},
                 {"cle": "donnees_brutes", "valeur": str(raw)},
                 {"cle": "duree_s", "valeur": f"{seconds:.1f}"},
+                {"cle": "perimetre", "valeur": _perimeter_label(raw)},
             ])
             written = {name: frame for name, frame in tables.items() if name != "friche_rejet"}
             for name, frame in {**written, "build_info": info}.items():

@@ -396,11 +396,11 @@ def _read_groupings(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             if "code" not in member:
                 raise SourceError(path, f"membre sans code commune dans {siren}", f"élément {index + 1}")
             members.append({"siren": siren, "commune_code": member["code"]})
-    groups_df = pd.DataFrame(groups)
+    groups_df = pd.DataFrame(groups, columns=["siren", "nom", "type"])  # none: an extract without EPT
     dup = groups_df[groups_df["siren"].duplicated()]
     if not dup.empty:
         raise SourceError(path, f"SIREN en double : {dup.iloc[0]['siren']}")
-    return groups_df, pd.DataFrame(members)
+    return groups_df, pd.DataFrame(members, columns=["siren", "commune_code"])
 
 
 def read_epci(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -641,13 +641,41 @@ def read_friche_sites(raw: Path) -> pd.DataFrame | None:
 MANIFEST = Path(__file__).resolve().parent.parent / "reference" / "sync_manifest.csv"
 
 
+MARQUE_EXTRAIT = "extrait.json"
+
+
+def extract_mark(raw: Path) -> dict | None:
+    """What `extrait.json` says of a raw directory cut by `relance.construction.extrait` (perimetre, départements,
+    territoires, fichiers), or None for the whole raw data."""
+    path = Path(raw) / MARQUE_EXTRAIT
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise SourceError(path, f"marque d'extrait illisible ({exc})") from exc
+    if not isinstance(data, dict) or data.get("perimetre") != "extrait" or not isinstance(data.get("fichiers"), list):
+        raise SourceError(path, "marque d'extrait inattendue (perimetre « extrait » et liste « fichiers » attendus)")
+    return data
+
+
+def perimeter(raw: Path) -> str:
+    """`france` for the whole raw data, `extrait` for an extract (the expected counts of the checks follow it)."""
+    return "extrait" if extract_mark(raw) else "france"
+
+
 def check_expected(raw: Path) -> None:
-    """Every file the raw directory must hold (the sync manifest, relance/reference/sync_manifest.csv) is there;
-    the optional project sources (DGE list, Cartofriches sites) may be absent. The first missing file stops the
-    build, named."""
+    """Every file the raw directory must hold (the sync manifest, relance/reference/sync_manifest.csv; for an
+    extract, the files its mark lists) is there; the optional project sources (DGE list, Cartofriches sites) may
+    be absent. The first missing file stops the build, named."""
     optional = {s.path for s in SOURCES.values() if s.optional}
-    manifest = read_csv_checked(MANIFEST, ["fichier", "origine", "sha256"], sep=";")
-    for name in manifest["fichier"]:
+    mark = extract_mark(raw)
+    if mark:
+        names, listed = mark["fichiers"], f"{MARQUE_EXTRAIT} de l'extrait"
+    else:
+        names, listed = read_csv_checked(MANIFEST, ["fichier", "origine", "sha256"], sep=";")["fichier"], \
+            "relance/reference/sync_manifest.csv"
+    for name in names:
         if name not in optional and not (Path(raw) / name).exists():
             raise SourceError(Path(raw) / name, "fichier attendu absent du répertoire des données brutes (liste des "
-                                                "fichiers attendus : relance/reference/sync_manifest.csv)")
+                                                f"fichiers attendus : {listed})")

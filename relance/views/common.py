@@ -163,6 +163,18 @@ def source_projets(run: Runner, import_ids: list[str] | None = None, lectures: l
             "ANCT, Territoires d'industrie.")
 
 
+def extract_warning(run: Runner) -> str | None:
+    """The sentence every page shows when the base was built from the tests' extract (build_info `perimetre`),
+    None for the whole of France."""
+    info = run("build_info").set_index("cle")["valeur"]
+    perimetre = str(info.get("perimetre", "france"))
+    if perimetre == "france":
+        return None
+    departements = perimetre.removeprefix("extrait").strip().replace(",", ", ")
+    return (f"Base d'essai construite sur un extrait des données (départements {departements}) : les totaux "
+            "« France », les moyennes et les rangs ne portent que sur cet extrait.")
+
+
 def missing_sources(run: Runner) -> list[str]:
     """What the build went without: each optional raw source that was absent, said in French."""
     return [f"Source absente des données brutes, la base a été construite sans elle : {r['titre']} "
