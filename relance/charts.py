@@ -148,9 +148,7 @@ def for_phone(figure: go.Figure) -> go.Figure:
     args = meta.get("mise_en_page")
     if not args:
         return figure
-    # a checked copy: an unchecked one (compat.plotly_copy) keeps numeric arrays as Plotly's encoded dicts, which
-    # the sizes and labels below are computed from
-    fig = go.Figure(figure)
+    fig = compat.plotly_copy(figure)  # not checked again: the page's figure was
     old = fig.layout.margin
     plot_height = fig.layout.height - old.t - old.b
     fig.layout.annotations = [a for a in fig.layout.annotations if a.name != "source"]

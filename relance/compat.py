@@ -6,6 +6,7 @@ names the library and the reason.
 from __future__ import annotations
 
 import asyncio
+import copy
 from collections.abc import Callable
 
 import plotly.graph_objects as go
@@ -74,9 +75,10 @@ def plotly_unchecked(data=None, layout=None) -> go.Figure:
 
 
 def plotly_copy(figure: go.Figure) -> go.Figure:
-    """A copy of a checked figure, not checked again (the phone layout, an export)."""
-    as_dict = figure.to_dict()
-    return plotly_unchecked(as_dict.get("data"), as_dict.get("layout"))
+    """A copy of a checked figure, not checked again (the phone layout, an export). It copies the figure's own
+    property dicts (`_data`, `_layout`): `to_dict()` would hand numeric arrays over as Plotly's base64 specs
+    (`{"dtype", "bdata"}`), which code laying the copy out again (sizes, labels) cannot compute with."""
+    return plotly_unchecked(copy.deepcopy(figure._data), copy.deepcopy(figure._layout))
 
 
 # --- Kaleido 1.5 (pinned) --------------------------------------------------------------------------------------

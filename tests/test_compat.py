@@ -81,6 +81,20 @@ def test_plotly_unchecked_figures_equal_checked_ones():
         go.Figure(data=[{"type": "bar", "colour": "red"}])  # the checks it skips exist
 
 
+def test_plotly_copy_keeps_numeric_arrays_to_compute_with():
+    """Plotly: a checked figure keeps numeric arrays in its own property dicts (`_data`), which the unchecked copy
+    takes whole; the phone layout scales circle sizes from them (`to_dict()` gives base64 specs instead)."""
+    import numpy as np
+
+    sized = go.Figure(go.Scattergeo(lon=[1, 2], lat=[3, 4], marker={"size": np.array([5.0, 6.0])}))
+    assert isinstance(sized.to_dict()["data"][0]["marker"]["size"], dict)  # what the copy must not hand over
+    copied = compat.plotly_copy(sized)
+    assert list(copied.data[0].marker.size * 2) == [10, 12]
+    copied.data[0].marker.size = [1, 1]
+    assert list(sized.data[0].marker.size) == [5, 6]  # a copy: the page's figure is left as it was
+    assert copied.to_dict() != sized.to_dict()
+
+
 def test_kaleido_hands_the_tab_back_before_its_reload():
     """Kaleido: `_return_kaleido_tab` reloads the tab then queues it; the subclass returns at once and lets the
     reload run in a task of its own."""
