@@ -75,11 +75,28 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser):
+@pytest.fixture(scope="module")
+def desktop(browser):
+    """One browser window of a French desktop for the module's tests (its cache keeps Streamlit's and Plotly's
+    scripts, as a returning user's does: about 0,4 s less per page than a fresh one)."""
     context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="fr-FR")
-    page = context.new_page()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(desktop):
+    page = desktop.new_page()
     yield page
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def phone(browser):
+    """One phone's browser (390 px, phone user agent) for the module's tests."""
+    context = browser.new_context(viewport={"width": 390, "height": 2400}, locale="fr-FR", user_agent=PHONE_UA,
+                                  is_mobile=True, has_touch=True)
+    yield context
     context.close()
 
 
@@ -343,11 +360,9 @@ PHONE_PAGES = {**PAGES, "carte-france": "/?phase=1&metrique=population"}
 
 
 @pytest.mark.parametrize("name", list(PHONE_PAGES))
-def test_page_on_a_phone(browser, app_url, name, tmp_path):
+def test_page_on_a_phone(phone, app_url, name, tmp_path):
     """At 390 px: no sideways scrolling, every chart's texts inside the chart and apart, search before the map."""
-    context = browser.new_context(viewport={"width": 390, "height": 2400}, locale="fr-FR", user_agent=PHONE_UA,
-                                  is_mobile=True, has_touch=True)
-    page = context.new_page()
+    page = phone.new_page()
     try:
         page.goto(app_url + PHONE_PAGES[name])
         settle(page, drawn(name))
@@ -365,7 +380,7 @@ def test_page_on_a_phone(browser, app_url, name, tmp_path):
             map_box = page.locator(".js-plotly-plot").first.bounding_box()
             assert search["y"] + search["height"] <= map_box["y"]
     finally:
-        context.close()
+        page.close()
 
 
 def test_comparer_enter_adds_the_typed_territory(page, app_url):
@@ -451,9 +466,10 @@ def test_a_websocket_from_another_site_name_is_refused(app_url):
 
 
 def test_one_client_flooding_reruns_cannot_take_the_server_for_itself(app_url):
-    """A client sends reruns as fast as it can for 12 s without waiting for any (a script, a stuck key): its reruns
-    are coalesced, one run at a time; another user's reruns meanwhile stay within seconds (without the guard, the
-    user's connection died on its keepalive timeout), and the health check answers."""
+    """A client sends reruns as fast as it can without waiting for any (a script, a stuck key), from 2 s before
+    another user's three reruns until after them and a health check: its reruns are coalesced, one run at a time;
+    the other user's reruns meanwhile stay within seconds (without the guard, the user's connection died on its
+    keepalive timeout), and the health check answers."""
     import asyncio
     import time
     from concurrent.futures import ThreadPoolExecutor
@@ -483,9 +499,11 @@ def test_one_client_flooding_reruns_cannot_take_the_server_for_itself(app_url):
             await finished(user)  # the user's page is open
             runs = 0
 
+            done = asyncio.Event()
+
             async def flooding() -> int:
-                sent, end = 0, time.perf_counter() + 12
-                while time.perf_counter() < end:
+                sent = 0
+                while not done.is_set():
                     metric = ("nb_projets", "projets_10000", "relance", "population")[sent % 4]
                     await flood.send(rerun(f"phase={1 + sent % 2}&metrique={metric}"))
                     sent += 1
@@ -509,8 +527,9 @@ def test_one_client_flooding_reruns_cannot_take_the_server_for_itself(app_url):
             start = time.perf_counter()
             await asyncio.to_thread(urllib.request.urlopen, f"{app_url}/_stcore/health", timeout=30)
             health = time.perf_counter() - start
+            done.set()
             sent = await flooder
-            await asyncio.sleep(3)
+            await asyncio.sleep(1)
             counter.cancel()
             return waits, runs, health, sent
 
