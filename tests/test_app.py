@@ -560,3 +560,46 @@ def test_date_selector_reads_another_date_and_is_in_the_address():
     assert any("Date « `2031-01-01` » non publiée pour cet indicateur : sa date de lecture, le 31 juillet 2022"
                in w.value for w in at.warning)
     assert "au 31 juillet 2022" in title_text(map_figure(at))
+
+
+# Every page and each of its tabs, on the base the test reads (the extract in the fast tier): the extract's own
+# territories (ti-2401 Berry Sologne, ti-2706 Nevers Val de Loire, ti-2804 Côte d'Albâtre, relance/reference/
+# controles_attendus.csv).
+EVERY_PAGE = {
+    "carte": ({"phase": "1", "ti": "ti-2706"}, "Carte des Territoires d'industrie"),
+    "territoire": ({"phase": "1", "ti": "ti-2706"}, "Nevers Val de Loire"),
+    "projets": ({"phase": "1", "ti": "ti-2706"}, "Projets France Relance"),
+    "comparer": ({"phase": "1", "comparer": "ti-2706,ti-2401,ti-2804"}, "Comparer des territoires"),
+    "france": ({"phase": "1"}, "Territoires d'industrie et reste de la France"),
+    "methodologie": ({"phase": "1"}, "Méthodologie & sources"),
+}
+
+
+@pytest.mark.parametrize("page", list(EVERY_PAGE))
+def test_every_page_and_tab_opens(page, perimetre):
+    """Each page, then each of its tabs by its address name: no exception, no error box, its title, a chart on every
+    page but Méthodologie, and the base's perimeter said when it is the extract."""
+    from relance import ui
+
+    assert set(EVERY_PAGE) == set(ui.PAGES)
+    query, heading = EVERY_PAGE[page]
+    at = open_page(page, **query)
+    labels = [t.label for t in at.tabs]
+    drawn = []  # what each tab drew: one tab drawn at a time, each its own
+    for label in [None, *labels[1:]]:
+        if label:
+            at.query_params["onglet"] = label
+            at.run()
+        where = f"{page} {label or ''}"
+        assert not at.exception and not at.error, (where, at.exception, [e.value for e in at.error])
+        assert at.title[0].value == heading, where
+        assert page == "methodologie" or at.get("plotly_chart") or at.dataframe or at.table, where
+        said = any("extrait des données (départements 18, 58, 76)" in w.value for w in at.warning)
+        assert said == (perimetre == "extrait"), where
+        drawn.append((tuple(c.key for c in at.get("plotly_chart")), len(at.dataframe), len(at.table)))
+    assert len(set(drawn)) == len(drawn), drawn
+    if page == "comparer":
+        laureats = chart(open_page(page, **query), "comparaison-laureats")
+        names = [label.replace("<br>", " ") for label in laureats["data"][0]["y"]]
+        assert names[:3] == ["Nevers Val de Loire (ti-2706)", "Berry Sologne (ti-2401)",
+                             "Côte d'Albâtre (ti-2804)"], names
