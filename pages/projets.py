@@ -4,7 +4,7 @@ import streamlit as st
 
 from relance import ui
 from relance.errors import ListeError
-from relance.filtres import PHASES
+from relance.filtres import PHASES, SEARCH_MAX
 from relance.fmt import escape_markdown
 from relance.listes import MAX_UPLOAD_BYTES
 from relance.views import common, projets
@@ -80,20 +80,19 @@ def page(adresse: ui.Adresse) -> None:
 
     st.header("Explorer")
     c1, c2, c3 = st.columns([2, 2, 1])
-    text = c1.text_input("Recherche (entreprise, projet, commune)", key="recherche")
+    c1.text_input("Recherche (entreprise, projet, commune)", key="recherche", max_chars=SEARCH_MAX)
     c2.selectbox("Territoire", options=list(labels), format_func=labels.get, key="ti", index=None,
                  placeholder=f"Tous les territoires de la {PHASES[filtres.phase].lower()}")
-    where = c3.radio("Localisation", list(projets.WHERE), key="ou", format_func=projets.WHERE.get)
+    c3.radio("Localisation", list(projets.WHERE), key="ou", format_func=projets.WHERE.get)
     c4, c5, c6, c7 = st.columns([3, 2, 2, 2])
     # select_all=False: Enter adds the first match, never every match at once
-    mesures = c4.multiselect("Mesure", found.mesures, key="mesures", placeholder="Toutes", select_all=False)
-    filieres = c5.multiselect("Filière", found.filieres, key="filieres", placeholder="Toutes", select_all=False)
-    tailles = c6.multiselect("Taille d'entreprise", found.tailles, key="tailles", placeholder="Toutes",
-                             select_all=False)
-    doubtful = c7.checkbox("Douteux seulement", key="douteux",
-                           help="Placement de confiance faible, ou projet non placé.")
-    shown = projets.filter_projects(found.projets, text, st.session_state["ti"], filtres.priorite_filtre, mesures,
-                                    filieres, tailles, where, doubtful)
+    c4.multiselect("Mesure", found.mesures, key="mesures", placeholder="Toutes", select_all=False)
+    c5.multiselect("Filière", found.filieres, key="filieres", placeholder="Toutes", select_all=False)
+    c6.multiselect("Taille d'entreprise", found.tailles, key="tailles", placeholder="Toutes", select_all=False)
+    c7.checkbox("Douteux seulement", key="douteux", help="Placement de confiance faible, ou projet non placé.")
+    shown = projets.filter_projects(found.projets, adresse.recherche, adresse.ti, filtres.priorite_filtre,
+                                    list(adresse.mesures), list(adresse.filieres), list(adresse.tailles), adresse.ou,
+                                    adresse.douteux)
 
     for column, (label, value) in zip(st.columns(5), projets.summary(shown, filtres.phase).items(), strict=True):
         column.metric(label, value)
@@ -104,7 +103,8 @@ def page(adresse: ui.Adresse) -> None:
     if shown.empty:
         st.info("Aucun projet ne correspond à ces filtres.")
         st.stop()
-    selected = st.session_state["ti"]
+    selected = adresse.ti
     ui.show_chart(projets.projects_chart(ui.READER, filtres, shown, selected), "projets-carte")
     ui.show_chart(projets.projects_count_chart(ui.run, filtres, shown, labels.get(selected)), "projets-mesures")
-    ui.show_frame(projets.projects_table(ui.run, shown), "projets-table")
+    st.selectbox("Trier le tableau par", list(projets.TRIS), key="tri", format_func=projets.TRIS.get)
+    ui.show_frame(projets.projects_table(ui.run, projets.sort_projects(shown, adresse.tri)), "projets-table")

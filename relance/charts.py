@@ -587,7 +587,7 @@ def terciles_chart(groups: pd.DataFrame, libelle: str, unite: str, phase: int, s
     labels = [f"{row.libelle_groupe}<br>{fmt.pourcent(row.part_min, 0)} à {fmt.pourcent(row.part_max, 0)} en TI"
               for row in groups.itertuples()]
     texts = [fmt.nombre(v, 2) for v in groups["taux_10000"]]
-    details = [f"{row.nb_departements} départements, {fmt.nombre(row.population)} habitants"
+    details = [f"{fmt.compte(row.nb_departements, 'département')}, {fmt.compte(row.population, 'habitant')}"
                for row in groups.itertuples()]
     fig = go.Figure(go.Bar(
         x=labels, y=groups["taux_10000"], text=texts, textposition="outside", customdata=details,
@@ -750,7 +750,7 @@ def projects_count_chart(counts: pd.DataFrame, priorites: list[Priorite], subtit
             y=group["mesure"].map(escape_html), x=group["projets"], orientation="h", name=style.libelle,
             marker={"color": style.couleur, "pattern_shape": style.motif, "line": {"color": "#333", "width": 0.5}},
             text=[fmt.nombre(v) for v in group["projets"]], textposition="outside", cliponaxis=False,
-            hovertemplate="%{y} : %{text} lauréats<extra></extra>",
+            hovertemplate="%{y} — lauréats : %{text}<extra></extra>",
         ))
     fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.1, "x": 0})
     top = float(counts.groupby("mesure")["projets"].sum().max()) if len(counts) else 1.0

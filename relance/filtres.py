@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from relance.fmt import verbatim
+from relance.fmt import sans_controle, verbatim
 
 PHASES = {1: "Phase 1 (2018-2022)", 2: "Phase 2 (2023-2027)"}
 DEFAULT_PHASE = 1
@@ -122,6 +122,49 @@ def parse_choice(raw: str | None, allowed: Iterable[str], default: str, what: st
     if raw in options:
         return raw, None
     return default, f"{what} : valeur « {_short(raw)} » inconnue ; la valeur par défaut ({default}) est affichée."
+
+
+SEARCH_MAX = 100  # characters of a search in the address
+LIST_SEPARATOR = "|"  # between the values of a multiple choice in the address (no measure or sector name holds one)
+
+
+def parse_text(raw: str | None, what: str, limit: int = SEARCH_MAX) -> tuple[str, str | None]:
+    """A free text of the address (a search): control characters removed, at most `limit` characters (cut, with a
+    message)."""
+    if raw is None:
+        return "", None
+    text = sans_controle(raw).strip()
+    if len(text) > limit:
+        return text[:limit], f"{what} : texte de plus de {limit} caractères, coupé."
+    return text, None
+
+
+def parse_values(raw: str | None, allowed: Iterable[str], what: str) -> tuple[list[str], str | None]:
+    """`a|b` -> the known values among them, in the order given; a message names the others."""
+    if raw is None or raw == "":
+        return [], None
+    known = set(allowed)
+    chosen, rejected = [], []
+    for part in raw.split(LIST_SEPARATOR)[:50]:
+        value = part.strip()
+        if value in known and value not in chosen:
+            chosen.append(value)
+        elif value:
+            rejected.append(_short(value))
+    if not rejected:
+        return chosen, None
+    return chosen, (f"{what} : valeur{'s' if len(rejected) > 1 else ''} inconnue{'s' if len(rejected) > 1 else ''} "
+                    f"ignorée{'s' if len(rejected) > 1 else ''} : {', '.join(f'« {r} »' for r in rejected[:5])}"
+                    f"{'…' if len(rejected) > 5 else ''}.")
+
+
+def parse_flag(raw: str | None, what: str) -> tuple[bool, str | None]:
+    """`1` -> True; absent or `0` -> False; anything else False with a message."""
+    if raw is None or raw in ("", "0"):
+        return False, None
+    if raw == "1":
+        return True, None
+    return False, f"{what} : valeur « {_short(raw)} » inconnue (attendu : 1) ; la case n'est pas cochée."
 
 
 def parse_date(raw: str | None, dates: Iterable[str], default: dt.date) -> tuple[str, str | None]:

@@ -51,10 +51,11 @@ def euros(value, decimales: int = 1) -> str:
     return f"{nombre(amount, 0)}{NBSP}€"
 
 
-def compte(value, singulier: str, pluriel: str | None = None) -> str:
-    """`1 projet`, `12 projets`, `1 234 lauréates`: a count with its noun agreed (0 and 1 take the singular)."""
+def compte(value, singulier: str, pluriel: str | None = None, decimales: int = 0) -> str:
+    """`1 projet`, `12 projets`, `1 234 lauréates`, `1,52 lauréat`: a count (or a rate) with its noun agreed (below 2
+    the singular, as French writes it)."""
     word = singulier if abs(float(value)) < 2 else (pluriel or singulier + "s")
-    return f"{nombre(value)}{NBSP}{word}"
+    return f"{nombre(value, decimales)}{NBSP}{word}"
 
 
 def rang(position, total, ex_aequo: bool = False) -> str:

@@ -349,7 +349,7 @@ def _read_xlsx(content: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
     rows = []
     for index, row in enumerate(book.worksheets[0].iter_rows(values_only=True)):
         if index > MAX_ROWS:
-            raise ListeError(f"{name} : plus de {MAX_ROWS} lignes : le fichier n'est pas lu")
+            raise ListeError(f"{name} : plus de {fmt.compte(MAX_ROWS, 'ligne')} : le fichier n'est pas lu")
         if len(row) > MAX_COLUMNS:
             raise ListeError(f"{name} : {len(row)} colonnes, au plus {MAX_COLUMNS}")
         rows.append(["" if v is None else str(v)[: MAX_TEXT * 4] for v in row])
@@ -407,12 +407,14 @@ def read_table(content: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
         text = _decode(content, name)
         lines = text.count("\n")
         if lines > MAX_ROWS + 1:
-            raise ListeError(f"{name} : {lines} lignes, au plus {MAX_ROWS} : le fichier n'est pas lu")
+            raise ListeError(f"{name} : {fmt.compte(lines, 'ligne')}, au plus {fmt.nombre(MAX_ROWS)} : "
+                             "le fichier n'est pas lu")
         if max((len(line) for line in text.split("\n")), default=0) > MAX_LINE:
-            raise ListeError(f"{name} : une ligne dépasse {MAX_LINE} caractères : le fichier n'est pas lu")
+            raise ListeError(f"{name} : une ligne dépasse {fmt.compte(MAX_LINE, 'caractère')} : "
+                             "le fichier n'est pas lu")
         frame, warnings = _read_csv(text, name)
     if len(frame) > MAX_ROWS:
-        raise ListeError(f"{name} : {len(frame)} lignes, au plus {MAX_ROWS}")
+        raise ListeError(f"{name} : {fmt.compte(len(frame), 'ligne')}, au plus {fmt.nombre(MAX_ROWS)}")
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame.fillna(""), warnings
 

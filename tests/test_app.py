@@ -126,7 +126,7 @@ def test_map_barometre_readings_and_widgets_change_it():
     nevers = trace["locations"].index("ti-2706")
     assert values(trace["z"])[nevers] == pytest.approx(1.78979, abs=1e-5)
     assert "1,79\u00a0entreprises industrielles pour 10\u00a0000 hab." in trace["customdata"][nevers][4]
-    assert "Moyenne de 2 départements, pondérée par la population : Nièvre : 36, Cher : 74" in \
+    assert "Moyenne de 2\u00a0départements, pondérée par la population : Nièvre : 36, Cher : 74" in \
         trace["customdata"][nevers][5]
     assert "Rang du taux : 55e sur 149" in trace["customdata"][nevers][5]
 
@@ -148,7 +148,7 @@ def test_map_barometre_readings_and_widgets_change_it():
 
     at.selectbox(key="metrique").set_value("population").run()
     figure = map_figure(at)
-    assert "Phase 1 (2018-2022), 149 territoires" in figure["layout"]["title"]["text"]
+    assert "Phase 1 (2018-2022), 149\u00a0territoires" in figure["layout"]["title"]["text"]
     at.radio(key="phase").set_value(2).run()
     assert not at.exception
     trace = choropleth(map_figure(at))
@@ -603,3 +603,51 @@ def test_every_page_and_tab_opens(page, perimetre):
         names = [label.replace("<br>", " ") for label in laureats["data"][0]["y"]]
         assert names[:3] == ["Nevers Val de Loire (ti-2706)", "Berry Sologne (ti-2401)",
                              "Côte d'Albâtre (ti-2804)"], names
+
+
+def test_projects_search_filters_and_order_live_in_the_address():
+    """A colleague opening a shared Projets address sees the same rows in the same order: search, localisation,
+    multiple choices, the « douteux » box and the order are keys of the address; values it does not know are said."""
+    at = open_page("pages/projets.py", phase="1")
+    everything = {m.label: m.value for m in at.metric}["Projets"]
+    at.text_input(key="recherche").set_value("  Industrie ").run()
+    at.radio(key="ou").set_value("dans").run()
+    size = at.multiselect(key="tailles").options[0]
+    at.multiselect(key="tailles").set_value([size]).run()
+    at.selectbox(key="tri").set_value("commune").run()
+    query = {k: at.query_params[k] for k in at.query_params}
+    assert (query["recherche"], query["ou"], query["tailles"], query["tri"]) == ("Industrie", "dans", size, "commune")
+    assert "douteux" not in query  # an unticked box leaves the address
+    rows = frame(at, "Entreprise")
+    shown = {m.label: m.value for m in at.metric}["Projets"]
+    assert 0 < len(rows) and shown != everything
+    assert (rows["Territoire"] != "hors territoire").all() and (rows["Taille d'entreprise"] == size).all()
+    communes = rows["Commune"].dropna().str.lower().tolist()
+    assert communes == sorted(communes)
+
+    again = open_page("pages/projets.py", **query)  # the shared link, in a new session
+    assert {m.label: m.value for m in again.metric}["Projets"] == shown
+    pd.testing.assert_frame_equal(frame(again, "Entreprise"), rows)
+    assert again.text_input(key="recherche").value == "Industrie" and again.selectbox(key="tri").value == "commune"
+
+    odd = open_page("pages/projets.py", phase="1", tailles=f"{size}|Géante", douteux="oui", tri="hasard")
+    said = " ".join(w.value for w in odd.warning)
+    assert "Taille d'entreprise : valeur inconnue ignorée" in said and "Géante" in said
+    assert "Douteux seulement" in said and "Tri : valeur" in said
+    assert odd.multiselect(key="tailles").value == [size] and odd.query_params["tailles"] == size
+
+
+def test_an_empty_table_is_said_in_french():
+    """Streamlit's grid draws the English word « empty » on its canvas for a table without rows: a sentence instead,
+    and no downloads of nothing."""
+    def script():
+        import pandas as pd
+
+        from relance import export, ui
+
+        ui.show_frame(pd.DataFrame(columns=["Entreprise"]), "vide")
+        ui.show_table(export.Table(pd.DataFrame(columns=["Entreprise"]), "vide", "Vide", "aucun", "essai"), "vide-2")
+
+    at = AppTest.from_function(script, default_timeout=30).run()
+    assert not at.exception and not at.dataframe and not at.get("download_button")
+    assert [c.value for c in at.caption] == ["Aucune ligne à montrer ici."] * 2

@@ -72,7 +72,8 @@ def test_every_address_key_is_documented():
     bound = set(re.findall(r'url_state\("([a-z_]+)"', code)) | set(re.findall(r'lier_partagee\("([a-z_]+)"', code))
     keys = set(CLES)
     assert bound <= keys, f"clés liées à l'adresse mais non déclarées dans CLES : {bound - keys}"
-    assert keys == {"phase", "priorite", "indicateur", "date", "ti", "metrique", "mode", "comparer", "onglet"}
+    assert keys == {"phase", "priorite", "indicateur", "date", "ti", "metrique", "mode", "comparer", "onglet",
+                    "recherche", "ou", "mesures", "filieres", "tailles", "douteux", "tri"}
     page = (ROOT / "docs" / "tableau-de-bord.md").read_text(encoding="utf-8")
     missing = [k for k in sorted(keys) if f"`{k}`" not in page]
     assert not missing, f"clés de l'adresse absentes de docs/tableau-de-bord.md : {missing}"

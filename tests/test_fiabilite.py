@@ -154,7 +154,7 @@ def test_spreadsheet_bomb_is_refused_before_parsing():
 
 def test_too_many_rows_refused_before_a_full_parse():
     text = "Nom du projet;Code INSEE\n" + "x;58194\n" * (listes.MAX_ROWS + 5)
-    with pytest.raises(ListeError, match="lignes, au plus 20000 : le fichier n'est pas lu"):
+    with pytest.raises(ListeError, match="lignes, au plus 20\u00a0000 : le fichier n'est pas lu"):
         listes.parse(text.encode(), "long.csv")
 
 

@@ -64,10 +64,10 @@ def test_the_territorial_call_was_not_reserved_to_the_territories(raw_dir, run, 
     assert len(rows) == 1158
     share = run("appel_ti_part", phase=1, mesure=lectures.APPEL_TERRITOIRES).iloc[0]
     assert (share["nb_projets"], share["nb_dans_territoire"]) == (1158, 765)
-    assert "765 lignes sur 1\u00a0158" in projets.ti_call_sentence(run, 1) and "66,1\u00a0%" in \
+    assert "765\u00a0lignes sur 1\u00a0158" in projets.ti_call_sentence(run, 1) and "66,1\u00a0%" in \
         projets.ti_call_sentence(run, 1)
     answer = laureats.territories_vs_france(run, make_filtres())
-    assert "n'était pas réservé aux territoires : 765 de ses 1\u00a0158 lignes (66,1\u00a0%)" in answer.phrase
+    assert "n'était pas réservé aux territoires : 765 de ses 1\u00a0158\u00a0lignes (66,1\u00a0%)" in answer.phrase
     assert "réservé aux territoires d'industrie" not in answer.limites
     table = answer.tableau.data.set_index("Lecture ou mesure")
     without = table.loc[f"Sans l'appel « {lectures.APPEL_TERRITOIRES} »"]

@@ -42,12 +42,13 @@ def sync_url(key: str, serialize: Callable = str) -> None:
     """Write the current value of `key` to the query string (removed when None or empty)."""
     value = st.session_state.get(key)
     written = st.session_state.setdefault(WRITTEN_KEY, {})
-    if value is None or (isinstance(value, list) and not value):
+    text = None if value is None or value == "" or (isinstance(value, list | tuple) and not value) else \
+        serialize(value)
+    if text is None:  # absent from the address: empty, or the serializer says so (an unticked box)
         if key in st.query_params:
             del st.query_params[key]
         written[key] = None
     else:
-        text = serialize(value)
         if st.query_params.get(key) != text:
             st.query_params[key] = text
         written[key] = text
@@ -93,6 +94,13 @@ CLES: dict[str, Cle] = {c.nom: c for c in [
     Cle("mode", ("carte",), "lecture d'un indicateur du Baromètre sur la carte"),
     Cle("comparer", ("comparer",), "territoires comparés, séparés par des virgules"),
     Cle(TAB_KEY, ("territoire", "comparer", "france"), "onglet ouvert (absent pour le premier)"),
+    Cle("recherche", ("projets",), "texte cherché dans l'entreprise, le projet, le descriptif et la commune"),
+    Cle("ou", ("projets",), "localisation : tous, dans (un territoire) ou hors (territoire)"),
+    Cle("mesures", ("projets",), "mesures retenues, séparées par « | »"),
+    Cle("filieres", ("projets",), "filières retenues, séparées par « | »"),
+    Cle("tailles", ("projets",), "tailles d'entreprise retenues, séparées par « | »"),
+    Cle("douteux", ("projets",), "1 : placements douteux seulement"),
+    Cle("tri", ("projets",), "ordre du tableau des projets (entreprise par défaut)"),
 ]}
 TI_ABSENT = {"carte": "La carte est affichée sans sélection.",
              "territoire": "Choisissez un territoire dans la liste.",
@@ -110,6 +118,13 @@ class Adresse:
     metrique: str | None = None
     mode: str | None = None
     comparer: tuple[str, ...] = ()
+    recherche: str = ""
+    ou: str = "tous"
+    mesures: tuple[str, ...] = ()
+    filieres: tuple[str, ...] = ()
+    tailles: tuple[str, ...] = ()
+    douteux: bool = False
+    tri: str | None = None
     liens: Mapping[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     def lien(self, page: str):
@@ -139,7 +154,35 @@ def lier(page: str, filtres: Filtres, run, liens: Mapping[str, object]) -> Adres
     if "comparer" in wanted:
         values["comparer"] = tuple(url_state("comparer", lambda raw: parse_territories(raw, labels, filtres.phase),
                                              serialize=",".join))
+    if "recherche" in wanted:
+        values.update(_projects_keys(run, filtres))
     return Adresse(page, filtres, liens=liens, **values)
+
+
+def _projects_keys(run, filtres: Filtres) -> dict[str, object]:
+    """The Projets explorer's search, filters and order: values outside the phase's projects are dropped, said."""
+    from relance.filtres import LIST_SEPARATOR, parse_choice, parse_flag, parse_text, parse_values
+    from relance.views import projets
+
+    found = projets.catalogue(run, filtres.phase)
+    values: dict[str, object] = {
+        "recherche": url_state("recherche", lambda raw: parse_text(raw, "Recherche"),
+                               serialize=lambda v: v.strip() or None).strip(),
+        "ou": url_state("ou", lambda raw: parse_choice(raw, projets.WHERE, "tous", "Localisation")),
+        "douteux": url_state("douteux", lambda raw: parse_flag(raw, "Douteux seulement"),
+                             serialize=lambda v: "1" if v else None),
+        "tri": url_state("tri", lambda raw: parse_choice(raw, projets.TRIS, projets.TRI_DEFAUT, "Tri")),
+    }
+    for key, allowed, what in (("mesures", found.mesures, "Mesure"), ("filieres", found.filieres, "Filière"),
+                               ("tailles", found.tailles, "Taille d'entreprise")):
+        chosen = url_state(key, lambda raw, allowed=allowed, what=what: parse_values(raw, allowed, what),
+                           serialize=LIST_SEPARATOR.join)
+        kept = [v for v in chosen if v in set(allowed)]  # the widget's options in this phase
+        if kept != list(chosen):
+            st.session_state[key] = kept
+            sync_url(key, LIST_SEPARATOR.join)
+        values[key] = tuple(kept)
+    return values
 
 
 def lier_partagee(key: str, parse: Callable[[str | None], tuple]):

@@ -71,6 +71,7 @@ def show_export_failures() -> None:
                    icon=":material/warning:")
 
 
+EMPTY_TABLE = "Aucune ligne à montrer ici."
 # No chart toolbar: the export row under each chart offers its images and data (and the toolbar spoke English).
 PLOTLY_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False, "displayModeBar": False}
 # Maps keep their zoom buttons (translated in the page by relance.interface).
@@ -96,7 +97,11 @@ def show_chart(chart: export.Chart, key: str, **plotly_kwargs):
 
 def show_frame(frame: pd.DataFrame, key: str | None = None, height: int | str = "auto") -> None:
     """A dataframe as the staff see it: cells a spreadsheet would read as a formula shown (and downloaded from the
-    table's own toolbar) with a leading apostrophe, missing texts empty (never "None"), amounts in euros."""
+    table's own toolbar) with a leading apostrophe, missing texts empty (never "None"), amounts in euros. An empty
+    table is said in a sentence (Streamlit's grid would draw the English word « empty » on its canvas)."""
+    if frame.empty:
+        st.caption(EMPTY_TABLE)
+        return
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
@@ -112,12 +117,16 @@ def show_frame(frame: pd.DataFrame, key: str | None = None, height: int | str = 
 def show_table(table: export.Table, key: str, height: int | None = None) -> None:
     """A table (formulas neutralised, also in the toolbar's download) and its CSV and XLSX downloads."""
     show_frame(table.data, key, height or "auto")
-    _table_downloads(table, key)
+    if not table.data.empty:
+        _table_downloads(table, key)
 
 
 def show_small_table(table: export.Table, key: str) -> None:
     """A few rows as a plain table, numbers written the French way (whatever the browser's language), and its CSV
     and XLSX downloads (numbers as numbers)."""
+    if table.data.empty:
+        st.caption(EMPTY_TABLE)
+        return
     st.table(tables.french(table.data), hide_index=True)
     _table_downloads(table, key)
 

@@ -168,7 +168,7 @@ def carte(reader: Reader, filtres: Filtres, metric_key: str, mode: str, selected
         title = f"{metric.libelle} (valeurs départementales)" if relance else \
             f"{metric.libelle} des Territoires d'industrie"
         subtitle = (common.reading_subtitle(filtres, indicator, date=common.reading_date(filtres, indicator)) if relance
-                    else f"{PHASES[phase]}, {len(frame)} territoires")
+                    else f"{PHASES[phase]}, {fmt.compte(len(frame), 'territoire')}")
         source = common.source_relance(run) if relance else common.source_territoires(run, phase)
         if metric_key in PROJECT_METRICS:
             readings = lectures.lectures(run, filtres.priorite)
@@ -239,7 +239,7 @@ def panneau(run: Runner, filtres: Filtres, ti: str) -> Panneau:
     info = run("territoires", phase=phase, ti=ti).iloc[0]
     notes = []
     if info["geometrie_source"] != "publiée (ANCT)":
-        notes.append(f"Contour {info['geometrie_source']} : l'ANCT ne publie que des points pour ce territoire.")
+        notes.append(f"Géométrie {info['geometrie_source']} : l'ANCT ne publie que des points pour ce territoire.")
     notes.append(common.plain_source(common.source_territoires(run, phase)))
     return Panneau(
         titre=info["nom"], legende=f"{info['ti_id']} · {PHASES[phase]} · Région {info['region_nom']}",

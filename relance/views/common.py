@@ -191,7 +191,7 @@ def reading_note(departements) -> str:
     """How a territory's Baromètre value reads: its only département's value, or a mix of several."""
     if len(departements) == 1:
         return f"Valeur du département ({departements[0]['nom']}), la même pour tout territoire qui y est entier"
-    return f"Moyenne de {len(departements)} départements, pondérée par la population"
+    return f"Moyenne de {fmt.compte(len(departements), 'département')}, pondérée par la population"
 
 
 def departement_values(departements) -> str:

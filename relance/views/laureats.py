@@ -88,7 +88,8 @@ def scales(run: Runner, filtres: Filtres, ti: str, nom: str) -> Echelles:
             named = {"departement": f"le département {row.nom} ({row.code})", "region": f"la région {row.nom}",
                      "france": "la France"}[row.echelle]
             (parts if multiple else too_few).append(multiple or named)
-        sentence = f"{reading.libelle_court} : {fmt.nombre(own['projets_10000'], 2)} lauréats pour 10 000 habitants"
+        sentence = (f"{reading.libelle_court} : {fmt.compte(own['projets_10000'], 'lauréat', decimales=2)} "
+                    "pour 10 000 habitants")
         if parts:
             sentence += f" dans {nom}, {', '.join(parts)}"
         if too_few:
@@ -383,9 +384,10 @@ def territories_vs_france(run: Runner, filtres: Filtres) -> Comparaison:
         part = run("appel_ti_part", phase=phase, mesure=lectures.APPEL_TERRITOIRES).iloc[0]
         projects += (
             f" L'appel « {lectures.APPEL_TERRITOIRES} » n'était pas réservé aux territoires : "
-            f"{fmt.nombre(part['nb_dans_territoire'])} de ses {fmt.nombre(part['nb_projets'])} lignes "
+            f"{fmt.nombre(part['nb_dans_territoire'])} de ses {fmt.compte(part['nb_projets'], 'ligne')} "
             f"({fmt.pourcent(part['part'])}) sont dans un territoire de la {PHASES[phase].lower()}. Sans lui, "
-            f"{fmt.nombre(row['hab_dedans'], 2)} lauréats pour 10 000 habitants dans les territoires contre "
+            f"{fmt.compte(row['hab_dedans'], 'lauréat', decimales=2)} pour 10 000 habitants dans les territoires "
+            "contre "
             f"{fmt.nombre(row['hab_hors'], 2)} ailleurs ({fmt.nombre(row['hab_rapport'], 2)} fois, au lieu de "
             f"{fmt.nombre(total['hab_rapport'], 2)}).")
     if any(r.source == "friches" for r in counted):

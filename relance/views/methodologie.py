@@ -80,12 +80,14 @@ def laureate_rule(run: Runner) -> tuple[str, pd.DataFrame]:
     if effect.empty:
         return "Aucune liste DGE chargée.", pd.DataFrame()
     first = effect.loc[1]
-    phrase = (f"Liste DGE : {fmt.nombre(first['lignes'])} lignes, {fmt.nombre(first['laureats'])} lauréats en France. "
-              + " ".join(f"Phase {phase} : {fmt.nombre(row['lignes_territoires'])} lignes dans les territoires, "
-                         f"{fmt.nombre(row['laureats_territoires'])} lauréats."
+    phrase = (f"Liste DGE : {fmt.compte(first['lignes'], 'ligne')}, "
+              f"{fmt.compte(first['laureats'], 'lauréat')} en France. "
+              + " ".join(f"Phase {phase} : {fmt.compte(row['lignes_territoires'], 'ligne')} dans les territoires, "
+                         f"{fmt.compte(row['laureats_territoires'], 'lauréat')}."
                          for phase, row in effect.iterrows())
-              + f" {fmt.nombre(first['lignes_texte_commun'])} lignes partagent leur texte avec une autre entreprise "
-                f"({fmt.nombre(first['textes_communs'])} textes : présentation d'un groupe ou projet d'un consortium) "
+              + f" {fmt.compte(first['lignes_texte_commun'], 'ligne')} partagent leur texte avec une autre "
+                f"entreprise ({fmt.compte(first['textes_communs'], 'texte')} : présentation d'un groupe ou projet "
+                "d'un consortium) "
                 "et ne sont jamais fusionnées ; les descriptifs vides ou « 0 » non plus.")
     table = pd.DataFrame({"Territoire": merged["territoire"], "Identifiant": merged["ti_id"],
                           "Entreprise": merged["entreprise"], "Lignes de la liste": merged["lignes"],

@@ -16,6 +16,16 @@ from relance.views import common
 
 DOUBTFUL = ("faible", "non placé")
 WHERE = {"tous": "Tous", "dans": "Dans un territoire", "hors": "Hors territoire"}
+# The order of the explorer's table and its exports (address key `tri`): what it is sorted by, and how.
+TRIS = {"entreprise": "Entreprise (A → Z)", "aide": "Aide (la plus forte d'abord)",
+        "investissement": "Investissement (le plus fort d'abord)", "co2": "CO2 évité par an (le plus d'abord)",
+        "territoire": "Territoire (A → Z)", "commune": "Commune (A → Z)",
+        "date": "Date publiée (la plus récente d'abord)"}
+TRI_DEFAUT = "entreprise"
+_TRI_COLONNES = {"entreprise": (["entreprise", "nom"], True), "aide": (["montant_aide"], False),
+                 "investissement": (["montant_investissement"], False), "co2": (["tonnes_co2"], False),
+                 "territoire": (["ti_nom", "entreprise"], True), "commune": (["commune_nom", "entreprise"], True),
+                 "date": (["date", "entreprise"], False)}
 NO_LIST = ("Aucune liste de projets n'est chargée. Pour en charger une : déposez un fichier ci-dessous (liste DGE "
            "« Plan de relance – projets industriels » ou liste de l'équipe en CSV/XLSX), ou lancez "
            "`python -m relance import FICHIER`, ou placez la liste DGE dans le dossier `dge-plan-de-relance/` des "
@@ -74,6 +84,14 @@ def french_date(value) -> str | None:
     if len(parts) == 3 and all(p.isdigit() for p in parts):
         return f"{parts[2]}/{parts[1]}/{parts[0]}"
     return value.strip()
+
+
+def sort_projects(projects: pd.DataFrame, tri: str = TRI_DEFAUT) -> pd.DataFrame:
+    """The projects in the order chosen (`TRIS`), missing values last, ties kept in the list's order."""
+    columns, ascending = _TRI_COLONNES.get(tri, _TRI_COLONNES[TRI_DEFAUT])
+    keys = {c: projects[c].str.lower() if pd.api.types.is_string_dtype(projects[c]) else projects[c] for c in columns}
+    order = pd.DataFrame(keys).sort_values(columns, ascending=ascending, na_position="last", kind="stable").index
+    return projects.loc[order]
 
 
 def projects_table(run: Runner, projects: pd.DataFrame) -> pd.DataFrame:
@@ -170,7 +188,7 @@ def projects_chart(reader: Reader, filtres: Filtres, projects: pd.DataFrame, sel
     insets = load("carte_fond", couche="encarts")
     names = territories.set_index("ti_id")["nom"]
     subtitle = (common.filters_subtitle(filtres, names.get(selected) if selected else None)
-                + f" · {len(projects)} projets, {len(points)} avec coordonnées")
+                + f" · {fmt.compte(len(projects), 'projet')}, {fmt.nombre(len(points))} avec coordonnées")
     source = common.source_projets(run, sorted(set(projects["import_id"])))
     priorites = common.priorites(run)
 
@@ -237,9 +255,10 @@ def preview(run: Runner, content: bytes, name: str, ref: placement.Reference) ->
                      "Confiance": where.confiance, "Placement": where.methode,
                      "Priorité": common.label_of(labels, listes.classify(row, measures)),
                      "Aide (€)": row.montant_aide, "Problèmes": "; ".join(row.problemes)})
-    resume = (f"{fmt.verbatim(name, 80)} : {listes.FORMAT_LABELS[parsed.format]}, {len(parsed.rows)} projets "
-              f"lisibles, {len(parsed.rejects)} lignes rejetées. Rien n'est enregistré avant de cliquer sur "
-              "« Enregistrer ».")
+    resume = (f"{fmt.verbatim(name, 80)} : {listes.FORMAT_LABELS[parsed.format]}, "
+              f"{fmt.compte(len(parsed.rows), 'projet lisible', 'projets lisibles')}, "
+              f"{fmt.compte(len(parsed.rejects), 'ligne rejetée', 'lignes rejetées')}. Rien n'est enregistré avant "
+              "de cliquer sur « Enregistrer ».")
     return Apercu(resume, pd.DataFrame(rows), pd.DataFrame(parsed.rejects, columns=["Ligne", "Motif du rejet"]),
                   bool(parsed.rows), [fmt.escape_markdown(w) for w in parsed.warnings])
 
@@ -291,7 +310,7 @@ def ti_call_sentence(run: Runner, phase: int) -> str | None:
     share = run("appel_ti_part", phase=phase, mesure=APPEL_TERRITOIRES).iloc[0]
     if not share["nb_projets"]:
         return None
-    return (f"Appel « {APPEL_TERRITOIRES} » : {fmt.nombre(share['nb_dans_territoire'])} lignes sur "
+    return (f"Appel « {APPEL_TERRITOIRES} » : {fmt.compte(share['nb_dans_territoire'], 'ligne')} sur "
             f"{fmt.nombre(share['nb_projets'])} dans un territoire de la {PHASES[phase].lower()} "
             f"({fmt.pourcent(share['part'])}) ; l'appel n'était pas réservé aux territoires d'industrie.")
 

@@ -102,8 +102,8 @@ def bloc_laureats(run: Runner, filtres: Filtres, lecture: Lecture, ti: str, nom:
     if count:
         phrase = f"{nom} : {fmt.compte(count, 'lauréat')} {what} dans ses communes"
         if row["nb_lignes"] > count:
-            phrase += (f" ({fmt.nombre(row['nb_lignes'])} lignes de la liste : les sites d'une même entreprise au même "
-                       "projet comptent pour un lauréat)")
+            phrase += (f" ({fmt.compte(row['nb_lignes'], 'ligne')} de la liste : les sites d'une même entreprise "
+                       "au même projet comptent pour un lauréat)")
         grade = class_of(frame, row)
         phrase += (f", soit {fmt.nombre(row['projets_10000'], 2)} pour 10 000 habitants : {rank} territoires de la "
                    f"{phase} par ce taux" + (f" ({grade})." if grade else "."))

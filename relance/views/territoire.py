@@ -33,9 +33,9 @@ def industry_sentence(industry: pd.Series) -> str:
                 "donne une part qu'aux EPCI et EPT de métropole, et aucun membre de ce territoire n'en a (outre-mer, "
                 "ou membres qui sont des communes : la part de leur EPCI n'est pas la leur).")
     return (f"Industrie : {fmt.rang(industry['rang'], industry['nb_territoires'], industry['ex_aequo'])} territoires "
-            f"de la phase par la part de l'industrie dans l'emploi ({industry['membres_couverts']} membres sur "
-            f"{industry['membres']} ont une part propre). Calcul : part de l'industrie de chaque EPCI membre pondérée "
-            "par son emploi salarié privé.")
+            "de la phase par la part de l'industrie dans l'emploi "
+            f"({fmt.compte(industry['membres_couverts'], 'membre')} sur {fmt.nombre(industry['membres'])} ont une part "
+            "propre). Calcul : part de l'industrie de chaque EPCI membre pondérée par son emploi salarié privé.")
 
 
 def series_chart(run: Runner, filtres: Filtres, ti: str, nom: str, indicator: Indicateur) -> export.Chart:
