@@ -383,6 +383,57 @@ def test_page_on_a_phone(phone, app_url, name, tmp_path):
         page.close()
 
 
+# What a reader finds on a page: its headings, key figures, chart titles and the first rows of every table (the
+# grid's accessible copy: its first three columns, those it always draws), as drawn.
+FOUND = """() => ({
+  headings: [...document.querySelectorAll('h1, h2, h3')].map(e => e.innerText.trim()).filter(Boolean),
+  metrics: [...document.querySelectorAll('[data-testid=stMetric]')].map(e => e.innerText.replace(/\\s+/g, ' ')),
+  charts: [...document.querySelectorAll('.js-plotly-plot .gtitle')].map(e => e.textContent),
+  rows: [...document.querySelectorAll('[data-testid=stDataFrame] [aria-rowcount]')]
+          .map(e => e.getAttribute('aria-rowcount')),
+  first: [...document.querySelectorAll('[data-testid=stDataFrame] table tr, [data-testid=stTable] tr')]
+           .slice(0, 12).map(e => [...e.children].slice(0, 3).map(c => c.innerText.slice(0, 80)).join(' | ')),
+})"""
+FILTERED = {  # an address with filters set, per page (Projets: set by its widgets, below)
+    "carte": "/?phase=2&priorite=foncier&metrique=projets_10000&ti=ti-2707",
+    "territoire": "/territoire?phase=2&ti=ti-8401&priorite=competences&onglet=Barom%C3%A8tre",
+    "comparer": "/comparer?phase=1&priorite=innover&comparer=ti-2706,ti-9301,ti-4410",
+    "france": "/france?phase=2&priorite=foncier&onglet=Fonds+friches+par+r%C3%A9gion",
+}  # Méthodologie has no filter of its own
+
+
+def test_each_page_filtered_address_reopens_the_same_rows(page, browser, app_url):
+    """Filters set on Projets through its widgets, and each other page's filtered address: a colleague opening the
+    address in a fresh browser finds the same headings, figures, chart titles and rows."""
+    page.goto(f"{app_url}/projets?phase=1")
+    settle(page, drawn("projets"))
+    search = page.get_by_label("Recherche (entreprise, projet, commune)")
+    search.fill("Nevers")
+    search.press("Enter")
+    page.wait_for_function("() => location.search.includes('recherche=Nevers')", timeout=30_000)
+    settle(page, drawn("projets"))
+    page.get_by_text("Dans un territoire", exact=True).click()
+    page.wait_for_function("() => location.search.includes('ou=dans')", timeout=30_000)
+    settle(page, drawn("projets"))
+    addresses = {"projets": page.evaluate("() => location.pathname + location.search")}
+    seen = {"projets": page.evaluate(FOUND)}
+    assert any(m.startswith("Projets ") and m != "Projets 0" for m in seen["projets"]["metrics"]), seen
+    for name, address in FILTERED.items():
+        page.goto(app_url + address)
+        settle(page, drawn(name))
+        addresses[name], seen[name] = address, page.evaluate(FOUND)
+    fresh = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="fr-FR")
+    try:
+        other = fresh.new_page()
+        for name, address in addresses.items():
+            other.goto(app_url + address)
+            settle(other, drawn(name))
+            assert other.evaluate(FOUND) == seen[name], name
+            assert other.locator("[data-testid='stException']").count() == 0
+    finally:
+        fresh.close()
+
+
 def test_comparer_enter_adds_the_typed_territory(page, app_url):
     """Typing a name then Enter adds that one territory (never "every match"); six at most, said in French."""
     page.goto(f"{app_url}/comparer?phase=1")
