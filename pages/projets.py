@@ -7,7 +7,10 @@ from relance.errors import ListeError
 from relance.filtres import PHASES, SEARCH_MAX
 from relance.fmt import escape_markdown
 from relance.listes import MAX_UPLOAD_BYTES
-from relance.views import common, projets
+from relance.views import carte, common, projets
+
+SAVED_KEY = "liste-enregistree"  # the list saved at the last run, said once
+UPLOADS_KEY = "depots"  # lists saved in this session: the upload box's key
 
 
 def page(adresse: ui.Adresse) -> None:
@@ -19,9 +22,18 @@ def page(adresse: ui.Adresse) -> None:
     if not loaded:
         st.info(projets.NO_LIST)
 
+    saved = st.session_state.pop(SAVED_KEY, None)
+    if saved:
+        done = projets.saved_summary(ui.run, saved, filtres.phase)
+        st.success(done.message, icon=":material/check_circle:")
+        if done.ti:
+            st.page_link(adresse.lien("territoire"), label=f"Voir {done.ti_nom} dans sa fiche (même onglet)",
+                         icon=":material/arrow_forward:", query_params=carte.profile_link(filtres, done.ti))
     with st.expander("Charger une liste de projets", expanded=not loaded):
         st.caption(projets.STAFF_COLUMNS)
-        upload = st.file_uploader("Fichier CSV ou XLSX", type=["csv", "xlsx"], key="depot",
+        # a new key after each saved list: the saved file leaves the box, with its preview and button
+        upload = st.file_uploader("Fichier CSV ou XLSX", type=["csv", "xlsx"],
+                                  key="depot" + (f"-{n}" if (n := st.session_state.get(UPLOADS_KEY, 0)) else ""),
                                   max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024))
         if upload is not None:
             content = upload.getvalue()
@@ -47,7 +59,8 @@ def page(adresse: ui.Adresse) -> None:
                                  f"{escape_markdown(exc)}")
                     else:
                         if new:
-                            st.success(f"Liste enregistrée (import {import_id}).")
+                            st.session_state[SAVED_KEY] = import_id
+                            st.session_state[UPLOADS_KEY] = st.session_state.get(UPLOADS_KEY, 0) + 1
                             st.rerun()
                         st.info(f"Cette liste est déjà chargée (import {import_id}) : rien n'est dupliqué.")
         for item in loaded:

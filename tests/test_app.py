@@ -462,7 +462,16 @@ def test_projects_upload_preview_then_save(empty_db, monkeypatch):
     assert not at.exception
     preview = at.dataframe[0].value
     assert len(preview) == 5
-    assert preview.iloc[0]["Territoire phase 2"] == "ti-2707"
+    # every column the list fills, as it will be saved; territories by name; how a row is drawn apart from problems
+    for column in ("Projet", "Entreprise", "Priorité", "Date", "Aide (€)", "Investissement (€)", "Commune",
+                   "Territoire phase 1", "Territoire phase 2", "Dessiné", "Placement", "Confiance", "Problèmes"):
+        assert column in preview.columns, column
+    first = preview.iloc[0]
+    assert (first["Projet"], first["Date"], first["Aide (€)"]) == ("Extension de l'atelier", "2021-05-01", 1200.5)
+    assert first["Territoire phase 2"] == "Nevers Val de Loire (ti-2707)"
+    assert first["Dessiné"] == "au centre de sa commune"  # placed by its commune: no problem said
+    assert not first["Problèmes"]
+    assert not preview["Problèmes"].fillna("").str.contains("sans point").any()
     assert "nom de commune ambigu" in preview[preview["Ligne"] == 4].iloc[0]["Problèmes"]
     rejects = at.dataframe[1].value
     assert list(rejects["Motif du rejet"]) == ["montant illisible : 'douze euros'", "aucune localisation lisible"]
@@ -470,6 +479,11 @@ def test_projects_upload_preview_then_save(empty_db, monkeypatch):
     assert not at.exception
     import_id = listes.content_digest(content)[:16]
     assert any(import_id in m.value and "5\u00a0projets" in m.value for m in at.markdown)
+    said = [s.value for s in at.success]
+    assert len(said) == 1 and f"Liste enregistrée (import {import_id}) : 5\u00a0projets dans la base" in said[0]
+    assert "Nevers Val de Loire" in said[0]  # the territory that received the most, linked to its fiche
+    assert not any(b.key == "enregistrer" for b in at.button)  # the saved file left the box, with its button
+    assert not any("Rien n'est enregistré" in m.value for m in at.markdown)
     from relance import db
 
     con = db.connect(empty_db)

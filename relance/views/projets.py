@@ -245,21 +245,33 @@ def preview(run: Runner, content: bytes, name: str, ref: placement.Reference) ->
     parsed = listes.parse_bounded(content, name)
     measures = listes.measure_map(run("priorites_mesures"))
     labels = common.priority_labels(run)
+    names = {phase: common.territory_labels(run, phase) for phase in PHASES}
     rows = []
     for row, where in zip(parsed.rows, placement.place_all(parsed.rows, ref), strict=True):
         commune = ref.nom_of.get(where.commune_code) if where.commune_code else None
-        if where.position == "centre de la commune":
-            row.problemes.append("sans point : dessiné au centre de sa commune")
-        rows.append({"Ligne": row.ligne, "Projet": row.nom, "Entreprise": row.entreprise, "Commune": commune,
-                     "Territoire phase 1": where.territoires.get(1), "Territoire phase 2": where.territoires.get(2),
-                     "Confiance": where.confiance, "Placement": where.methode,
-                     "Priorité": common.label_of(labels, listes.classify(row, measures)),
-                     "Aide (€)": row.montant_aide, "Problèmes": "; ".join(row.problemes)})
+        territory = {phase: names[phase].get(ti, ti) if (ti := where.territoires.get(phase)) else "hors territoire"
+                     for phase in PHASES}
+        rows.append({
+            "Ligne": row.ligne, "Projet": row.nom, "Entreprise": row.entreprise, "SIREN": row.siren,
+            "Mesure": row.mesure, "Priorité": common.label_of(labels, listes.classify(row, measures)),
+            "Filière": row.filiere, "Taille d'entreprise": row.type_entreprise, "Date": row.date,
+            "Aide (€)": row.montant_aide, "Investissement (€)": row.montant_investissement,
+            "CO2 évité par an (t)": row.tonnes_co2, "Commune": commune, "Département": where.departement_code,
+            "Territoire phase 1": territory[1], "Territoire phase 2": territory[2],
+            "Dessiné": {"point publié": "au point donné", "centre de la commune": "au centre de sa commune"}.get(
+                where.position, "non dessiné"),
+            "Placement": where.methode, "Confiance": where.confiance,
+            "Problèmes": "; ".join(row.problemes) or None})
+    shown = pd.DataFrame(rows)
+    # every column the list fills (what « Enregistrer » saves), and always where each row lands and its problems
+    always = {"Ligne", "Projet", "Commune", "Territoire phase 1", "Territoire phase 2", "Dessiné", "Placement",
+              "Confiance", "Problèmes"}
+    shown = shown[[c for c in shown.columns if c in always or shown[c].notna().any()]] if rows else shown
     resume = (f"{fmt.verbatim(name, 80)} : {listes.FORMAT_LABELS[parsed.format]}, "
               f"{fmt.compte(len(parsed.rows), 'projet lisible', 'projets lisibles')}, "
               f"{fmt.compte(len(parsed.rejects), 'ligne rejetée', 'lignes rejetées')}. Rien n'est enregistré avant "
               "de cliquer sur « Enregistrer ».")
-    return Apercu(resume, pd.DataFrame(rows), pd.DataFrame(parsed.rejects, columns=["Ligne", "Motif du rejet"]),
+    return Apercu(resume, shown, pd.DataFrame(parsed.rejects, columns=["Ligne", "Motif du rejet"]),
                   bool(parsed.rows), [fmt.escape_markdown(w) for w in parsed.warnings])
 
 
@@ -280,6 +292,32 @@ def loaded_lists(run: Runner) -> list[ListeChargee]:
                                       f"{fmt.compte(r.rejetees, 'ligne rejetée', 'lignes rejetées')}",
                          r.lecture == "equipe")
             for r in run("projet_imports").itertuples()]
+
+
+@dataclass(frozen=True)
+class Enregistree:
+    """What a saved list brought, said once after « Enregistrer »: counts, and the territory that received most."""
+
+    message: str
+    ti: str | None = None
+    ti_nom: str | None = None
+
+
+def saved_summary(run: Runner, import_id: str, phase: int) -> Enregistree:
+    """The projects of a list just saved, as the rebuilt database places them in this phase."""
+    every = run("projets", phase=phase)
+    mine = every[every["import_id"] == import_id]
+    inside = mine[mine["ti_id"].notna()]
+    message = (f"Liste enregistrée (import {import_id}) : {fmt.compte(len(mine), 'projet')} dans la base, dont "
+               f"{fmt.nombre(len(inside))} dans un territoire de la {PHASES[phase].lower()}.")
+    if inside.empty:
+        return Enregistree(message)
+    counts = inside.groupby(["ti_id", "ti_nom"]).size().sort_values(ascending=False, kind="stable")
+    (ti, nom), count = counts.index[0], int(counts.iloc[0])
+    tie = (counts == count).sum() > 1
+    message += (f" {'Parmi ceux qui en reçoivent le plus' if tie else 'Celui qui en reçoit le plus'} : {nom} "
+                f"({fmt.compte(count, 'projet')}).")
+    return Enregistree(message, ti, nom)
 
 
 def summary(projects: pd.DataFrame, phase: int) -> dict[str, str]:
