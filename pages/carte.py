@@ -22,7 +22,7 @@ def page(adresse: ui.Adresse) -> None:
 
     choices = {**{k: m.libelle for k, m in METRIQUES.items()}, **METRIC_LABELS}
     # The choices come first (Tab order, and on a phone above the map), then the map and the panel.
-    col_choice, col_search = st.columns([3, 2], gap="medium")
+    col_choice, col_search = st.columns([2, 1], gap="medium")
     with col_choice:
         st.selectbox("Indicateur coloré", options=METRIC_CHOICES, format_func=choices.get, key="metrique")
         if carte.resolve_metric(ui.run, filtres, st.session_state["metrique"]) == RELANCE:
@@ -32,7 +32,7 @@ def page(adresse: ui.Adresse) -> None:
                      placeholder="Rechercher un territoire…",
                      help="Tapez quelques lettres du nom puis Entrée : un petit territoire se choisit ici aussi "
                           "facilement qu'un grand sur la carte.")
-    col_map, col_panel = st.columns([3, 2], gap="medium")
+    col_map, col_panel = st.columns([2, 1], gap="medium")
     # The panel is written before the map (it stays on the right): a chosen territory's panel shows at once, while the
     # browser redraws the map around it.
     with col_panel:

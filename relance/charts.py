@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from relance import compat, fmt
+from relance import compat, fmt, lectures
 from relance.filtres import PHASES, Priorite
 from relance.fmt import escape_html
+from relance.lectures import CLASSES_MIN
 from relance.metriques import Metrique
 
 FONT = "Arial, Helvetica, sans-serif"
@@ -134,6 +135,10 @@ def fit_size(fig: go.Figure, width: int | None, height: int) -> go.Figure:
     return fig
 
 
+# px: a map's figure on the page. Its drawing keeps France's proportions, so its size is set by the column's width
+# (about 600 px at 1440 px, map column two thirds of the page) once the figure is tall enough: title, legend and
+# sources around a drawing about 440 px tall.
+MAP_HEIGHT = 860
 PHONE_WIDTH = 40  # characters of a title line on a 390 px screen
 PHONE_LABEL = 20  # characters of a bar's label on a phone
 PHONE_MAP_HEIGHT = 330  # px of a map's drawing on a phone
@@ -188,6 +193,8 @@ def for_phone(figure: go.Figure) -> go.Figure:
             colorbar.title.text = wrap(colorbar.title.text.replace("<br>", " "), PHONE_WIDTH + 4)
         if trace.name == "Outre-mer" and trace.meta:
             trace.update(text=list(trace.meta), textfont_size=10)
+    if layout.legend.title and layout.legend.title.text:  # a map's classes: their method over the keys
+        layout.legend.title.text = wrap(layout.legend.title.text.replace("<br>", " "), PHONE_WIDTH + 8)
     extra_bottom = 0
     for axis in (layout.xaxis, layout.yaxis, getattr(layout, "xaxis2", None), getattr(layout, "yaxis2", None)):
         if axis is not None and axis.title and axis.title.text:
@@ -357,19 +364,68 @@ def territory_map(
         values = values * 100
     customdata, hover = _territory_hover(territories, metric)
     missing = _missing_traces(geojson, territories, values, "ti_id")
+    colours = {"z": values, "colorscale": COLORSCALE, "colorbar": _colorbar(metric, values)}
+    legend, keys = {"orientation": "h", "x": 0, "y": -0.02}, []
+    if metric.classes and (values > 0).sum() >= CLASSES_MIN:
+        colours, keys = _classed(values, metric)
+        legend = {**legend, "title": {"text": wrap(f"{metric.titre_legende} — {CLASSES_METHOD}", 90),
+                                      "side": "top"}}
     fig = _map_figure([
         *missing,
         dict(type="choropleth",
-            geojson=geojson, featureidkey="properties.ti_id", locations=territories["ti_id"], z=values,
-            colorscale=COLORSCALE, marker={"line": {"color": "white", "width": 0.6}},
-            colorbar=_colorbar(metric, values), customdata=customdata, hovertemplate=hover, name="Territoires",
+            geojson=geojson, featureidkey="properties.ti_id", locations=territories["ti_id"], **colours,
+            marker={"line": {"color": "white", "width": 0.6}},
+            customdata=customdata, hovertemplate=hover, name="Territoires", showlegend=False,
         ),
+        *keys,
         _departement_outlines(departements, departement_codes),
         *_finish_traces(geojson, territories, selected, customdata, hover, insets),
-    ], **({"legend": {"orientation": "h", "x": 0, "y": -0.02}} if missing else {}))
+    ], **({"legend": legend} if missing or keys else {}))
     return _layout(fig, title or f"{metric.libelle} des Territoires d'industrie",
                    subtitle or f"{PHASES[phase]}, {len(territories)} territoires",
-                   source, height=680, bottom=190)
+                   source, height=MAP_HEIGHT, bottom=190)
+
+
+# The classes of a rate map (relance.lectures.classes, one definition): their colours, zero apart in a pale grey,
+# an outlier apart in a colour of its own.
+CLASS_COLORS = {0: "#efe6d8", 1: "#c6dbef", 2: "#6baed6", 3: "#2171b5", 4: "#08306b", 5: "#7a0177"}
+CLASSES_METHOD = ("classes : zéro à part, puis les quarts des territoires qui en comptent, une valeur extrême "
+                  f"(au-delà du 3e quartile + {fmt.nombre(3)} écarts interquartiles) à part")
+
+
+def _classed(values: pd.Series, metric: Metrique) -> tuple[dict, list[dict]]:
+    """A rate drawn in classes (zero, the four quarters of the non-zero values, an outlier): the choropleth's colours
+    by class, and one legend key per class present, with its bounds (`plus de 0,85 à 1,40`)."""
+    found = lectures.classes(values)
+    classes = values.map(lambda v: found.classe(v) if v == v else None)
+    present = sorted({int(k) for k in classes.dropna()})
+    nonzero = values[values > 0]
+    low = float(nonzero.min()) if len(nonzero) else 0.0
+
+    def bound(v: float) -> str:
+        return fmt.nombre(v, metric.decimales)
+
+    def label(k: int) -> str:
+        if k == 0:
+            return "0"
+        if k == 5:
+            return f"plus de {bound(found.seuil_extreme)} (valeur extrême)"
+        top = found.bornes[k - 1]
+        return f"{bound(low)} à {bound(top)}" if k == 1 else f"plus de {bound(found.bornes[k - 2])} à {bound(top)}"
+
+    position = {k: i for i, k in enumerate(present)}
+    steps = max(len(present), 1)
+    scale = []
+    for i, k in enumerate(present):
+        scale += [[i / steps, CLASS_COLORS[k]], [(i + 1) / steps, CLASS_COLORS[k]]]
+    z = classes.map(lambda k: None if k is None or k != k else position[int(k)] + 0.5)
+    colours = {"z": z.astype(float), "zmin": 0, "zmax": steps, "colorscale": scale or COLORSCALE,
+               "showscale": False}
+    keys = [dict(type="scattergeo", lon=[None], lat=[None], mode="markers", hoverinfo="skip", showlegend=True,
+                 name=label(k), marker={"symbol": "square", "size": 13, "color": CLASS_COLORS[k],
+                                        "line": {"color": "#777", "width": 0.5}})
+            for k in present]
+    return colours, keys
 
 
 SYMBOL_MAX = 34  # px: diameter of the largest territory's circle
@@ -435,7 +491,8 @@ def territory_symbols(
     ], legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.02, "itemsizing": "trace",
                "title": {"text": f"{metric.legende or metric.libelle} (surface des cercles)", "side": "top"}})
     return _layout(fig, title or f"{metric.libelle} des Territoires d'industrie",
-                   subtitle or f"{PHASES[phase]}, {len(territories)} territoires", source, height=680, bottom=190)
+                   subtitle or f"{PHASES[phase]}, {len(territories)} territoires", source, height=MAP_HEIGHT,
+                   bottom=190)
 
 
 def departement_map(
@@ -482,7 +539,7 @@ def departement_map(
     ])
     return _layout(fig, title or f"{metric.libelle} par département",
                    subtitle or f"Territoires d'industrie {PHASES[phase].lower()} en contour",
-                   source, height=680, bottom=190)
+                   source, height=MAP_HEIGHT, bottom=190)
 
 
 def _campaigns(dates: pd.Series, values: pd.Series, restart_month: int | None):

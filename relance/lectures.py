@@ -16,6 +16,7 @@ from relance import fmt
 
 RANK_SHARE_MAX = 0.25  # no rank when more than this share of the phase's territories share the territory's value
 MULTIPLE_MIN = 10  # a multiple needs at least this many laureates on both sides
+CLASSES_MIN = 8  # fewer non-zero values than this make no classes (a map keeps its continuous scale)
 OUTLIER_IQR = 3.0  # a value beyond Q3 + 3 × (Q3 - Q1) of the non-zero values is its own class
 # The call whose name says « territoires », reserved to none: how much of it lies in the territories is said, and
 # the comparison is made with and without it (the DGE list writes it with a typographic apostrophe, read as ').
@@ -128,7 +129,7 @@ class Classes:
             return "aucun"
         if k == 5:
             return f"valeur exceptionnelle parmi les {self.nb_non_nuls} {what}"
-        if self.nb_non_nuls < 8:
+        if self.nb_non_nuls < CLASSES_MIN:
             return f"parmi les {self.nb_non_nuls} {what}, trop peu pour des classes"
         names = {1: "le quart le plus bas", 2: "le deuxième quart", 3: "le troisième quart", 4: "le quart le plus haut"}
         return f"dans {names[k]} des {self.nb_non_nuls} {what}"

@@ -19,6 +19,7 @@ class Metrique:
     legende: str = ""  # colour-bar title; defaults to "libellé (unité)"
     estimation: bool = False  # drawn with the word "estimation" wherever shown
     methode: str = ""  # how the value is computed, shown under the chart and in exports
+    classes: bool = False  # drawn in the classes of relance.lectures (a rate: one outlier would pale the rest)
 
     @property
     def titre_legende(self) -> str:
@@ -41,11 +42,12 @@ METRIQUES: dict[str, Metrique] = {
                  methode=METHOD_PROJECTS + "."),
         Metrique("projets_10000", "Lauréats France Relance pour 10 000 habitants", "lauréats pour 10 000 hab.",
                  decimales=2, legende="Lauréats France Relance pour 10 000 habitants",
-                 methode=METHOD_PROJECTS + ", rapportés à sa population (INSEE)."),
+                 methode=METHOD_PROJECTS + ", rapportés à sa population (INSEE).", classes=True),
         Metrique("projets_1000_emplois", "Lauréats France Relance pour 1 000 emplois salariés privés",
                  "lauréats pour 1 000 emplois", decimales=2,
                  legende="Lauréats France Relance pour 1 000 emplois salariés privés",
-                 methode=METHOD_PROJECTS + ", rapportés à l'emploi salarié privé de ses membres (URSSAF 2022)."),
+                 methode=METHOD_PROJECTS + ", rapportés à l'emploi salarié privé de ses membres (URSSAF 2022).",
+                 classes=True),
         Metrique("part_industrie", "Part de l'industrie dans l'emploi", "%", decimales=1,
                  legende="Part de l'industrie dans l'emploi (%)",
                  methode="Part de l'industrie dans l'emploi au lieu de travail (INSEE, RP 2022) de chaque EPCI "

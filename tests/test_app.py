@@ -665,3 +665,27 @@ def test_an_empty_table_is_said_in_french():
     at = AppTest.from_function(script, default_timeout=30).run()
     assert not at.exception and not at.dataframe and not at.get("download_button")
     assert [c.value for c in at.caption] == ["Aucune ligne à montrer ici."] * 2
+
+
+@pytest.mark.france_entiere
+def test_rate_map_drawn_in_classes_stated_in_the_legend(con):
+    """Laureates per 10 000 inhabitants: zero its own class, the quarters of the non-zero rates, an outlier apart
+    (relance.lectures.classes), each class a key of the legend with its bounds, page and export alike."""
+    from relance import lectures
+
+    placed = dict(con.execute(NATIONAL).fetchall())
+    population = dict(con.execute("select ti_id, population from territoire where phase = 1").fetchall())
+    rates = {ti: placed.get(ti, 0) / population[ti] * 10000 for ti in population}
+    found = lectures.classes(rates.values())
+    at = start(metrique="projets_10000", phase="1")
+    figure = map_figure(at)
+    keys = [t["name"] for t in figure["data"] if t["type"] == "scattergeo" and t.get("showlegend")]
+    present = sorted({found.classe(v) for v in rates.values()})
+    assert len(keys) == len(present) and keys[0] == ("0" if 0 in present else keys[0])
+    assert keys[-1].endswith("(valeur extrême)") == (5 in present)
+    assert "classes : zéro à part, puis les quarts" in figure["layout"]["legend"]["title"]["text"].replace("<br>", " ")
+    trace = choropleth(figure)
+    nevers = trace["locations"].index("ti-2706")
+    position = int(values(trace["z"])[nevers])  # the class's place in the legend
+    assert present[position] == found.classe(rates["ti-2706"])
+    assert f"{rates['ti-2706']:.2f}".replace(".", ",") in trace["customdata"][nevers][4]  # the rate in the hover
