@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from relance import ui
+from relance import interface, ui
 from relance.filtres import PHASES
 from relance.metriques import METRIC_CHOICES, METRIC_LABELS, METRIQUES, MODES, RELANCE
 from relance.views import carte, common
@@ -32,7 +32,10 @@ def page(adresse: ui.Adresse) -> None:
                      placeholder="Rechercher un territoire…",
                      help="Tapez quelques lettres du nom puis Entrée : un petit territoire se choisit ici aussi "
                           "facilement qu'un grand sur la carte.")
-    col_map, col_panel = st.columns([2, 1], gap="medium")
+    if interface.narrow_screen():  # a phone: the chosen territory's figures first, the map under them
+        col_panel, col_map = st.container(), st.container()
+    else:
+        col_map, col_panel = st.columns([2, 1], gap="medium")
     # The panel is written before the map (it stays on the right): a chosen territory's panel shows at once, while the
     # browser redraws the map around it.
     with col_panel:

@@ -379,6 +379,9 @@ def test_page_on_a_phone(phone, app_url, name, tmp_path):
             search = page.get_by_role("combobox", name="Territoire").bounding_box()
             map_box = page.locator(".js-plotly-plot").first.bounding_box()
             assert search["y"] + search["height"] <= map_box["y"]
+            # the chosen territory's figures come before the map, on the first screens
+            figures = page.get_by_role("heading", name="Nevers Val de Loire").bounding_box()
+            assert figures["y"] < map_box["y"], (figures, map_box)
     finally:
         page.close()
 
