@@ -46,8 +46,9 @@ def page(adresse: ui.Adresse) -> None:
             panel = carte.panneau(ui.run, filtres, st.session_state["ti"])
             st.header(panel.titre)
             st.caption(panel.legende)
-            st.page_link(adresse.lien("territoire"), label="Ouvrir la fiche du territoire",
-                         icon=":material/open_in_new:", query_params=panel.lien)
+            st.page_link(adresse.lien("territoire"), label="Ouvrir la fiche du territoire (dans cet onglet)",
+                         icon=":material/arrow_forward:", query_params=panel.lien,
+                         help="La fiche s'ouvre à la place de la carte ; le bouton Retour du navigateur y ramène.")
             st.subheader("France Relance dans le territoire")
             ui.show_synthese(panel.relance, compact=True)
             st.markdown("**Le territoire**")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from relance import ui
+from relance import interface, ui
 from relance.views import common, territoire
 
 
@@ -11,30 +11,39 @@ def page(adresse: ui.Adresse) -> None:
     filtres = adresse.filtres
     labels = common.territory_labels(ui.run, filtres.phase)
 
-    st.selectbox("Territoire", options=list(labels), format_func=labels.get, key="ti", index=None,
-                 placeholder="Rechercher un territoire…")
     ti = st.session_state["ti"]
+
+    def choose(where) -> None:
+        where.selectbox("Territoire", options=list(labels), format_func=labels.get, key="ti", index=None,
+                        placeholder="Rechercher un territoire…")
+
     if ti is None:
         st.title("Fiche territoire")
+        choose(st)
         st.info("Choisissez un territoire dans la liste, ou cliquez sur la carte puis « Ouvrir la fiche du "
                 "territoire ».")
         st.stop()
 
     profil = territoire.profil(ui.READER, filtres, ti, st.session_state.get("recherche-territoire", ""))
-    st.title(profil.nom)
-    st.caption(profil.legende)
-    ui.fiche_buttons(territoire.fiche, filtres.phase, ti, ui.INLINE_READER, filtres, ti)
-
-    left, right = st.columns([3, 2], gap="medium")
-    with left:
+    # A compact header (a third of the first screen at 1440 × 900): identity, the three documents and the key
+    # figures on the left, the choice of territory and the locator on the right; the tabs show without scrolling.
+    narrow = interface.narrow_screen()
+    if narrow:  # a phone: the choice first, as on the other pages
+        choose(st)
+    head, side = st.columns([7, 2], gap="medium")
+    with head:
+        st.title(profil.nom)
+        st.caption(profil.legende)
+        ui.fiche_buttons(territoire.fiche, filtres.phase, ti, ui.INLINE_READER, filtres, ti)
         columns = st.columns(4)
         for column, (label, value) in zip(columns, profil.chiffres.items(), strict=False):
             column.metric(label, value)
-        columns[3].metric("Part de l'industrie dans l'emploi", profil.industrie_part,
-                          help="INSEE RP 2022 par EPCI membre, moyenne pondérée par l'emploi salarié privé "
-                               "(URSSAF 2022).")
-        st.caption(profil.industrie_phrase)
-    with right:
+        columns[3].metric("Part de l'industrie", profil.industrie_part,
+                          help=f"Dans l'emploi. {profil.industrie_phrase} Source : INSEE RP 2022 par EPCI membre, "
+                               "moyenne pondérée par l'emploi salarié privé (URSSAF 2022).")
+    with side:
+        if not narrow:
+            choose(st)
         ui.show_figure(profil.locator, "localisation")
 
     # The top of the fiche and its summary first; the breakdowns, the lists, the Baromètre and the peers a click away.

@@ -697,7 +697,7 @@ def locator_map(departements: dict | str, departement_codes: list[str], territor
             name=nom,
         ),
         *_insets_traces(insets, labels=False),
-    ], height=260, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False, paper_bgcolor="white",
+    ], height=170, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False, paper_bgcolor="white",
         font={"family": FONT},
         meta={"alt": f"Carte de situation : {nom} en rouge sur la carte des départements de France"})
 

@@ -326,7 +326,7 @@ def test_profile_multi_departement_territory_and_widget():
     at = open_page("pages/territoire.py", phase="1", ti="ti-2706", onglet="Baromètre")
     assert at.title[0].value == "Nevers Val de Loire"
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Part de l'industrie dans l'emploi"] == "13,2\u00a0%"
+    assert metrics["Part de l'industrie"] == "13,2\u00a0%"
     figure = chart(at, "serie")
     assert values(figure["data"][0]["y"])[-1] == pytest.approx(1.78979, abs=1e-5)
     ranks = frame(at, "Indicateur")

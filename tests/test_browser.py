@@ -437,6 +437,36 @@ def test_each_page_filtered_address_reopens_the_same_rows(page, browser, app_url
         fresh.close()
 
 
+def test_first_screen_at_1440_by_900(browser, app_url):
+    """At 1440 × 900: the map fills the width left of the panel and most of the first screen's height; the fiche's
+    header (identity, downloads, key figures, locator) takes at most a third of it and its tabs show unscrolled."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
+    try:
+        page = context.new_page()
+        page.goto(app_url + PAGES["carte"])
+        settle(page, drawn("carte"))
+        main = page.locator("[data-testid='stMain'] [data-testid='stMainBlockContainer']").bounding_box()
+        drawing = page.locator(".js-plotly-plot g.layer.bg").first.bounding_box()  # the map's drawn frame
+        chart = page.locator(".js-plotly-plot").first.bounding_box()
+        panel = page.get_by_role("heading", name="Nevers Val de Loire").bounding_box()
+        # all the width left of the panel: the chart spans the column, the drawing the chart, the column two thirds
+        assert drawing["width"] >= 0.95 * chart["width"] and 0 <= panel["x"] - (chart["x"] + chart["width"]) < 60
+        assert chart["width"] >= 0.5 * main["width"], (chart, main)
+        assert 900 - chart["y"] >= 0.6 * 900, chart  # the map (its title and legend above) from a third down
+        assert min(drawing["y"] + drawing["height"], 900) - drawing["y"] >= 0.4 * 900, drawing
+        page.goto(app_url + PAGES["territoire"])
+        settle(page, drawn("territoire"))
+        title = page.get_by_role("heading", name="Nevers Val de Loire", exact=True).bounding_box()
+        tabs = page.get_by_role("tablist").first.bounding_box()
+        assert tabs["y"] + tabs["height"] <= 900, tabs  # the tabs without scrolling
+        assert tabs["y"] - title["y"] <= 300, (title, tabs)  # the header: a third of the screen
+        for name in ("Fiche territoire (PDF)", "Fiche modifiable (Word)", "Graphiques et données (ZIP)"):
+            box = page.get_by_role("button", name=name).bounding_box()
+            assert box["y"] + box["height"] <= tabs["y"], name
+    finally:
+        context.close()
+
+
 def test_comparer_enter_adds_the_typed_territory(page, app_url):
     """Typing a name then Enter adds that one territory (never "every match"); six at most, said in French."""
     page.goto(f"{app_url}/comparer?phase=1")
