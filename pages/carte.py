@@ -24,7 +24,8 @@ def page(adresse: ui.Adresse) -> None:
     # The choices come first (Tab order, and on a phone above the map), then the map and the panel.
     col_choice, col_search = st.columns([2, 1], gap="medium")
     with col_choice:
-        st.selectbox("Indicateur coloré", options=METRIC_CHOICES, format_func=choices.get, key="metrique")
+        st.selectbox("Couleur de la carte", options=METRIC_CHOICES, format_func=choices.get, key="metrique",
+                     help="Ce que colore la carte. L'indicateur du Baromètre se choisit à gauche, avec sa date.")
         if carte.resolve_metric(ui.run, filtres, st.session_state["metrique"]) == RELANCE:
             st.radio("Lecture", options=list(MODES), format_func=MODES.get, key="mode", horizontal=True)
     with col_search:

@@ -28,7 +28,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from relance import compat, config, ui
+from relance import compat, config, fmt, ui
 from relance.filtres import (
     ALL_PRIORITIES,
     DEFAULT_INDICATOR,
@@ -137,12 +137,15 @@ def shared_filters() -> Filtres:
         st.selectbox("Priorité", options=list(choices), format_func=choices.get, key="priorite")
         indicator, day = None, None
         if offered:
+            replaced = None
             if st.session_state["indicateur"] not in {i.id for i in offered}:
+                replaced = next((i for i in every if i.id == st.session_state["indicateur"]), None)
                 st.session_state["indicateur"] = offered[0].id
                 ui.sync_url("indicateur")
             labels = {i.id: i.libelle_court for i in offered}
-            st.selectbox("Indicateur France Relance", options=list(labels), format_func=labels.get,
-                         key="indicateur")
+            st.selectbox("Indicateur du Baromètre", options=list(labels), format_func=labels.get,
+                         key="indicateur", help="L'indicateur du Baromètre que lisent toutes les pages (carte, "
+                                                "fiche, Comparer) ; il suit la priorité choisie.")
             indicator = next(i for i in offered if i.id == st.session_state["indicateur"])
             dates = {d.isoformat(): indicator.date_libelle(d) for d in reversed(indicator.dates)}
             ui.lier_partagee("date", lambda raw: parse_date(raw, dates, indicator.date_lecture))
@@ -155,6 +158,10 @@ def shared_filters() -> Filtres:
             st.selectbox("Date de lecture", options=list(dates), format_func=dates.get, key="date",
                          help=indicator.raison_lecture)
             day = dt.date.fromisoformat(st.session_state["date"])
+            if replaced is not None:  # the priority changed the indicator (and its date): said in one line
+                st.info(f"Priorité « {choices[priorite]} » : l'indicateur du Baromètre devient « "
+                        f"{indicator.libelle_court} » (au lieu de « {replaced.libelle_court} »), lu au "
+                        f"{fmt.date_longue(day)}.", icon=":material/swap_horiz:")
         else:
             st.caption("Aucun indicateur du Baromètre pour cette priorité : les Fonds friches (par région) "
                        "sont présentés sur la page « Territoires et reste de la France ».")

@@ -63,7 +63,7 @@ RELANCE = "relance"  # map metric: a Baromètre indicator (département values),
 LECTURE = "lecture"
 METRIC_CHOICES = [LECTURE, *PROJECT_METRICS, RELANCE, *(k for k in METRIQUES if k not in PROJECT_METRICS)]
 METRIC_LABELS = {LECTURE: "Lecture principale de la priorité",
-                 RELANCE: "Indicateur du Baromètre (valeur départementale)"}
+                 RELANCE: "Indicateur du Baromètre choisi à gauche (valeurs des départements)"}
 DEFAULT_METRIC = LECTURE
 
 MODES = {

@@ -174,6 +174,12 @@ def test_priority_filters_indicators_everywhere():
     at.selectbox(key="priorite").set_value("competences").run()
     options = at.selectbox(key="indicateur").options
     assert len(options) == 3 and all("entreprises" not in o for o in options)
+    # the priority changed the indicator (and its date): one line says so, once
+    changed = [i.value for i in at.info if "l'indicateur du Baromètre devient" in i.value]
+    assert len(changed) == 1 and changed[0].startswith("Priorité « Compétences / recruter » : ")
+    assert "au lieu de « Entreprises industrielles aidées à investir »" in changed[0] and ", lu au " in changed[0]
+    at.run()
+    assert not any("devient" in i.value for i in at.info)
     figure = map_figure(at)
     assert "Compétences / recruter" in figure["layout"]["title"]["text"]
     at.selectbox(key="priorite").set_value("foncier").run()

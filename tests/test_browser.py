@@ -491,7 +491,7 @@ def test_territory_chosen_from_the_keyboard_zooms_the_map(page, app_url):
     page.goto(f"{app_url}/?phase=1")
     wait_for_map(page)
     settle(page)
-    page.get_by_role("combobox", name="Indicateur coloré").focus()
+    page.get_by_role("combobox", name="Couleur de la carte").focus()
     for _ in range(6):
         page.keyboard.press("Tab")
         if page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "Territoire":
