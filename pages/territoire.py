@@ -3,6 +3,7 @@
 import streamlit as st
 
 from relance import interface, ui
+from relance.fmt import escape_markdown
 from relance.views import common, territoire
 
 
@@ -47,7 +48,7 @@ def page(adresse: ui.Adresse) -> None:
         ui.show_figure(profil.locator, "localisation")
 
     # The top of the fiche and its summary first; the breakdowns, the lists, the Baromètre and the peers a click away.
-    synthese, graphiques, listes, barometre, voisins = ui.tabs(territoire.ONGLETS)
+    synthese, graphiques, listes, membres, barometre, voisins = ui.tabs(territoire.ONGLETS)
     relance = profil.laureats
     if synthese.open:
         with synthese:
@@ -92,6 +93,13 @@ def page(adresse: ui.Adresse) -> None:
                 ui.show_chart(relance.carte, "laureats-carte")
             st.page_link(adresse.lien("projets"), label="Voir sur la page Projets", icon=":material/factory:",
                          query_params=profil.projets_lien)
+    if membres.open:
+        with membres:
+            st.header("Lauréats par intercommunalité membre")
+            by_member = profil.par_membre
+            st.markdown(escape_markdown(by_member.phrase))
+            ui.show_table(by_member.table, "par-membre")
+            st.caption(f"**Méthode.** {by_member.table.method}")
     if barometre.open:
         with barometre:
             st.header("Indicateurs du Baromètre (valeurs départementales)")

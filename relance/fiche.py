@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 
-from relance import export, fmt
+from relance import export, fmt, tables
 from relance.filtres import PHASES
 from relance.lectures import MULTIPLE_MIN
 from relance.metriques import METHOD_ESTIMATE, METHOD_RATE, METRIQUES
@@ -135,7 +135,7 @@ def contenu(profil, day: dt.date, court: bool = False, images: dict | None = Non
     reading of the priority (the reading model), the lead first, with its real sources. `court`: shorter lists
     and no peers, for a territory whose full fiche runs past MAX_PAGES; `images`: PNGs already drawn, by chart."""
     images = {} if images is None else images
-    listed_projects, listed_friches, listed_members = ((5, 3, 8) if court else
+    listed_projects, listed_friches, listed_members = ((5, 3, 5) if court else
                                                        (PROJECTS_LISTED, FRICHES_LISTED, MEMBERS_LISTED))
 
     def png(chart) -> bytes:
@@ -243,13 +243,25 @@ def contenu(profil, day: dt.date, court: bool = False, images: dict | None = Non
         if len(relance.fonds_vert.data):
             files[export.file_name("fonds-vert", "csv", phase, ti, day)] = relance.fonds_vert.csv()
 
-    # Members and the closest territories.
+    # Members (with their laureates) and the closest territories.
     members = profil.membres
     more = f" (les {listed_members} plus peuplés ; tous dans le ZIP)" if len(members) > listed_members else ""
-    blocs += [Titre(f"Membres : {fmt.compte(len(members), 'membre')}{more}"),
-              Tableau(members.iloc[:listed_members], [3.0, 1.2, 1.0, 1.0, 0.95], droite=("Population", "Communes"),
-                      legende=f"Membres de {nom}")]
     files[export.file_name("membres", "csv", phase, ti, day)] = export.csv_bytes(profil.membres_export)
+    by_member = profil.par_membre
+    if by_member is None:
+        blocs += [Titre(f"Membres : {fmt.compte(len(members), 'membre')}{more}"),
+                  Tableau(members.iloc[:listed_members], [3.0, 1.2, 1.0, 1.0, 0.95], droite=("Population", "Communes"),
+                          legende=f"Membres de {nom}")]
+    else:  # one table: each member, its type and population, its laureates (a note can say which received what)
+        shown = tables.french(by_member.table.data.drop(columns=["SIREN", "Type"]))  # both in the ZIP
+        shown = shown.rename(columns={"Pour 10 000 habitants": "Pour 10 000 hab."})
+        widths = [2.8, 1.0, 0.8, 0.9] + [1.1] * (len(shown.columns) - 4)
+        blocs += [Titre(f"Membres et leurs lauréats : {fmt.compte(len(members), 'membre')}{more}"),
+                  Texte(by_member.phrase),
+                  Tableau(shown.iloc[:listed_members].map(_short), widths, droite=tuple(shown.columns[1:]),
+                          legende=f"Membres de {nom} et leurs lauréats"),
+                  Texte(f"Méthode : {by_member.table.method}", "note")]
+        files[export.file_name(by_member.table.what, "csv", phase, ti, day)] = by_member.table.csv()
     if len(profil.pairs) and not court:
         blocs += [Titre("Territoires comparables (population et part de l'industrie proches)", 3),
                   Tableau(profil.pairs, [2.8, 1.0, 1.1, 1.1], droite=("Population", "Part de l'industrie"),

@@ -78,6 +78,7 @@ create table territoire_commune (
     phase integer not null,
     ti_id varchar not null,
     commune_code varchar not null,
+    membre_siren varchar not null, -- le membre (EPCI, EPT ou commune) par lequel la commune est dans le territoire
     primary key (phase, commune_code)
 );
 -- départements d'un territoire, part de sa population dans chacun et part du département dans le territoire

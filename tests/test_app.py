@@ -695,3 +695,20 @@ def test_rate_map_drawn_in_classes_stated_in_the_legend(con):
     position = int(values(trace["z"])[nevers])  # the class's place in the legend
     assert present[position] == found.classe(rates["ti-2706"])
     assert f"{rates['ti-2706']:.2f}".replace(".", ",") in trace["customdata"][nevers][4]  # the rate in the hover
+
+
+def test_fiche_tab_by_member_intercommunality(con):
+    """The fiche's « Par intercommunalité » tab: each member's laureates of the national lists (count, per 10 000
+    inhabitants, by priority), adding up to the territory's; the six members of Nevers Val de Loire all listed."""
+    placed = dict(con.execute(NATIONAL).fetchall())["ti-2706"]
+    at = open_page("pages/territoire.py", phase="1", ti="ti-2706", onglet="Par intercommunalité")
+    assert [h.value for h in at.header] == ["Lauréats par intercommunalité membre"]
+    rows = frame(at, "Membre")
+    assert len(rows) == 6 and "CA de Nevers" in set(rows["Membre"])
+    assert rows["Lauréats"].sum() == placed
+    priorities = [c for c in rows.columns if c.startswith("dont ")]
+    assert priorities and (rows[priorities].sum(axis=1) == rows["Lauréats"]).all()
+    nevers = rows[rows["Membre"] == "CA de Nevers"].iloc[0]
+    assert nevers["Pour 10 000 habitants"] == pytest.approx(round(nevers["Lauréats"] / nevers["Population"] * 1e4, 2))
+    said = " ".join(m.value for m in at.markdown)
+    assert f"{placed}\u00a0lauréats" in said and "répartis entre ses 6\u00a0membres" in said

@@ -169,13 +169,18 @@ def test_fiche_command_line_writes_pdf_and_zip(built_db, tmp_path, capsys):
     assert "Le territoire" in text and "Intercommunalités" in text
     assert "Lauréats du territoire" in text and "Fonds friches (France Relance) :" in text
     assert "Fonds vert" not in text.split("Fonds friches (France Relance) :")[1][:300]  # never listed with them
-    assert "Martigues" in text and "211300561" in text
+    # each member with its laureates (the most populous listed, the SIREN and type in the ZIP)
+    assert "Membres et leurs lauréats" in text and "Martigues" in text
+    assert "répartis entre ses 19 membres par la commune de chaque lauréat" in text
     assert "Sources et méthodes" in texts[-1] and "Baromètre des résultats de l'action publique" in text
     assert "None" not in text and "nan" not in text.split()
     names = zipfile.ZipFile(tmp_path / zip_name).namelist()
     assert pdf_name in names and pdf_name.replace(".pdf", ".docx") in names
     assert any(n.endswith(".svg") for n in names) and any(n.endswith(".png") for n in names)
     assert f"ti-9301_phase1_membres_{today.isoformat()}.csv" in names
+    by_member = zipfile.ZipFile(tmp_path / zip_name).read(
+        f"ti-9301_phase1_laureats-par-membre_{today.isoformat()}.csv").decode("utf-8-sig")
+    assert "211300561" in by_member and "Martigues" in by_member  # Martigues, by its SIREN
     assert main(["fiche", "ti-9999", "--phase", "1", "--out", str(tmp_path), "--db", str(built_db)]) == 2
     assert "n'existe pas en phase 1" in capsys.readouterr().err
 

@@ -66,3 +66,28 @@ def test_territory_method_defined_once(con):
     assert nevers["taux_10000"] == series["taux_territoire"] == compared["taux_10000"] == pytest.approx(1.78979,
                                                                                                          abs=1e-5)
     assert nevers["estimation"] == series["estimation_territoire"] == compared["estimation"]
+
+
+@pytest.mark.parametrize("phase", [1, 2])
+def test_members_laureates_add_up_to_the_territory(con, phase):
+    """Every territory of the phase: its members' laureates (from their communes, each counted once) add up to the
+    territory's count, for every priority and both national lists; every member is listed."""
+    _members_add_up(con, phase, (None, "foncier", "innover"))
+
+
+@pytest.mark.france_entiere
+def test_members_laureates_add_up_in_all_of_france(con):
+    for phase in (1, 2):
+        _members_add_up(con, phase, (None,))
+
+
+def _members_add_up(con, phase: int, priorities) -> None:
+    territories = db.run(con, "territoires", phase=phase, ti=None)["ti_id"]
+    for priorite in priorities:
+        counted = db.run(con, "laureats_territoires", phase=phase, priorite=priorite, lectures=["dge", "friches"])
+        counted = counted.set_index("ti_id")["nb_projets"]
+        for ti in territories:
+            rows = db.run(con, "membres_laureats", phase=phase, ti=ti, priorite=priorite, lectures=["dge", "friches"])
+            assert rows["nb_laureats"].sum() == counted[ti], (phase, ti, priorite)
+            members = db.run(con, "territoire_membres", phase=phase, ti=ti)
+            assert set(rows["siren"].dropna()) == set(members["siren"]), ti

@@ -109,7 +109,8 @@ def _reference(raw: Path) -> dict:
 def _territory_tables(phase: int, territories: pd.DataFrame, members: pd.DataFrame, ref: dict, path: Path):
     """territoire, territoire_membre, territoire_commune, territoire_departement for one phase."""
     communes = ref["communes"].set_index("code")
-    tc = members[["phase", "ti_id", "communes"]].explode("communes").rename(columns={"communes": "commune_code"})
+    tc = (members[["phase", "ti_id", "siren", "communes"]].explode("communes")
+          .rename(columns={"communes": "commune_code", "siren": "membre_siren"}))
     dup = tc[tc["commune_code"].duplicated(keep=False)]
     if not dup.empty:
         row = dup.sort_values("commune_code").iloc[0]
@@ -155,7 +156,7 @@ def _territory_tables(phase: int, territories: pd.DataFrame, members: pd.DataFra
         })
     territoire = pd.DataFrame(rows)
     membre = members[["phase", "ti_id", "siren", "kind", "nom", "population", "nb_communes"]]
-    commune = tc[["phase", "ti_id", "commune_code"]]
+    commune = tc[["phase", "ti_id", "commune_code", "membre_siren"]]
     departement = by_dep[["phase", "ti_id", "departement_code", "population", "part_territoire", "part_departement"]]
     return territoire, membre, commune, departement
 

@@ -17,7 +17,8 @@ from relance.views import common, laureats, synthese
 from relance.views.carte import key_figures
 
 # The profile's tabs (ui.tabs); a tab's name is its value in the address: renaming one breaks the links to it.
-ONGLETS = ("Synthèse", "Graphiques", "Projets et friches", "Baromètre", "Comparables et composition")
+ONGLETS = ("Synthèse", "Graphiques", "Projets et friches", "Par intercommunalité", "Baromètre",
+           "Comparables et composition")
 
 SERIES_NOTE = ("Valeurs départementales : le territoire est lu à travers ses départements (moyenne de leurs taux "
                "pondérée par la part de la population du territoire dans chacun). La région et la France sont "
@@ -99,6 +100,7 @@ class Profil:
     laureats = common.later("laureats")  # laureats.Laureats
     echelles = common.later("echelles")  # laureats.Echelles: the territory next to its départements, région, France
     lectures = common.later("lectures", ())  # lectures.Lecture of the priority, the lead first
+    par_membre = common.later("par_membre")  # ParMembre: the laureates of each member intercommunalité
 
     @property
     def graphiques(self) -> list:
@@ -161,6 +163,7 @@ def profil(reader: Reader, filtres: Filtres, ti: str, search: str = "") -> Profi
             "laureats": lambda: laureats.territory_laureats(reader, filtres, ti, nom, search),
             "echelles": lambda: laureats.scales(run, filtres, ti, nom),
             "lectures": lambda: lectures.lectures(run, filtres.priorite),
+            "par_membre": lambda: by_member(run, filtres, ti, nom),
         },
     )
 
@@ -173,3 +176,64 @@ def fiche(reader: Reader, filtres: Filtres, ti: str, day=None):
     if found is None:
         raise KeyError(f"territoire {ti} inconnu en phase {filtres.phase}")
     return document.build(found, day)
+
+
+MEMBERS_METHOD = ("Lauréats des listes nationales comptés une fois chacun, comme pour le territoire ; chacun compté "
+                  "dans le membre (EPCI, EPT ou commune) où se trouve la commune de sa ligne (territoire_commune) ; "
+                  "un lauréat présent dans plusieurs membres compte une fois, dans celui de sa première ligne ; la "
+                  "somme des membres est le nombre du territoire.")
+WITHOUT_COMMUNE = "Placés par leur point, sans commune"
+
+
+@dataclass(frozen=True)
+class ParMembre:
+    """A territory's laureates by member intercommunalité: a sentence a note can quote and its table."""
+
+    phrase: str
+    table: export.Table
+    total: int
+
+
+def by_member(run: Runner, filtres: Filtres, ti: str, nom: str) -> ParMembre:
+    """Each member's laureates (count, per 10 000 inhabitants, by priority) of the lists the priority counts."""
+    readings = lectures.comptees(lectures.lectures(run, filtres.priorite))
+    sources = [r.source for r in readings]
+    rows = run("membres_laureats", phase=filtres.phase, ti=ti, priorite=filtres.priorite_filtre, lectures=sources)
+    labels = common.priority_labels(run)
+    rows = rows.assign(membre=rows["nom"].fillna(WITHOUT_COMMUNE),
+                       libelle=rows["priorite"].map(lambda p: common.label_of(labels, p)))
+    keys = ["membre", "siren", "type", "population", "nb_communes"]
+    members = rows.drop_duplicates("membre")[keys].set_index("membre")
+    counts = rows.pivot_table(index="membre", columns="libelle", values="nb_laureats", aggfunc="sum", fill_value=0)
+    counts = counts[[c for c in counts.columns if counts[c].sum() > 0]]
+    ordered = [labels[p] for p in labels if labels[p] in counts.columns] + \
+        [c for c in counts.columns if c not in labels.values()]
+    total = rows.groupby("membre", sort=False)["nb_laureats"].sum()
+    table = pd.DataFrame({
+        "Membre": members.index, "SIREN": members["siren"].to_numpy(), "Type": members["type"].to_numpy(),
+        "Population": members["population"].astype("Int64").to_numpy(),
+        "Lauréats": total.reindex(members.index).astype(int).to_numpy(),
+    })
+    table["Pour 10 000 habitants"] = (table["Lauréats"] / table["Population"].astype(float) * 10000).round(2)
+    for column in ordered:
+        table[f"dont {column}"] = counts.reindex(members.index)[column].fillna(0).astype(int).to_numpy()
+    count = int(table["Lauréats"].sum())
+    what = fmt.minuscule(lectures.somme(readings)) or "listes nationales"
+    if count == 0:
+        phrase = f"{nom} : aucun lauréat ({what}) dans les communes de ses {fmt.compte(len(table), 'membre')}."
+    else:
+        shown = table[table["SIREN"].notna()].sort_values(["Lauréats", "Population"], ascending=False)
+        top = shown.iloc[0]
+        phrase = (f"{nom} : {fmt.compte(count, 'lauréat')} ({what}) répartis entre ses "
+                  f"{fmt.compte(int(table['SIREN'].notna().sum()), 'membre')} par la commune de chaque lauréat ; "
+                  f"{top['Membre']} en compte le plus ({fmt.nombre(top['Lauréats'])}, soit "
+                  f"{fmt.nombre(top['Pour 10 000 habitants'], 2)} pour 10 000 habitants).")
+        without = table[table["SIREN"].isna()]
+        if len(without):
+            phrase += (f" {fmt.compte(int(without['Lauréats'].sum()), 'lauréat')} placé par son point, sans commune, "
+                       "est compté à part.")
+    subtitle = common.filters_subtitle(filtres, nom)
+    source = common.source_projets(run, lectures=sources)
+    return ParMembre(phrase, export.Table(table, "laureats-par-membre", "Lauréats par intercommunalité membre",
+                                          subtitle, source, phase=filtres.phase, ti=ti, method=MEMBERS_METHOD),
+                     count)
