@@ -29,6 +29,9 @@ def page(adresse: ui.Adresse) -> None:
             st.header("Lauréats France Relance placés dans les territoires")
             ui.show_chart(view.laureats, "comparaison-laureats")
             ui.show_small_table(view.laureats_tableau, "comparaison-laureats-tableau")
+            if st.toggle("Détailler par mesure", key="par_mesure",
+                         help="Les lauréats de chaque territoire, mesure par mesure (listes nationales)."):
+                ui.show_table(view.par_mesure, "comparaison-par-mesure")
     if barometre.open:
         with barometre:
             st.header("Indicateurs du Baromètre (valeurs départementales)")

@@ -712,3 +712,23 @@ def test_fiche_tab_by_member_intercommunality(con):
     assert nevers["Pour 10 000 habitants"] == pytest.approx(round(nevers["Lauréats"] / nevers["Population"] * 1e4, 2))
     said = " ".join(m.value for m in at.markdown)
     assert f"{placed}\u00a0lauréats" in said and "répartis entre ses 6\u00a0membres" in said
+
+
+def test_comparer_splits_the_laureates_by_measure_on_demand():
+    """« Détailler par mesure » (in the address): each compared territory's laureates measure by measure, adding up
+    to its laureates of the lists the priority counts."""
+    query = {"phase": "1", "comparer": "ti-2706,ti-2401,ti-2804"}
+    at = open_page("pages/comparer.py", **query)
+    assert not any("Mesure" in d.value.columns for d in at.dataframe)  # on demand only
+    at.toggle(key="par_mesure").set_value(True).run()
+    assert at.query_params["par_mesure"] == "1"
+    split = frame(at, "Mesure")
+    side = at.table[0].value.set_index("Identifiant")
+    counted = [c for c in side.columns if c.endswith(" : lauréats")]
+    assert len(counted) == 2  # DGE and Fonds friches under « toutes »
+    for ti in ("ti-2706", "ti-2401", "ti-2804"):
+        column = next(c for c in split.columns if c.endswith(f"({ti})"))
+        assert split[column].sum() == sum(int(side.loc[ti, c].replace("\u202f", "").replace("\u00a0", ""))
+                                          for c in counted), ti
+    again = open_page("pages/comparer.py", **query, par_mesure="1")
+    pd.testing.assert_frame_equal(frame(again, "Mesure"), split)

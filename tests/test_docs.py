@@ -73,7 +73,7 @@ def test_every_address_key_is_documented():
     keys = set(CLES)
     assert bound <= keys, f"clés liées à l'adresse mais non déclarées dans CLES : {bound - keys}"
     assert keys == {"phase", "priorite", "indicateur", "date", "ti", "metrique", "mode", "comparer", "onglet",
-                    "recherche", "ou", "mesures", "filieres", "tailles", "douteux", "tri"}
+                    "recherche", "ou", "mesures", "filieres", "tailles", "douteux", "tri", "par_mesure"}
     page = (ROOT / "docs" / "tableau-de-bord.md").read_text(encoding="utf-8")
     missing = [k for k in sorted(keys) if f"`{k}`" not in page]
     assert not missing, f"clés de l'adresse absentes de docs/tableau-de-bord.md : {missing}"

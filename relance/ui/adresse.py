@@ -101,6 +101,7 @@ CLES: dict[str, Cle] = {c.nom: c for c in [
     Cle("tailles", ("projets",), "tailles d'entreprise retenues, séparées par « | »"),
     Cle("douteux", ("projets",), "1 : placements douteux seulement"),
     Cle("tri", ("projets",), "ordre du tableau des projets (entreprise par défaut)"),
+    Cle("par_mesure", ("comparer",), "1 : lauréats des territoires comparés détaillés par mesure"),
 ]}
 TI_ABSENT = {"carte": "La carte est affichée sans sélection.",
              "territoire": "Choisissez un territoire dans la liste.",
@@ -118,6 +119,7 @@ class Adresse:
     metrique: str | None = None
     mode: str | None = None
     comparer: tuple[str, ...] = ()
+    par_mesure: bool = False
     recherche: str = ""
     ou: str = "tous"
     mesures: tuple[str, ...] = ()
@@ -154,6 +156,11 @@ def lier(page: str, filtres: Filtres, run, liens: Mapping[str, object]) -> Adres
     if "comparer" in wanted:
         values["comparer"] = tuple(url_state("comparer", lambda raw: parse_territories(raw, labels, filtres.phase),
                                              serialize=",".join))
+    if "par_mesure" in wanted:
+        from relance.filtres import parse_flag
+
+        values["par_mesure"] = url_state("par_mesure", lambda raw: parse_flag(raw, "Détailler par mesure"),
+                                         serialize=lambda v: "1" if v else None)
     if "recherche" in wanted:
         values.update(_projects_keys(run, filtres))
     return Adresse(page, filtres, liens=liens, **values)

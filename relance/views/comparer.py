@@ -51,6 +51,7 @@ class Comparaison:
     calculs: dict[str, Callable[[], object]] = field(default_factory=dict, repr=False, compare=False)
 
     charts = common.later("charts", ())  # export.Chart per Baromètre indicator (département values)
+    par_mesure = common.later("par_mesure")  # export.Table: the laureates of each territory by measure
 
 
 def comparaison(run: Runner, filtres: Filtres, chosen: list[str]) -> Comparaison:
@@ -64,7 +65,7 @@ def comparaison(run: Runner, filtres: Filtres, chosen: list[str]) -> Comparaison
         return [comparison_chart(run, filtres, chosen, names, i) for i in common.indicateurs(run, filtres.priorite)]
 
     return Comparaison(None, READING, chart, table, same_departements(run, filtres.phase, chosen),
-                       {"charts": charts})
+                       {"charts": charts, "par_mesure": lambda: laureats.compared_by_measure(run, filtres, chosen)})
 
 
 def same_departements(run: Runner, phase: int, chosen: list[str]) -> list[str]:

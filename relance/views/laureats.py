@@ -539,3 +539,34 @@ def compared(run: Runner, filtres: Filtres, chosen: list[str]):
                                "Lauréats France Relance des territoires comparés", subtitle, source, phase=phase,
                                method="Listes qui couvrent toute la France seulement ; rang par le taux pour 10 000 "
                                       "habitants, montré seulement quand il informe.")
+
+
+def compared_by_measure(run: Runner, filtres: Filtres, chosen: list[str]):
+    """The chosen territories' laureates split by measure (the lists the priority counts, each laureate once in a
+    territory): one row per measure, one column per territory, and the rows' total."""
+    from relance import export
+
+    phase = filtres.phase
+    names = common.territory_names(run, phase)
+    sources = lectures.sources_comptees(lectures.lectures(run, filtres.priorite))
+    projects = run("projets", phase=phase)
+    projects = projects[projects["ti_id"].isin(chosen) & projects["lecture"].isin(sources)]
+    if filtres.priorite_filtre:
+        projects = projects[projects["priorite"] == filtres.priorite_filtre]
+    first = projects.drop_duplicates(["ti_id", "laureat"]).assign(
+        mesure=lambda f: f["mesure"].fillna("mesure non précisée"))
+    counts = first.pivot_table(index="mesure", columns="ti_id", values="laureat", aggfunc="count", fill_value=0)
+    counts = counts.reindex(columns=chosen, fill_value=0)
+    counts = counts.loc[counts.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+    labels = common.priority_labels(run)
+    priority_of = first.drop_duplicates("mesure").set_index("mesure")["priorite"]
+    table = pd.DataFrame({"Mesure": counts.index,
+                          "Priorité": [common.label_of(labels, priority_of.get(m)) for m in counts.index]})
+    for ti in chosen:
+        table[f"{names[ti]} ({ti})"] = counts[ti].astype(int).to_numpy()
+    table["Ensemble des territoires comparés"] = counts.sum(axis=1).astype(int).to_numpy()
+    subtitle = common.filters_subtitle(filtres, ", ".join(names[t] for t in chosen))
+    return export.Table(table, "comparaison-par-mesure", "Lauréats des territoires comparés, par mesure", subtitle,
+                        common.source_projets(run, lectures=sources), phase=phase,
+                        method="Listes qui couvrent toute la France seulement ; chaque lauréat compté une fois dans "
+                               "son territoire, dans la mesure de sa première ligne.")
