@@ -36,6 +36,18 @@ CSS = """<style>
 }
 input::placeholder, textarea::placeholder { color: #5f5f5f !important; opacity: 1; }
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { color: #3a3a3a !important; }
+/* A data grid wider than its column (set by the page's script): a shadow at its right edge and, in the gap under
+   it, a line that says it scrolls. */
+[data-testid="stDataFrame"][data-defile="oui"] { position: relative; }
+[data-testid="stDataFrame"][data-defile="oui"]::before {
+  content: ""; position: absolute; top: 0; right: 0; bottom: 0; width: 22px; pointer-events: none; z-index: 2;
+  background: linear-gradient(to right, rgba(255, 255, 255, 0), rgba(0, 0, 0, 0.18));
+}
+[data-testid="stDataFrame"][data-defile="oui"]::after {
+  content: "↔ Faites défiler vers la droite : d'autres colonnes suivent";
+  position: absolute; left: 0; bottom: -1.15rem; font-size: 0.75rem; line-height: 1rem; color: #4a4a4a;
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 100%;
+}
 </style>"""
 
 # A phone, or any window narrower than this, gets charts laid out for its width (charts.for_phone). The page's

@@ -79,7 +79,21 @@ const fixNode = (root) => {
     }
   }
 };
+// A data grid wider than its column scrolls sideways: a visible cue says so (a shadow at its right edge and a line
+// under it, relance/interface.py's CSS), so no column is taken for missing. Checked on every change of the page and
+// every second (a grid sizes its columns after it is drawn).
+const markGrids = () => {
+  for (const grid of doc.querySelectorAll('[data-testid="stDataFrame"]')) {
+    const scroller = grid.querySelector('.dvn-scroller');
+    const wider = scroller && scroller.scrollWidth > scroller.clientWidth + 1 ? 'oui' : null;
+    if (grid.getAttribute('data-defile') !== wider) {
+      if (wider) grid.setAttribute('data-defile', wider); else grid.removeAttribute('data-defile');
+    }
+  }
+};
+win.setInterval(markGrids, 1000);
 const fixPage = () => {
+  markGrids();
   if (doc.documentElement.lang !== 'fr') doc.documentElement.lang = 'fr';
   for (const chart of doc.querySelectorAll('[data-testid="stPlotlyChart"]')) {
     const name = chartName(chart);

@@ -279,6 +279,7 @@ def test_page_in_french_and_accessible(page, app_url, name):
                           ".map(c => c.getAttribute('aria-label'))")
     assert all(n and n.startswith("Graphique : ") and len(n) > 30 for n in names), names  # every chart named
     assert_chart_texts_apart(page, name)
+    assert_tables_fit(page)
     violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
     assert not violations, [(v["id"], v["help"], [n["html"][:120] for n in v["nodes"][:3]]) for v in violations]
     assert page.locator("[data-testid='stException']").count() == 0
@@ -336,6 +337,43 @@ CUT_BAR_TEXTS = """() => [...document.querySelectorAll('.js-plotly-plot')].flatM
 })"""
 
 
+# Tables: a static table never runs past its column; a data grid wider than its column carries the visible cue that
+# it scrolls (relance/interface.py), its columns never silently cut.
+TABLES = """() => ({
+  grids: [...document.querySelectorAll('[data-testid=stDataFrame]')].map(g => {
+    const s = g.querySelector('.dvn-scroller');
+    return {wider: !!s && s.scrollWidth > s.clientWidth + 1, cue: g.getAttribute('data-defile'),
+            said: getComputedStyle(g, '::after').content};
+  }),
+  statics: [...document.querySelectorAll('[data-testid=stTable]')].map(t => {
+    const r = t.getBoundingClientRect();
+    return {head: t.innerText.slice(0, 40), sw: t.scrollWidth, cw: t.clientWidth, right: r.right,
+            room: window.innerWidth};
+  }),
+})"""
+
+
+MARKED = """() => [...document.querySelectorAll('[data-testid=stDataFrame]')].every(g => {
+  const s = g.querySelector('.dvn-scroller');
+  return !s || s.scrollWidth <= s.clientWidth + 1 || g.getAttribute('data-defile') === 'oui';
+})"""
+
+
+def assert_tables_fit(page) -> None:
+    from playwright.sync_api import TimeoutError as Timeout
+
+    try:  # the page's script marks the grids on every change and every second
+        page.wait_for_function(MARKED, timeout=3000)
+    except Timeout:
+        pass  # said below, grid by grid
+    found = page.evaluate(TABLES)
+    for grid in found["grids"]:
+        if grid["wider"]:
+            assert grid["cue"] == "oui" and "défiler vers la droite" in grid["said"], grid
+    for table in found["statics"]:
+        assert table["sw"] <= table["cw"] + 1 and table["right"] <= table["room"] + 1, table
+
+
 def overlaps(a: dict, b: dict) -> bool:
     return a["left"] < b["right"] - 1 and b["left"] < a["right"] - 1 and a["top"] < b["bottom"] - 1 and \
         b["top"] < a["bottom"] - 1
@@ -372,6 +410,7 @@ def test_page_on_a_phone(phone, app_url, name, tmp_path):
                              " return [m.scrollWidth, m.clientWidth]; }")
         assert main[0] <= main[1] + 1, main
         charts = assert_chart_texts_apart(page, name)
+        assert_tables_fit(page)
         if name == "carte-france":
             chart = charts[0]
             assert sum(b["kind"] == "encart" for b in chart["boxes"]) == 5  # the five insets labelled, apart
