@@ -92,8 +92,56 @@ const markGrids = () => {
   }
 };
 win.setInterval(markGrids, 1000);
+// A territory too small to hit (Carros is 2 px wide on the map of France) is chosen by a click near it: when the
+// pointer is over no territory but within NEAR_PX of one, the move is passed on to Plotly as a move to a point
+// inside the nearest, so its label shows and a press there selects it.
+const NEAR_PX = 10;
+const insidePoint = (el) => {
+  const b = el.getBBox(), m = el.getScreenCTM();
+  if (!m) return null;
+  for (let i = 1; i < 24; i++) for (let j = 1; j < 24; j++) {
+    const p = new DOMPoint(b.x + b.width * ((i * 7) % 24) / 24, b.y + b.height * ((j * 5) % 24) / 24);
+    if (el.isPointInFill(p)) { const q = p.matrixTransform(m); return [q.x, q.y]; }
+  }
+  return null;
+};
+const territories = (plot) => [...plot.querySelectorAll('.choroplethlocation')]
+  .filter((el) => el.__data__ && String(el.__data__.loc || '').startsWith('ti-'));
+const inside = (el, x, y) => {
+  const m = el.getScreenCTM();
+  return !!m && el.isPointInFill(new DOMPoint(x, y).matrixTransform(m.inverse()));
+};
+const nearestTerritory = (plot, x, y) => {
+  let best = null;
+  let bestDistance = NEAR_PX;
+  for (const el of territories(plot)) {
+    const r = el.getBoundingClientRect();
+    const distance = Math.hypot(Math.max(r.left - x, 0, x - r.right), Math.max(r.top - y, 0, y - r.bottom));
+    if (distance === 0 && inside(el, x, y)) return null;  // over a territory: Plotly's own
+    if (distance <= bestDistance && r.width + r.height > 0) { bestDistance = distance; best = el; }
+  }
+  return best;
+};
+const helpClicks = (plot) => {
+  if (plot.__relanceNear || !plot.querySelector('.choroplethlocation')) return;
+  plot.__relanceNear = true;
+  plot.addEventListener('mousemove', (event) => {
+    if (event.__relance) return;
+    const el = nearestTerritory(plot, event.clientX, event.clientY);
+    const point = el && insidePoint(el);
+    if (!point) return;
+    // Plotly sees this move as a move inside the nearest territory (never the empty spot: its hover is computed
+    // at most every 50 ms, and the latest move must be this one when the button is pressed).
+    event.stopImmediatePropagation();
+    const moved = new MouseEvent('mousemove', {clientX: point[0], clientY: point[1], bubbles: true,
+                                               cancelable: true, view: win});
+    moved.__relance = true;
+    event.target.dispatchEvent(moved);
+  }, true);
+};
 const fixPage = () => {
   markGrids();
+  for (const plot of doc.querySelectorAll('.js-plotly-plot')) helpClicks(plot);
   if (doc.documentElement.lang !== 'fr') doc.documentElement.lang = 'fr';
   for (const chart of doc.querySelectorAll('[data-testid="stPlotlyChart"]')) {
     const name = chartName(chart);

@@ -172,6 +172,40 @@ def test_map_hover_click_panel_downloads_and_profile(page, app_url, tmp_path):
     assert page.locator("[data-testid='stException']").count() == 0
 
 
+# A point a few pixels outside a territory's drawn shape and inside no territory (None if there is none).
+NEAR_TERRITORY = """(ti) => {
+  const all = [...document.querySelectorAll('.js-plotly-plot .choroplethlocation')]
+    .filter(e => e.__data__ && String(e.__data__.loc || '').startsWith('ti-'));
+  const el = all.find(e => e.__data__.loc === ti);
+  const r = el.getBoundingClientRect(), cx = (r.left + r.right) / 2, cy = (r.top + r.bottom) / 2;
+  const inside = (e, x, y) => e.isPointInFill(new DOMPoint(x, y).matrixTransform(e.getScreenCTM().inverse()));
+  for (const [x, y] of [[r.right + 5, cy], [r.left - 5, cy], [cx, r.top - 5], [cx, r.bottom + 5]]) {
+    if (!all.some(e => inside(e, x, y))) return [x, y];
+  }
+  return null;
+}"""
+
+
+def test_a_territory_too_small_to_hit_is_chosen_by_a_click_near_it(browser, app_url):
+    """Carros (ti-9303) is about 2 px wide on the map of France at 1440 px: a click 5 px beside it, on no territory,
+    chooses it (the page's script passes the move on to Plotly as a move inside the nearest territory)."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
+    try:
+        page = context.new_page()
+        page.goto(f"{app_url}/?phase=1&metrique=population")
+        wait_for_map(page)
+        settle(page, drawn("carte"))
+        x, y = page.evaluate(NEAR_TERRITORY, "ti-9303")
+        page.mouse.move(x + 4, y)
+        page.mouse.move(x, y, steps=3)
+        page.get_by_text("Carros (ti-9303)").first.wait_for(state="attached", timeout=10_000)  # its label shows
+        page.mouse.click(x, y)
+        page.wait_for_function("() => window.location.search.includes('ti=ti-9303')", timeout=30_000)
+        page.get_by_role("heading", name="Carros").wait_for(timeout=30_000)
+    finally:
+        context.close()
+
+
 def test_search_list_selects_territory_and_url_reopens_it(page, app_url, tmp_path):
     page.goto(f"{app_url}/?phase=1")
     wait_for_map(page)
