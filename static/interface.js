@@ -96,14 +96,26 @@ win.setInterval(markGrids, 1000);
 // pointer is over no territory but within NEAR_PX of one, the move is passed on to Plotly as a move to a point
 // inside the nearest, so its label shows and a press there selects it.
 const NEAR_PX = 10;
-const insidePoint = (el) => {
-  const b = el.getBBox(), m = el.getScreenCTM();
+const deepest = new WeakMap();  // territory path -> its point farthest from its outline (drawing coordinates)
+const insidePoint = (el) => {  // deep inside: Plotly's own test of a point near the outline may differ
+  const m = el.getScreenCTM();
   if (!m) return null;
-  for (let i = 1; i < 24; i++) for (let j = 1; j < 24; j++) {
-    const p = new DOMPoint(b.x + b.width * ((i * 7) % 24) / 24, b.y + b.height * ((j * 5) % 24) / 24);
-    if (el.isPointInFill(p)) { const q = p.matrixTransform(m); return [q.x, q.y]; }
+  if (!deepest.has(el)) {
+    const b = el.getBBox(), total = el.getTotalLength(), outline = [];
+    for (let k = 0; k < 64; k++) outline.push(el.getPointAtLength(total * k / 64));
+    let best = null, bestDepth = -1;
+    for (let i = 1; i < 16; i++) for (let j = 1; j < 16; j++) {
+      const p = new DOMPoint(b.x + b.width * i / 16, b.y + b.height * j / 16);
+      if (!el.isPointInFill(p)) continue;
+      const depth = Math.min(...outline.map((o) => Math.hypot(o.x - p.x, o.y - p.y)));
+      if (depth > bestDepth) { bestDepth = depth; best = p; }
+    }
+    deepest.set(el, best);
   }
-  return null;
+  const p = deepest.get(el);
+  if (!p) return null;
+  const q = p.matrixTransform(m);
+  return [q.x, q.y];
 };
 const territories = (plot) => [...plot.querySelectorAll('.choroplethlocation')]
   .filter((el) => el.__data__ && String(el.__data__.loc || '').startsWith('ti-'));
@@ -111,14 +123,25 @@ const inside = (el, x, y) => {
   const m = el.getScreenCTM();
   return !!m && el.isPointInFill(new DOMPoint(x, y).matrixTransform(m.inverse()));
 };
+const outlineDistance = (el, x, y) => {  // to 48 points along the territory's outline, on screen
+  const m = el.getScreenCTM();
+  const total = el.getTotalLength();
+  let best = Infinity;
+  for (let k = 0; k < 48; k++) {
+    const p = el.getPointAtLength(total * k / 48).matrixTransform(m);
+    best = Math.min(best, Math.hypot(p.x - x, p.y - y));
+  }
+  return best;
+};
 const nearestTerritory = (plot, x, y) => {
   let best = null;
   let bestDistance = NEAR_PX;
   for (const el of territories(plot)) {
     const r = el.getBoundingClientRect();
-    const distance = Math.hypot(Math.max(r.left - x, 0, x - r.right), Math.max(r.top - y, 0, y - r.bottom));
-    if (distance === 0 && inside(el, x, y)) return null;  // over a territory: Plotly's own
-    if (distance <= bestDistance && r.width + r.height > 0) { bestDistance = distance; best = el; }
+    if (Math.hypot(Math.max(r.left - x, 0, x - r.right), Math.max(r.top - y, 0, y - r.bottom)) > NEAR_PX) continue;
+    if (inside(el, x, y)) return null;  // over a territory: Plotly's own
+    const distance = outlineDistance(el, x, y);
+    if (distance <= bestDistance) { bestDistance = distance; best = el; }
   }
   return best;
 };

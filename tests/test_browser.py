@@ -206,6 +206,52 @@ def test_a_territory_too_small_to_hit_is_chosen_by_a_click_near_it(browser, app_
         context.close()
 
 
+# The territories drawn smaller than 20 px, and for each a few pixels inside its shape (whole pixels, as a mouse).
+SMALL_TERRITORIES = """() => {
+  const out = {};
+  for (const el of document.querySelectorAll('.js-plotly-plot .choroplethlocation')) {
+    const ti = el.__data__ && String(el.__data__.loc || '');
+    const r = el.getBoundingClientRect();
+    if (!ti.startsWith('ti-') || Math.max(r.width, r.height) >= 20) continue;
+    const b = el.getBBox(), m = el.getScreenCTM(), points = [];
+    for (let i = 1; i < 24; i++) for (let j = 1; j < 24; j++) {
+      const p = new DOMPoint(b.x + b.width * ((i * 7) % 24) / 24, b.y + b.height * ((j * 11) % 24) / 24);
+      if (el.isPointInFill(p)) { const q = p.matrixTransform(m); points.push([Math.round(q.x), Math.round(q.y)]); }
+    }
+    out[ti] = points.filter((p, k) => k % 3 === 0).slice(0, 6);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("phase", [1, 2])
+def test_every_small_territory_answers_the_pointer(browser, app_url, phase):
+    """On the map of France at 1440 × 900, every territory drawn smaller than 20 px (Carros, Boucle Nord de
+    Seine…) shows its own label under the pointer somewhere inside it (the label is what a click selects); the
+    larger ones are hit by the tests that click them."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
+    try:
+        page = context.new_page()
+        page.goto(f"{app_url}/?phase={phase}&metrique=population")
+        wait_for_map(page)
+        settle(page, drawn("carte"))
+        small = page.evaluate(SMALL_TERRITORIES)
+        assert len(small) >= 5 and (phase == 2 or "ti-9303" in small)
+        missed = []
+        for ti, points in small.items():
+            for x, y in points:
+                page.mouse.move(x, y)
+                page.wait_for_timeout(70)
+                if page.evaluate("() => (document.querySelector('.js-plotly-plot')._hoverdata || [])"
+                                 ".map(p => p.location)") == [ti]:
+                    break
+            else:
+                missed.append(ti)
+        assert not missed, missed
+    finally:
+        context.close()
+
+
 def test_search_list_selects_territory_and_url_reopens_it(page, app_url, tmp_path):
     page.goto(f"{app_url}/?phase=1")
     wait_for_map(page)
