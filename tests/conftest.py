@@ -25,6 +25,18 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("perimetre", ["france" if france else "extrait"], indirect=True, scope="session")
 
 
+def pytest_collection_modifyitems(items):
+    """The extract's tests first, then those of all of France, then Chromium's (each group in its files' order):
+    the pytest-xdist worker that reaches a test of all of France first builds its base while the other still runs
+    the extract's tests, instead of both waiting on it (about 9 s of a core)."""
+    def group(item) -> int:
+        if item.get_closest_marker("browser"):
+            return 2
+        return 1 if item.get_closest_marker("france_entiere") else 0
+
+    items.sort(key=group)
+
+
 @pytest.fixture(scope="session")
 def perimetre(request) -> str:
     return request.param
