@@ -18,53 +18,19 @@ from __future__ import annotations
 
 import argparse
 import math
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import machine
-from bench.load_test import CHROMIUM_ARGS
+from bench.common import POINT_IN_TERRITORY, machine
+from bench.load_test import CHROMIUM_ARGS, start_server
 
 SCREEN = {"width": 1440, "height": 900}
-POINT_IN_TERRITORY = """(ti) => {
-  const el = [...document.querySelectorAll('.js-plotly-plot .choroplethlocation')]
-    .find(e => e.__data__ && e.__data__.loc === ti);
-  if (!el) return null;
-  const b = el.getBBox(), m = el.getScreenCTM(), inside = [];
-  for (let i = 1; i < 24; i++) for (let j = 1; j < 24; j++) {
-    const p = new DOMPoint(b.x + b.width * i / 24, b.y + b.height * j / 24);
-    if (el.isPointInFill(p)) inside.push(p);
-  }
-  if (!inside.length) return null;
-  const p = inside[Math.floor(inside.length / 2)].matrixTransform(m);
-  return [p.x, p.y];
-}"""
-
-
-def start(depot: Path) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "relance", "serve", "--server.address", "127.0.0.1",
-                               "--server.port", str(port), "--server.headless", "true"], cwd=depot,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):  # noqa: S310 (localhost)
-                return server, url
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    raise SystemExit("le serveur n'a pas démarré")
 
 
 class Task:
@@ -194,7 +160,7 @@ def main() -> None:
                             text=True).stdout.strip()
     print(f"Machine : {machine()} ; version servie : {commit or args.depot} ; écran 1440 × 900 ; "
           f"{args.passes} passages (médiane)")
-    server, url = start(args.depot)
+    server, url = start_server(args.depot)
     runs: list[dict[str, tuple[float, int]]] = []
     try:
         with sync_playwright() as playwright, tempfile.TemporaryDirectory() as folder:

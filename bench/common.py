@@ -40,3 +40,20 @@ def p95(values: list[float]) -> float:
 def stats_ms(values: list[float]) -> str:
     """`médiane 12.3 ms, p95 15.0 ms`."""
     return f"médiane {statistics.median(values) * 1000:7.1f} ms   p95 {p95(values) * 1000:7.1f} ms"
+
+
+# A point inside a territory's drawn polygon, in page coordinates (Plotly binds each path to its location): the
+# middle one of the points of a 23 × 23 grid over its box that fall inside it. Read by the Chromium tests too.
+POINT_IN_TERRITORY = """(ti) => {
+  const el = [...document.querySelectorAll('.js-plotly-plot .choroplethlocation')]
+    .find(e => e.__data__ && e.__data__.loc === ti);
+  if (!el) return null;
+  const b = el.getBBox(), m = el.getScreenCTM(), inside = [];
+  for (let i = 1; i < 24; i++) for (let j = 1; j < 24; j++) {
+    const p = new DOMPoint(b.x + b.width * i / 24, b.y + b.height * j / 24);
+    if (el.isPointInFill(p)) inside.push(p);
+  }
+  if (!inside.length) return null;
+  const p = inside[Math.floor(inside.length / 2)].matrixTransform(m);
+  return [p.x, p.y];
+}"""

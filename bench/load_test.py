@@ -43,15 +43,17 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def start_server() -> tuple[subprocess.Popen, str]:
+def start_server(depot: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """`python -m relance serve` of this checkout (or of `depot`, another one) on a free port of 127.0.0.1."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen(
         [sys.executable, "-m", "relance", "serve", "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--server.headless", "true"], cwd=config.REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         "--server.headless", "true"], cwd=depot or config.REPO_ROOT, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
+    deadline = time.time() + 90
     while time.time() < deadline:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):  # noqa: S310 (localhost)

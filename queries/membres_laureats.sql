@@ -28,15 +28,9 @@ laureats as (
 ),
 
 membres as (
-    select
-        m.siren,
-        m.nom,
-        coalesce(e.type, case m.kind when 'ept' then 'EPT' else 'Commune' end) as type,
-        m.population,
-        m.nb_communes
-    from territoire_membre as m
-    left join epci as e on e.siren = m.siren
-    where m.phase = $phase and m.ti_id = $ti
+    select siren, nom, type, population, nb_communes
+    from territoire_membre_type
+    where phase = $phase and ti_id = $ti
 ),
 
 par_membre as (

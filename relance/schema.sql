@@ -432,3 +432,19 @@ final as (
 )
 
 select * from final;
+
+-- Each member of a territory with its type as the pages name it: an EPCI's legal form (CC, CA, CU, METRO), « EPT » for
+-- an établissement public territorial of the Grand Paris, « Commune » for a member that is a commune. One definition,
+-- read by the members' queries (territoire_membres, membres_laureats).
+create view territoire_membre_type as
+select
+    m.phase,
+    m.ti_id,
+    m.siren,
+    m.kind,
+    m.nom,
+    coalesce(e.type, case m.kind when 'ept' then 'EPT' else 'Commune' end) as type,
+    m.population,
+    m.nb_communes
+from territoire_membre as m
+left join epci as e on e.siren = m.siren;

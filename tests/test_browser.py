@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import POINT_IN_TERRITORY
 from relance import config, interface
 
 # The pages are checked against the whole of France (the territories named below are not all in the extract).
@@ -106,20 +107,6 @@ def wait_for_map(page):
     return page.locator(".js-plotly-plot .choroplethlocation")
 
 
-# A point inside a territory's drawn polygon, in page coordinates (plotly binds each path to its location).
-POINT_IN_TERRITORY = """(ti) => {
-  const el = [...document.querySelectorAll('.js-plotly-plot .choroplethlocation')]
-    .find(e => e.__data__ && e.__data__.loc === ti);
-  if (!el) return null;
-  const b = el.getBBox(), m = el.getScreenCTM(), inside = [];
-  for (let i = 1; i < 24; i++) for (let j = 1; j < 24; j++) {
-    const p = new DOMPoint(b.x + b.width * i / 24, b.y + b.height * j / 24);
-    if (el.isPointInFill(p)) inside.push(p);
-  }
-  if (!inside.length) return null;
-  const p = inside[Math.floor(inside.length / 2)].matrixTransform(m);
-  return [p.x, p.y];
-}"""
 
 
 def query_string(page) -> str:
