@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import machine, stats_ms
+from bench.common import POINT_IN_TERRITORY, machine, stats_ms
 from bench.load_test import CHROMIUM_ARGS, start_server
 from bench.load_ws import BARE_PAGE, start_bare
 
@@ -167,19 +167,7 @@ def main() -> None:
             server.wait(timeout=20)
 
 
-POINT = """(ti) => {
-  const el = [...document.querySelectorAll('.js-plotly-plot .choroplethlocation')]
-    .find(e => e.__data__ && e.__data__.loc === ti);
-  if (!el) return null;
-  const b = el.getBBox(), m = el.getScreenCTM(), inside = [];
-  for (let i = 1; i < 16; i++) for (let j = 1; j < 16; j++) {
-    const p = new DOMPoint(b.x + b.width * i / 16, b.y + b.height * j / 16);
-    if (el.isPointInFill(p)) inside.push(p);
-  }
-  if (!inside.length) return null;
-  const p = inside[Math.floor(inside.length / 2)].matrixTransform(m);
-  return [p.x, p.y];
-}"""
+POINT = POINT_IN_TERRITORY  # bench/common.py
 
 
 
