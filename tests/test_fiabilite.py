@@ -315,7 +315,7 @@ def test_table_toolbar_downloads_are_neutralised(built_db):
     assert shown["Projet"].tolist() == ["'=HYPERLINK(\"http://x\")"]  # what the toolbar's CSV download holds too
 
 
-def test_each_page_reports_its_own_bad_values():
+def test_each_page_reports_its_own_bad_values(built_db):
     from streamlit.testing.v1 import AppTest
 
     from relance import app
