@@ -293,6 +293,27 @@ def test_a_database_that_does_not_open_gives_a_french_message(empty_db, monkeypa
     assert "ne s'ouvre pas" in err and "Traceback" not in err
 
 
+def test_a_base_of_an_older_version_says_so(db_copy, monkeypatch):
+    """A server left running on a base built before a schema change (here: without the view the members' queries
+    read) says the base comes from an older version and how to rebuild it, not that the file is damaged."""
+    import duckdb
+    from streamlit.testing.v1 import AppTest
+
+    from relance import app
+
+    con = duckdb.connect(str(db_copy))
+    con.execute("drop view territoire_membre_type")
+    con.close()
+    monkeypatch.setenv("RELANCE_DB", str(db_copy))
+    at = AppTest.from_file(str(app.TEST_ENTRY), default_timeout=60)
+    at.query_params["ti"] = "ti-2706"
+    at.run()
+    assert not at.exception
+    said = [e.value for e in at.error]
+    assert any("construite par une version précédente" in e and "python -m relance build" in e for e in said), said
+    assert not any("ne s'ouvre pas" in e for e in said)
+
+
 def test_served_safe_by_default():
     settings = tomllib.loads((config.REPO_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert settings["server"]["address"] == "127.0.0.1"

@@ -130,6 +130,9 @@ INLINE_READER = db.Reader(run, load)  # for documents built on a click (fiche): 
 LOG = logging.getLogger("relance")
 DATABASE_UNREADABLE = ("La base de données ne s'ouvre pas (fichier abîmé, incomplet ou remplacé). Reconstruisez-la "
                        "avec `python -m relance build` ; la version précédente est gardée à côté d'elle dans `data/`.")
+DATABASE_OLDER = ("La base de données a été construite par une version précédente du tableau de bord : une table ou "
+                  "une colonne attendue y manque. Reconstruisez-la avec `python -m relance build` (ou relancez "
+                  "`./run.sh`).")
 
 
 def database_ready() -> bool:

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from relance import charts, compat, config, export, fmt, interface, tables
-from relance.ui.donnees import DATABASE_UNREADABLE, cached_document
+from relance.ui.donnees import DATABASE_OLDER, DATABASE_UNREADABLE, cached_document
 
 LOG = logging.getLogger("relance")
 
@@ -28,6 +28,9 @@ def no_traceback():
         yield
     except compat.streamlit_script_control():
         raise  # st.stop() and st.rerun() are how Streamlit runs, not errors
+    except (duckdb.CatalogException, duckdb.BinderException):  # a query of this version, a base of an older one
+        LOG.exception("base d'une version précédente %s", config.db_path())
+        st.error(DATABASE_OLDER)
     except duckdb.Error:
         LOG.exception("base illisible %s", config.db_path())
         st.error(DATABASE_UNREADABLE)
