@@ -564,7 +564,7 @@ def compared_by_measure(run: Runner, filtres: Filtres, chosen: list[str]):
                           "Priorité": [common.label_of(labels, priority_of.get(m)) for m in counts.index]})
     for ti in chosen:
         table[f"{names[ti]} ({ti})"] = counts[ti].astype(int).to_numpy()
-    table["Ensemble des territoires comparés"] = counts.sum(axis=1).astype(int).to_numpy()
+    table["Total"] = counts.sum(axis=1).astype(int).to_numpy()  # of the compared territories
     subtitle = common.filters_subtitle(filtres, ", ".join(names[t] for t in chosen))
     return export.Table(table, "comparaison-par-mesure", "Lauréats des territoires comparés, par mesure", subtitle,
                         common.source_projets(run, lectures=sources), phase=phase,
