@@ -1,7 +1,8 @@
 -- France Relance laureates of one territory by member (EPCI, EPT of the Grand Paris, or commune) and priority,
 -- counted once each as the territory counts them (table projet_laureat, the given lists only): a laureate belongs to
 -- the member of its row's commune (territoire_commune.membre_siren; projet.epci_siren misses some); a laureate whose
--- rows lie in several members is counted once, in the member of its first row (lowest projet_id); a laureate placed
+-- rows lie in several members is counted once, in the member of its first row that has a commune (lowest projet_id
+-- among them: arg_min skips the rows without one); a laureate placed
 -- in the territory by its point alone, without a commune, has a line of its own (siren NULL). The members' counts add
 -- up to the territory's. Every member is listed, with or without a laureate (priorite NULL, nb_laureats 0).
 -- params: $phase INTEGER, $ti VARCHAR, $priorite VARCHAR (NULL = every priority), $lectures VARCHAR[] (projet_import.lecture counted: dge, friches, equipe)

@@ -44,6 +44,7 @@ PAGES_DIR = config.REPO_ROOT / "pages"
 PAGE = {name: PAGES_DIR / f"{name}.py" for name in ui.PAGES}  # each module exposes page(adresse)
 PREVIOUS_PHASE_KEY = "_phase_precedente"
 PREVIOUS_INDICATOR_KEY = "_indicateur_precedent"
+PREVIOUS_PRIORITY_KEY = "_priorite_precedente"
 TEST_ENTRY = config.REPO_ROOT / "tests" / "entree.py"  # quirk 2
 DECLARATIONS = {  # name -> title, icon; the name is the page's path in the address
     "carte": ("Carte", ":material/map:"),
@@ -139,7 +140,9 @@ def shared_filters() -> Filtres:
         if offered:
             replaced = None
             if st.session_state["indicateur"] not in {i.id for i in offered}:
-                replaced = next((i for i in every if i.id == st.session_state["indicateur"]), None)
+                # said only when this session's reader changed the priority (not on a link's first view)
+                changed = st.session_state.get(PREVIOUS_PRIORITY_KEY) not in (None, priorite)
+                replaced = next((i for i in every if i.id == st.session_state["indicateur"]), None) if changed else None
                 st.session_state["indicateur"] = offered[0].id
                 ui.sync_url("indicateur")
             labels = {i.id: i.libelle_court for i in offered}
@@ -166,6 +169,7 @@ def shared_filters() -> Filtres:
             st.caption("Aucun indicateur du Baromètre pour cette priorité : les Fonds friches (par région) "
                        "sont présentés sur la page « Territoires et reste de la France ».")
         st.caption("Les filtres sont gardés dans l'adresse de la page : copiez-la pour partager la vue.")
+    st.session_state[PREVIOUS_PRIORITY_KEY] = priorite
     return Filtres(st.session_state["phase"], priorite, choices[priorite], indicator, day)
 
 

@@ -390,7 +390,7 @@ def territory_map(
 # an outlier apart in a colour of its own.
 CLASS_COLORS = {0: "#efe6d8", 1: "#c6dbef", 2: "#6baed6", 3: "#2171b5", 4: "#08306b", 5: "#7a0177"}
 CLASSES_METHOD = ("classes : zéro à part, puis les quarts des territoires qui en comptent, une valeur extrême "
-                  f"(au-delà du 3e quartile + {fmt.nombre(3)} écarts interquartiles) à part")
+                  f"(au-delà du 3e quartile + {fmt.nombre(lectures.OUTLIER_IQR)} écarts interquartiles) à part")
 
 
 def _classed(values: pd.Series, metric: Metrique) -> tuple[dict, list[dict]]:

@@ -12,6 +12,8 @@ import html
 import io
 import math
 import re
+import sys
+import threading
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -655,6 +657,9 @@ def _parse_worker(connection, content: bytes, name: str, memory: int) -> None:
         connection.close()
 
 
+_MAIN_SWAP = threading.Lock()
+
+
 def parse_bounded(content: bytes, name: str, seconds: float = PARSE_SECONDS, memory: int = PARSE_MEMORY) -> Parsed:
     """`parse` in a process of its own, stopped past `seconds` or `memory`: what the server does while a user
     previews a file (the size limits are checked first, here, before any process starts)."""
@@ -667,7 +672,16 @@ def parse_bounded(content: bytes, name: str, seconds: float = PARSE_SECONDS, mem
     context.set_forkserver_preload(["relance.listes"])
     receiver, sender = context.Pipe(duplex=False)
     worker = context.Process(target=_parse_worker, args=(sender, content, name, memory), daemon=True)
-    worker.start()
+    # A new process runs the main module again first. Under Streamlit (and AppTest) the main module is the page
+    # script being run: the worker would run the dashboard (or die on a test's script) before reading the file. It
+    # is started with this module as the main one instead (a name, imported again: nothing runs).
+    with _MAIN_SWAP:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = sys.modules[__name__]
+        try:
+            worker.start()
+        finally:
+            sys.modules["__main__"] = main
     sender.close()
     try:
         if not receiver.poll(seconds):

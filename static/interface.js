@@ -93,14 +93,17 @@ const markGrids = () => {
 };
 win.setInterval(markGrids, 1000);
 // A territory too small to hit (Carros is 2 px wide on the map of France) is chosen by a click near it: when the
-// pointer is over no territory but within NEAR_PX of one, the move is passed on to Plotly as a move to a point
-// inside the nearest, so its label shows and a press there selects it.
+// pointer, no button pressed, is over no territory but within NEAR_PX of one drawn smaller than SMALL_PX, the move
+// is passed on to Plotly as a move to a point deep inside it, so its label shows and a press there selects it. Only
+// on maps whose points have no hover of their own (the Projets map's points keep theirs).
 const NEAR_PX = 10;
-const deepest = new WeakMap();  // territory path -> its point farthest from its outline (drawing coordinates)
+const SMALL_PX = 20;
+const deepest = new WeakMap();  // territory path -> [its outline (d), its point farthest from it (drawing coordinates)]
 const insidePoint = (el) => {  // deep inside: Plotly's own test of a point near the outline may differ
   const m = el.getScreenCTM();
   if (!m) return null;
-  if (!deepest.has(el)) {
+  const outlineText = el.getAttribute('d');
+  if (!deepest.has(el) || deepest.get(el)[0] !== outlineText) {  // Plotly redraws outlines on zoom and resize
     const b = el.getBBox(), total = el.getTotalLength(), outline = [];
     for (let k = 0; k < 64; k++) outline.push(el.getPointAtLength(total * k / 64));
     let best = null, bestDepth = -1;
@@ -110,51 +113,58 @@ const insidePoint = (el) => {  // deep inside: Plotly's own test of a point near
       const depth = Math.min(...outline.map((o) => Math.hypot(o.x - p.x, o.y - p.y)));
       if (depth > bestDepth) { bestDepth = depth; best = p; }
     }
-    deepest.set(el, best);
+    deepest.set(el, [outlineText, best]);
   }
-  const p = deepest.get(el);
+  const p = deepest.get(el)[1];
   if (!p) return null;
   const q = p.matrixTransform(m);
   return [q.x, q.y];
 };
-const territories = (plot) => [...plot.querySelectorAll('.choroplethlocation')]
-  .filter((el) => el.__data__ && String(el.__data__.loc || '').startsWith('ti-'));
 const inside = (el, x, y) => {
   const m = el.getScreenCTM();
   return !!m && el.isPointInFill(new DOMPoint(x, y).matrixTransform(m.inverse()));
 };
-const outlineDistance = (el, x, y) => {  // to 48 points along the territory's outline, on screen
-  const m = el.getScreenCTM();
-  const total = el.getTotalLength();
-  let best = Infinity;
-  for (let k = 0; k < 48; k++) {
-    const p = el.getPointAtLength(total * k / 48).matrixTransform(m);
-    best = Math.min(best, Math.hypot(p.x - x, p.y - y));
+const smallTerritories = (plot) => {  // looked up again at most twice a second (zoom, resize, a new map)
+  const now = Date.now();
+  if (!plot.__relanceSmall || now - plot.__relanceSmall[0] > 500) {
+    const found = [];
+    for (const el of plot.querySelectorAll('.choroplethlocation')) {
+      if (!el.__data__ || !String(el.__data__.loc || '').startsWith('ti-')) continue;
+      const r = el.getBoundingClientRect();
+      if (Math.max(r.width, r.height) < SMALL_PX && r.width + r.height > 0) found.push([el, r]);
+    }
+    plot.__relanceSmall = [now, found];
   }
-  return best;
+  return plot.__relanceSmall[1];
 };
 const nearestTerritory = (plot, x, y) => {
   let best = null;
   let bestDistance = NEAR_PX;
-  for (const el of territories(plot)) {
-    const r = el.getBoundingClientRect();
-    if (Math.hypot(Math.max(r.left - x, 0, x - r.right), Math.max(r.top - y, 0, y - r.bottom)) > NEAR_PX) continue;
-    if (inside(el, x, y)) return null;  // over a territory: Plotly's own
-    const distance = outlineDistance(el, x, y);
+  for (const [el, r] of smallTerritories(plot)) {
+    const distance = Math.hypot(Math.max(r.left - x, 0, x - r.right), Math.max(r.top - y, 0, y - r.bottom));
     if (distance <= bestDistance) { bestDistance = distance; best = el; }
+  }
+  if (!best) return null;
+  // over a territory (a large one beside the small one): Plotly's own
+  for (const el of plot.querySelectorAll('.choroplethlocation')) {
+    const r = el.getBoundingClientRect();
+    if (x >= r.left && x <= r.right && y >= r.top && y <= r.bottom && el.__data__ &&
+        String(el.__data__.loc || '').startsWith('ti-') && inside(el, x, y)) return null;
   }
   return best;
 };
+const pointsWithHover = (plot) => (plot._fullData || []).some((t) => t.type === 'scattergeo' &&
+  !['skip', 'none'].includes(t.hoverinfo) && (t.lon || []).some((v) => v !== null && v !== undefined));
 const helpClicks = (plot) => {
   if (plot.__relanceNear || !plot.querySelector('.choroplethlocation')) return;
   plot.__relanceNear = true;
   plot.addEventListener('mousemove', (event) => {
-    if (event.__relance) return;
+    if (event.__relance || event.buttons !== 0 || pointsWithHover(plot)) return;  // a drag pans: left alone
     const el = nearestTerritory(plot, event.clientX, event.clientY);
     const point = el && insidePoint(el);
     if (!point) return;
-    // Plotly sees this move as a move inside the nearest territory (never the empty spot: its hover is computed
-    // at most every 50 ms, and the latest move must be this one when the button is pressed).
+    // Plotly sees this move as a move inside that territory (never the empty spot: its hover is computed at most
+    // every 50 ms, and the latest move must be this one when the button is pressed).
     event.stopImmediatePropagation();
     const moved = new MouseEvent('mousemove', {clientX: point[0], clientY: point[1], bubbles: true,
                                                cancelable: true, view: win});

@@ -208,7 +208,7 @@ def test_every_small_territory_answers_the_pointer(browser, app_url, phase):
         for ti, points in small.items():
             for x, y in points:
                 page.mouse.move(x, y)
-                page.wait_for_timeout(55)  # Plotly reads the pointer at most every 50 ms
+                page.wait_for_timeout(80)  # Plotly reads the pointer at most every 50 ms
                 if page.evaluate("() => (document.querySelector('.js-plotly-plot')._hoverdata || [])"
                                  ".map(p => p.location)") == [ti]:
                     break

@@ -522,6 +522,22 @@ def test_the_preview_reads_a_file_in_a_process_of_its_own_with_limits():
         listes.parse_bounded(b"Nom;Montant\nRobot;12\n", "liste.csv")  # the worker's refusals come back as they are
 
 
+def test_the_preview_worker_never_runs_the_page_script(tmp_path, monkeypatch):
+    """Under Streamlit (and AppTest) the main module is the page script being run; a new process runs the main
+    module first: the preview's worker must not (the dashboard would run again in it, a test's script killed it)."""
+    import sys
+    import types
+
+    script = tmp_path / "page.py"
+    script.write_text("raise SystemExit('la page a tourné dans le lecteur')\n", encoding="utf-8")
+    page = types.ModuleType("__main__")
+    page.__file__, page.__spec__ = str(script), None
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    content = b"Nom du projet;Code INSEE\nRobot;58194\n"
+    assert [r.nom for r in listes.parse_bounded(content, "liste.csv").rows] == ["Robot"]
+    assert sys.modules["__main__"] is page  # given back
+
+
 def test_a_websocket_without_origin_is_accepted_from_this_machine_only():
     import asyncio
 

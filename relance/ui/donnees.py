@@ -135,6 +135,22 @@ DATABASE_OLDER = ("La base de données a été construite par une version préc�
                   "`./run.sh`).")
 
 
+SCHEMA = config.REPO_ROOT / "relance" / "schema.sql"  # what this version creates (the build's own, read not run)
+
+
+def schema_missing() -> list[str]:
+    """The tables and views this version's schema creates that the base lacks (a base built by an older version);
+    empty when the base has them all, or cannot be read at all."""
+    import re
+
+    wanted = set(re.findall(r"^create (?:table|view) (\w+)", SCHEMA.read_text(encoding="utf-8"), re.MULTILINE))
+    try:
+        found = set(run("schema_objets")["nom"])
+    except Exception:  # the base does not open: another message says so
+        return []
+    return sorted(wanted - found)
+
+
 def database_ready() -> bool:
     """False, with a French message, when the database was never built or does not open."""
     if not config.db_path().exists():

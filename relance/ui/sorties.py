@@ -16,7 +16,10 @@ import pandas as pd
 import streamlit as st
 
 from relance import charts, compat, config, export, fmt, interface, tables
-from relance.ui.donnees import DATABASE_OLDER, DATABASE_UNREADABLE, cached_document
+from relance.ui.donnees import DATABASE_OLDER, DATABASE_UNREADABLE, cached_document, schema_missing
+
+UNEXPECTED = ("Une erreur inattendue est survenue ; elle est consignée dans le journal du serveur. Rechargez la page, "
+              "ou revenez à la vue par défaut (lien « Carte » à gauche).")
 
 LOG = logging.getLogger("relance")
 
@@ -28,9 +31,11 @@ def no_traceback():
         yield
     except compat.streamlit_script_control():
         raise  # st.stop() and st.rerun() are how Streamlit runs, not errors
-    except (duckdb.CatalogException, duckdb.BinderException):  # a query of this version, a base of an older one
-        LOG.exception("base d'une version précédente %s", config.db_path())
-        st.error(DATABASE_OLDER)
+    except (duckdb.CatalogException, duckdb.BinderException):
+        missing = schema_missing()  # a query of this version on a base of an older one, or a fault of the query
+        LOG.exception("base d'une version précédente %s (manque : %s)" if missing else "requête en faute %s%s",
+                      config.db_path(), ", ".join(missing))
+        st.error(DATABASE_OLDER if missing else UNEXPECTED)
     except duckdb.Error:
         LOG.exception("base illisible %s", config.db_path())
         st.error(DATABASE_UNREADABLE)
@@ -42,8 +47,7 @@ def no_traceback():
                  "cela persiste, reconstruisez la base (`python -m relance build`).")
     except Exception:
         LOG.exception("erreur inattendue")
-        st.error("Une erreur inattendue est survenue ; elle est consignée dans le journal du serveur. Rechargez la "
-                 "page, ou revenez à la vue par défaut (lien « Carte » à gauche).")
+        st.error(UNEXPECTED)
 
 
 SESSION_KEY = "_session_id"  # a random name for this session (never a secret)

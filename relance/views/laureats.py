@@ -553,7 +553,8 @@ def compared_by_measure(run: Runner, filtres: Filtres, chosen: list[str]):
     projects = projects[projects["ti_id"].isin(chosen) & projects["lecture"].isin(sources)]
     if filtres.priorite_filtre:
         projects = projects[projects["priorite"] == filtres.priorite_filtre]
-    first = projects.drop_duplicates(["ti_id", "laureat"]).assign(
+    # each laureate once in its territory, in the measure of its first row (lowest projet_id, as membres_laureats)
+    first = projects.sort_values("projet_id").drop_duplicates(["ti_id", "laureat"]).assign(
         mesure=lambda f: f["mesure"].fillna("mesure non précisée"))
     counts = first.pivot_table(index="mesure", columns="ti_id", values="laureat", aggfunc="count", fill_value=0)
     counts = counts.reindex(columns=chosen, fill_value=0)

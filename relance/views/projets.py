@@ -22,10 +22,11 @@ TRIS = {"entreprise": "Entreprise (A → Z)", "aide": "Aide (la plus forte d'abo
         "territoire": "Territoire (A → Z)", "commune": "Commune (A → Z)",
         "date": "Date publiée (la plus récente d'abord)"}
 TRI_DEFAUT = "entreprise"
-_TRI_COLONNES = {"entreprise": (["entreprise", "nom"], True), "aide": (["montant_aide"], False),
-                 "investissement": (["montant_investissement"], False), "co2": (["tonnes_co2"], False),
-                 "territoire": (["ti_nom", "entreprise"], True), "commune": (["commune_nom", "entreprise"], True),
-                 "date": (["date", "entreprise"], False)}
+_TRI_COLONNES = {  # the columns compared in turn, each with its direction
+    "entreprise": [("entreprise", True), ("nom", True)], "aide": [("montant_aide", False)],
+    "investissement": [("montant_investissement", False)], "co2": [("tonnes_co2", False)],
+    "territoire": [("ti_nom", True), ("entreprise", True)], "commune": [("commune_nom", True), ("entreprise", True)],
+    "date": [("date", False), ("entreprise", True)]}
 NO_LIST = ("Aucune liste de projets n'est chargée. Pour en charger une : déposez un fichier ci-dessous (liste DGE "
            "« Plan de relance – projets industriels » ou liste de l'équipe en CSV/XLSX), ou lancez "
            "`python -m relance import FICHIER`, ou placez la liste DGE dans le dossier `dge-plan-de-relance/` des "
@@ -88,10 +89,21 @@ def french_date(value) -> str | None:
 
 def sort_projects(projects: pd.DataFrame, tri: str = TRI_DEFAUT) -> pd.DataFrame:
     """The projects in the order chosen (`TRIS`), missing values last, ties kept in the list's order."""
-    columns, ascending = _TRI_COLONNES.get(tri, _TRI_COLONNES[TRI_DEFAUT])
-    keys = {c: projects[c].str.lower() if pd.api.types.is_string_dtype(projects[c]) else projects[c] for c in columns}
-    order = pd.DataFrame(keys).sort_values(columns, ascending=ascending, na_position="last", kind="stable").index
-    return projects.loc[order]
+    order = _TRI_COLONNES.get(tri, _TRI_COLONNES[TRI_DEFAUT])
+    columns = [c for c, _ in order]
+
+    def key(column: str) -> pd.Series:
+        values = projects[column]
+        if column == "date":  # as the lists write them: « 2021-05-01 », « 12/07/2021 », « 2022 »
+            iso = pd.to_datetime(values, errors="coerce", format="ISO8601")
+            return iso.fillna(pd.to_datetime(values.where(iso.isna()), errors="coerce", dayfirst=True, format="mixed"))
+        if pd.api.types.is_string_dtype(values):  # « Évreux » between « Elbeuf » and « Fécamp »
+            return values.map(lambda v: listes.plain(v) if isinstance(v, str) else None)
+        return values
+
+    keys = pd.DataFrame({c: key(c) for c in columns})
+    ranked = keys.sort_values(columns, ascending=[a for _, a in order], na_position="last", kind="stable").index
+    return projects.loc[ranked]
 
 
 def projects_table(run: Runner, projects: pd.DataFrame) -> pd.DataFrame:

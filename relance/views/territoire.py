@@ -179,8 +179,8 @@ def fiche(reader: Reader, filtres: Filtres, ti: str, day=None):
 
 
 MEMBERS_METHOD = ("Lauréats des listes nationales comptés une fois chacun, comme pour le territoire ; chacun compté "
-                  "dans le membre (EPCI, EPT ou commune) où se trouve la commune de sa ligne (territoire_commune) ; "
-                  "un lauréat présent dans plusieurs membres compte une fois, dans celui de sa première ligne ; la "
+                  "dans le membre (EPCI, EPT ou commune) où se trouve la commune de sa ligne ; un lauréat présent "
+                  "dans plusieurs membres compte une fois, dans celui de sa première ligne qui a une commune ; la "
                   "somme des membres est le nombre du territoire.")
 WITHOUT_COMMUNE = "Placés par leur point, sans commune"
 
@@ -200,17 +200,18 @@ def by_member(run: Runner, filtres: Filtres, ti: str, nom: str) -> ParMembre:
     sources = [r.source for r in readings]
     rows = run("membres_laureats", phase=filtres.phase, ti=ti, priorite=filtres.priorite_filtre, lectures=sources)
     labels = common.priority_labels(run)
-    rows = rows.assign(membre=rows["nom"].fillna(WITHOUT_COMMUNE),
+    rows = rows.assign(cle=rows["siren"].fillna(""), membre=rows["nom"].fillna(WITHOUT_COMMUNE),
                        libelle=rows["priorite"].map(lambda p: common.label_of(labels, p)))
-    keys = ["membre", "siren", "type", "population", "nb_communes"]
-    members = rows.drop_duplicates("membre")[keys].set_index("membre")
-    counts = rows.pivot_table(index="membre", columns="libelle", values="nb_laureats", aggfunc="sum", fill_value=0)
+    keys = ["cle", "membre", "siren", "type", "population", "nb_communes"]
+    members = rows.drop_duplicates("cle")[keys].set_index("cle")  # by SIREN: two members may share a name
+    counts = rows.pivot_table(index="cle", columns="libelle", values="nb_laureats", aggfunc="sum", fill_value=0)
     counts = counts[[c for c in counts.columns if counts[c].sum() > 0]]
     ordered = [labels[p] for p in labels if labels[p] in counts.columns] + \
         [c for c in counts.columns if c not in labels.values()]
-    total = rows.groupby("membre", sort=False)["nb_laureats"].sum()
+    total = rows.groupby("cle", sort=False)["nb_laureats"].sum()
     table = pd.DataFrame({
-        "Membre": members.index, "SIREN": members["siren"].to_numpy(), "Type": members["type"].to_numpy(),
+        "Membre": members["membre"].to_numpy(), "SIREN": members["siren"].to_numpy(),
+        "Type": members["type"].to_numpy(),
         "Population": members["population"].astype("Int64").to_numpy(),
         "Lauréats": total.reindex(members.index).astype(int).to_numpy(),
     })
@@ -219,19 +220,26 @@ def by_member(run: Runner, filtres: Filtres, ti: str, nom: str) -> ParMembre:
         table[f"dont {column}"] = counts.reindex(members.index)[column].fillna(0).astype(int).to_numpy()
     count = int(table["Lauréats"].sum())
     what = fmt.minuscule(lectures.somme(readings)) or "listes nationales"
+    shown = table[table["SIREN"].notna()].sort_values(["Lauréats", "Population"], ascending=False)
+    members_count = len(shown)
+    among = f"ses {fmt.compte(members_count, 'membre')}" if members_count > 1 else "son seul membre"
     if count == 0:
-        phrase = f"{nom} : aucun lauréat ({what}) dans les communes de ses {fmt.compte(len(table), 'membre')}."
+        phrase = f"{nom} : aucun lauréat ({what}) dans les communes de {among}."
     else:
-        shown = table[table["SIREN"].notna()].sort_values(["Lauréats", "Population"], ascending=False)
         top = shown.iloc[0]
-        phrase = (f"{nom} : {fmt.compte(count, 'lauréat')} ({what}) répartis entre ses "
-                  f"{fmt.compte(int(table['SIREN'].notna().sum()), 'membre')} par la commune de chaque lauréat ; "
-                  f"{top['Membre']} en compte le plus ({fmt.nombre(top['Lauréats'])}, soit "
-                  f"{fmt.nombre(top['Pour 10 000 habitants'], 2)} pour 10 000 habitants).")
-        without = table[table["SIREN"].isna()]
-        if len(without):
-            phrase += (f" {fmt.compte(int(without['Lauréats'].sum()), 'lauréat')} placé par son point, sans commune, "
-                       "est compté à part.")
+        tie = int((shown["Lauréats"] == top["Lauréats"]).sum()) > 1
+        phrase = f"{nom} : {fmt.compte(count, 'lauréat')} ({what}) "
+        if members_count == 1:
+            phrase += f"dans les communes de {among}, {top['Membre']}."
+        else:
+            phrase += (f"{'réparti' if count < 2 else 'répartis'} entre {among} par la commune de chaque lauréat ; "
+                       f"{top['Membre']} {'est parmi ceux qui en comptent' if tie else 'en compte'} le plus "
+                       f"({fmt.nombre(top['Lauréats'])}, soit {fmt.nombre(top['Pour 10 000 habitants'], 2)} pour "
+                       "10 000 habitants).")
+        without = int(table.loc[table["SIREN"].isna(), "Lauréats"].sum())
+        if without:
+            phrase += (f" {fmt.compte(without, 'lauréat')} {'placé' if without < 2 else 'placés'} par leur point, "
+                       f"sans commune, {'est compté' if without < 2 else 'sont comptés'} à part.")
     subtitle = common.filters_subtitle(filtres, nom)
     source = common.source_projets(run, lectures=sources)
     return ParMembre(phrase, export.Table(table, "laureats-par-membre", "Lauréats par intercommunalité membre",
