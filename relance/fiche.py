@@ -247,21 +247,17 @@ def contenu(profil, day: dt.date, court: bool = False, images: dict | None = Non
     members = profil.membres
     more = f" (les {listed_members} plus peuplés ; tous dans le ZIP)" if len(members) > listed_members else ""
     files[export.file_name("membres", "csv", phase, ti, day)] = export.csv_bytes(profil.membres_export)
+    # one table: each member, its population and its laureates (a note can say which received what)
     by_member = profil.par_membre
-    if by_member is None:
-        blocs += [Titre(f"Membres : {fmt.compte(len(members), 'membre')}{more}"),
-                  Tableau(members.iloc[:listed_members], [3.0, 1.2, 1.0, 1.0, 0.95], droite=("Population", "Communes"),
-                          legende=f"Membres de {nom}")]
-    else:  # one table: each member, its type and population, its laureates (a note can say which received what)
-        shown = tables.french(by_member.table.data.drop(columns=["SIREN", "Type"]))  # both in the ZIP
-        shown = shown.rename(columns={"Pour 10 000 habitants": "Pour 10 000 hab."})
-        widths = [2.8, 1.0, 0.8, 0.9] + [1.1] * (len(shown.columns) - 4)
-        blocs += [Titre(f"Membres et leurs lauréats : {fmt.compte(len(members), 'membre')}{more}"),
-                  Texte(by_member.phrase),
-                  Tableau(shown.iloc[:listed_members].map(_short), widths, droite=tuple(shown.columns[1:]),
-                          legende=f"Membres de {nom} et leurs lauréats"),
-                  Texte(f"Méthode : {by_member.table.method}", "note")]
-        files[export.file_name(by_member.table.what, "csv", phase, ti, day)] = by_member.table.csv()
+    shown = tables.french(by_member.table.data.drop(columns=["SIREN", "Type"]))  # both in the ZIP
+    shown = shown.rename(columns={"Pour 10 000 habitants": "Pour 10 000 hab."})
+    widths = [2.8, 1.0, 0.8, 0.9] + [1.1] * (len(shown.columns) - 4)
+    blocs += [Titre(f"Membres et leurs lauréats : {fmt.compte(len(members), 'membre')}{more}"),
+              Texte(by_member.phrase),
+              Tableau(shown.iloc[:listed_members].map(_short), widths, droite=tuple(shown.columns[1:]),
+                      legende=f"Membres de {nom} et leurs lauréats"),
+              Texte(f"Méthode : {by_member.table.method}", "note")]
+    files[export.file_name(by_member.table.what, "csv", phase, ti, day)] = by_member.table.csv()
     if len(profil.pairs) and not court:
         blocs += [Titre("Territoires comparables (population et part de l'industrie proches)", 3),
                   Tableau(profil.pairs, [2.8, 1.0, 1.1, 1.1], droite=("Population", "Part de l'industrie"),

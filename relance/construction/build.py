@@ -601,39 +601,25 @@ def _perimeter_label(raw: Path) -> str:
 def write(tables: dict[str, pd.DataFrame], link: Path, raw: Path, seconds: float) -> None:
     """Write a new database next to `link`, check it, and swap it in only when complete."""
     link.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=link.name + ".", suffix=".tmp", dir=link.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
-    try:
-        con = duckdb.connect(str(tmp))
-        try:
-            con.execute(SCHEMA.read_text(encoding="utf-8"))
-            info = pd.DataFrame([
-                {"cle": "construit_le", "valeur": dt.datetime.now().astimezone().isoformat(timespec="seconds")},
-                {"cle": "version", "valeur": __version__},
-                {"cle": "donnees_brutes", "valeur": str(raw)},
-                {"cle": "duree_s", "valeur": f"{seconds:.1f}"},
-                {"cle": "perimetre", "valeur": _perimeter_label(raw)},
-            ])
-            written = {name: frame for name, frame in tables.items() if name != "friche_rejet"}
-            for name, frame in {**written, "build_info": info}.items():
-                con.from_df(frame[con.table(name).columns]).insert_into(name)
-            db.write(con, "methodes")
-            # Projects are placed against the tables just written (communes, territories, polygons).
-            projects = imports.tables(con, raw, imports.lists(raw, imports.imports_dir(link)))
-            _insert(con, projects)
-            _insert(con, imports.friche_tables(con, raw, tables["friche"], tables["friche_rejet"]))
-            db.write(con, "lignes_listes")
-            db.write(con, "laureats")
-            run_checks(con)
-            con.execute("checkpoint")
-        finally:
-            con.close()
-        _swap_in(tmp, link)
-    finally:
-        for leftover in (tmp, Path(str(tmp) + ".wal")):
-            leftover.unlink(missing_ok=True)
+    with _new_version(link) as con:
+        con.execute(SCHEMA.read_text(encoding="utf-8"))
+        info = pd.DataFrame([
+            {"cle": "construit_le", "valeur": dt.datetime.now().astimezone().isoformat(timespec="seconds")},
+            {"cle": "version", "valeur": __version__},
+            {"cle": "donnees_brutes", "valeur": str(raw)},
+            {"cle": "duree_s", "valeur": f"{seconds:.1f}"},
+            {"cle": "perimetre", "valeur": _perimeter_label(raw)},
+        ])
+        written = {name: frame for name, frame in tables.items() if name != "friche_rejet"}
+        for name, frame in {**written, "build_info": info}.items():
+            con.from_df(frame[con.table(name).columns]).insert_into(name)
+        db.write(con, "methodes")
+        # Projects are placed against the tables just written (communes, territories, polygons).
+        projects = imports.tables(con, raw, imports.lists(raw, imports.imports_dir(link)))
+        _insert(con, projects)
+        _insert(con, imports.friche_tables(con, raw, tables["friche"], tables["friche_rejet"]))
+        db.write(con, "lignes_listes")
+        db.write(con, "laureats")
 
 
 def _insert(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> None:
@@ -645,17 +631,28 @@ def _insert(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> 
 def _amend(link: Path, change) -> None:
     """A new database version made from a copy of the current one changed by `change(con)`, checked, then swapped
     in; the current version is never touched."""
-    current = Path(os.path.realpath(link))
+    with _new_version(link, copy_of=Path(os.path.realpath(link))) as con:
+        change(con)
+        db.write(con, "laureats")  # the projects changed: their laureates are made again
+
+
+@contextlib.contextmanager
+def _new_version(link: Path, copy_of: Path | None = None):
+    """A new database version beside `link`, empty or a copy of `copy_of`: the block fills it through the connection
+    it is given, then the data checks run and the version is swapped in; on any error it is removed, and the current
+    version (never touched) stays in service."""
     fd, tmp_name = tempfile.mkstemp(prefix=link.name + ".", suffix=".tmp", dir=link.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        shutil.copyfile(current, tmp)
-        tmp.chmod(0o644)
+        if copy_of is None:
+            tmp.unlink()  # DuckDB makes its own file
+        else:
+            shutil.copyfile(copy_of, tmp)
+            tmp.chmod(0o644)
         con = duckdb.connect(str(tmp))
         try:
-            change(con)
-            db.write(con, "laureats")  # the projects changed: their laureates are made again
+            yield con
             run_checks(con)
             con.execute("checkpoint")
         finally:

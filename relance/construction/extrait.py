@@ -29,7 +29,6 @@ from relance.construction import sources
 
 DEPARTEMENTS = ("18", "58", "76")  # Cher, Nièvre (Nevers Val de Loire), Seine-Maritime
 MARQUE = sources.MARQUE_EXTRAIT
-_MEMBER_RE = re.compile(r"\(([^()]*)\)\s*$")
 
 
 def _write_json(path: Path, data) -> None:
@@ -76,16 +75,14 @@ def couper(raw: Path, out: Path, departements: tuple[str, ...] = DEPARTEMENTS) -
     _write_json(out / path["departements"], [d for d in departements_ref if d["code"] in deps])
     _copy(raw, out, path["regions"])
 
-    def members_1(p):
-        return [s.strip() for s in str(p["siren_groupement"] or "").split(",") if s.strip()]
-
-    def members_2(p):
-        return [m.group(1).strip() for part in str(p["liste_geo"] or "").split(";") if part.strip()
-                for m in [_MEMBER_RE.search(part.strip())] if m]
-
     territoires = {}
-    for key, members, ident in (("ti_phase1", members_1, "id_ti"), ("ti_phase2", members_2, "id_territoire")):
-        data = _features(raw, path[key], lambda p, members=members: all(s in known for s in members(p)))
+    for key in ("ti_phase1", "ti_phase2"):
+        (ident, _, field), members_of = sources.TERRITORY_LAYERS[key]
+
+        def inside(p, field=field, members_of=members_of, where=raw / path[key]) -> bool:
+            return all(s in known for s in members_of(str(p[field] or ""), where, 0))
+
+        data = _features(raw, path[key], inside)
         territoires[key] = sorted(f["properties"][ident] for f in data["features"])
         _write_json(out / path[key], data)
     _write_json(out / path["dep_polygones"], _features(raw, path["dep_polygones"], lambda p: p["insee_dep"] in deps))

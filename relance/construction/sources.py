@@ -293,43 +293,55 @@ def _check_sirens(path: Path, ti_id: str, sirens: list[str], index: int) -> None
             raise SourceError(path, f"SIREN de membre invalide : {siren!r} ({ti_id})", f"entité {index + 1}")
 
 
-def read_ti_phase1(raw: Path) -> pd.DataFrame:
-    """Phase-1 territories: ti_id, nom, sirens (list), geometry (as published)."""
-    path = source_path(raw, "ti_phase1")
-    layer = read_layer(path, ["id_ti", "lib_ti", "siren_groupement"])
-    _check_ti_ids(path, list(layer["id_ti"]))
-    sirens = []
-    for index, (ti_id, members) in enumerate(zip(layer["id_ti"], layer["siren_groupement"], strict=True)):
-        sirens.append([s.strip() for s in str(members or "").split(",") if s.strip()])
-        _check_sirens(path, ti_id, sirens[-1], index)
-    return gpd.GeoDataFrame({"ti_id": layer["id_ti"], "nom": layer["lib_ti"].astype(str).str.strip(),
-                             "sirens": sirens}, geometry=layer.geometry.values, crs=layer.crs)
+def phase1_members(text: str, path: Path, index: int) -> list[str]:
+    """Phase 1 (`siren_groupement`): `SIREN, SIREN` -> the SIRENs."""
+    return [s.strip() for s in text.split(",") if s.strip()]
 
 
 _MEMBER_RE = re.compile(r"^(?P<nom>.*)\((?P<siren>[^()]*)\)\s*$")
 
 
+def phase2_members(text: str, path: Path, index: int) -> list[str]:
+    """Phase 2 (`liste_geo`): `Nom (SIREN); Nom (SIREN)` -> the SIRENs; a part of another form is refused."""
+    sirens = []
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        match = _MEMBER_RE.match(part.strip())
+        if not match:
+            raise SourceError(path, f"membre illisible {part.strip()!r} (attendu « nom (SIREN) »)",
+                              f"entité {index + 1}")
+        sirens.append(match["siren"].strip())
+    return sirens
+
+
+# Each phase's layer: its id, name and members fields, and how the members field reads (the build and the extract).
+TERRITORY_LAYERS = {"ti_phase1": (("id_ti", "lib_ti", "siren_groupement"), phase1_members),
+                    "ti_phase2": (("id_territoire", "lib_territoire", "liste_geo"), phase2_members)}
+
+
+def _read_territories(raw: Path, source: str) -> gpd.GeoDataFrame:
+    """A phase's territories: ti_id, nom, sirens (list), geometry as published (TERRITORY_LAYERS)."""
+    (ident, name, members), members_of = TERRITORY_LAYERS[source]
+    path = source_path(raw, source)
+    layer = read_layer(path, [ident, name, members])
+    _check_ti_ids(path, list(layer[ident]))
+    sirens = []
+    for index, (ti_id, text) in enumerate(zip(layer[ident], layer[members], strict=True)):
+        sirens.append(members_of(str(text or ""), path, index))
+        _check_sirens(path, ti_id, sirens[-1], index)
+    return gpd.GeoDataFrame({"ti_id": layer[ident], "nom": layer[name].astype(str).str.strip(), "sirens": sirens},
+                            geometry=layer.geometry.values, crs=layer.crs)
+
+
+def read_ti_phase1(raw: Path) -> pd.DataFrame:
+    """Phase-1 territories: ti_id, nom, sirens (list), geometry (as published)."""
+    return _read_territories(raw, "ti_phase1")
+
+
 def read_ti_phase2(raw: Path) -> pd.DataFrame:
     """Phase-2 territories: ti_id, nom, sirens (list), geometry."""
-    path = source_path(raw, "ti_phase2")
-    layer = read_layer(path, ["id_territoire", "lib_territoire", "liste_geo"])
-    _check_ti_ids(path, list(layer["id_territoire"]))
-    all_sirens = []
-    for index, (ti_id, members) in enumerate(zip(layer["id_territoire"], layer["liste_geo"], strict=True)):
-        sirens = []
-        for part in str(members or "").split(";"):
-            if not part.strip():
-                continue
-            match = _MEMBER_RE.match(part.strip())
-            if not match:
-                raise SourceError(
-                    path, f"membre illisible {part.strip()!r} (attendu « nom (SIREN) »)", f"entité {index + 1}"
-                )
-            sirens.append(match["siren"].strip())
-        _check_sirens(path, ti_id, sirens, index)
-        all_sirens.append(sirens)
-    return gpd.GeoDataFrame({"ti_id": layer["id_territoire"], "nom": layer["lib_territoire"].astype(str).str.strip(),
-                             "sirens": all_sirens}, geometry=layer.geometry.values, crs=layer.crs)
+    return _read_territories(raw, "ti_phase2")
 
 
 def read_regions(raw: Path) -> pd.DataFrame:
