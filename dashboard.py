@@ -9,7 +9,7 @@ from relance.config import REPO_ROOT
 
 st.set_page_config(page_title="Relance & Territoires", page_icon=str(REPO_ROOT / "assets" / "favicon.png"),
                    layout="wide")
-with ui.no_traceback():
+with ui.no_traceback(), ui.une_version():
     if not ui.database_ready():
         interface.install()
         st.stop()

@@ -2,6 +2,8 @@
 # Relance & Territoires — one script for a fresh machine.
 #   ./run.sh          install, build the database from the raw open data, open the dashboard
 #   ./run.sh test     install (Chromium included) and run every test
+#   ./run.sh multi    as ./run.sh, with one dashboard process per core behind HAProxy (installed when missing;
+#                     docs/echelle.md); ./run.sh and ./run.sh test stay one process and install no proxy
 # Settings: RELANCE_RAW (raw data, default ../shared/data/raw), RELANCE_DB (default data/relance.duckdb),
 #           PORT (dashboard port, default 8501), PYTHON (interpreter for the virtualenv, default python3).
 set -euo pipefail
@@ -30,24 +32,44 @@ chromium_installed() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium
 }
 
+database() {
+  raw="${RELANCE_RAW:-../shared/data/raw}"
+  if [ ! -d "$raw" ]; then
+    echo "Données brutes absentes ($raw) : téléchargement depuis les origines (python -m relance sync)…"
+    .venv/bin/python -m relance sync --raw "$raw" || echo "Synchronisation incomplète (hors ligne ?)." >&2
+  fi
+  # an import or a removal cut short (power, kill, full disk) is finished or undone first
+  .venv/bin/python -m relance verifier || true
+  if ! .venv/bin/python -m relance build; then
+    if [ -f "${RELANCE_DB:-data/relance.duckdb}" ]; then
+      echo "La construction a échoué : le tableau de bord s'ouvre sur la base précédente." >&2
+    else
+      exit 1
+    fi
+  fi
+}
+
+haproxy_installed() {
+  if command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ]; then return 0; fi
+  echo "Installation de HAProxy (paquet Debian haproxy)…"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q haproxy
+}
+
 case "${1:-run}" in
   run)
     venv
-    raw="${RELANCE_RAW:-../shared/data/raw}"
-    if [ ! -d "$raw" ]; then
-      echo "Données brutes absentes ($raw) : téléchargement depuis les origines (python -m relance sync)…"
-      .venv/bin/python -m relance sync --raw "$raw" || echo "Synchronisation incomplète (hors ligne ?)." >&2
-    fi
-    # an import or a removal cut short (power, kill, full disk) is finished or undone first
-    .venv/bin/python -m relance verifier || true
-    if ! .venv/bin/python -m relance build; then
-      if [ -f "${RELANCE_DB:-data/relance.duckdb}" ]; then
-        echo "La construction a échoué : le tableau de bord s'ouvre sur la base précédente." >&2
-      else
-        exit 1
-      fi
-    fi
+    database
     exec .venv/bin/python -m relance serve --server.port "${PORT:-8501}"
+    ;;
+  multi)
+    shift
+    venv
+    haproxy_installed
+    database
+    exec .venv/bin/python -m relance multi --port "${PORT:-8501}" "$@"
     ;;
   test)
     shift
@@ -56,7 +78,7 @@ case "${1:-run}" in
     exec .venv/bin/python -m pytest "$@"
     ;;
   *)
-    echo "usage: ./run.sh [run|test [pytest options]]" >&2
+    echo "usage: ./run.sh [run|test [pytest options]|multi [--processus N] [--adresse 0.0.0.0]]" >&2
     exit 2
     ;;
 esac

@@ -3,9 +3,10 @@
 Run: .venv/bin/python bench/load_ws.py [--niveaux 10,25,50] [--duree 20]   (prints; asserts nothing)
 Starts the dashboard and a bare page (one radio, one Plotly chart) on 127.0.0.1. For each level N and each server
 in turn, N sessions connect and run the page, then all send reruns that change a widget (phase, priorité,
-indicateur coloré) for `--duree` seconds. Reports p50/p95 rerun latency, reruns per second, errors, sessions
-that got filters they had not asked for, the server's RSS (before connecting; after the reruns, sessions still
-open) and this client's CPU time.
+couleur de la carte, territoire) for `--duree` seconds. The territory goes over every territory of the phase (each
+session from its own, by a step prime to their number), so that no cache of a few dozen states passes for speed.
+Reports p50/p95 rerun latency, reruns per second, errors, sessions that got filters they had not asked for, the
+server's RSS (before connecting; after the reruns, sessions still open) and this client's CPU time.
 
 The protocol, as the server reads it (streamlit/web/server/starlette/starlette_websocket.py, app_session.py):
 1. Open ws://HOST/_stcore/stream, subprotocol "streamlit". The XSRF token (2nd subprotocol entry, checked
@@ -37,6 +38,7 @@ from urllib.parse import parse_qs, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import duckdb
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
@@ -47,9 +49,10 @@ from websockets.exceptions import ConnectionClosed
 
 from bench.common import machine, p95
 from bench.load_test import rss_mb, start_server
-from relance import config
+from relance import config, db
 from relance.filtres import PHASES
 from relance.metriques import METRIC_LABELS, METRIQUES
+from relance.views import common
 
 BARE_PAGE = """import plotly.graph_objects as go
 import streamlit as st
@@ -61,6 +64,7 @@ PRIORITES = [("toutes", "Toutes les priorités"), ("foncier", "Foncier / accueil
              ("competences", "Compétences / recruter"), ("innover", "Innover / décarboner")]
 METRICS = [(k, ({k: m.libelle for k, m in METRIQUES.items()} | METRIC_LABELS)[k])
            for k in ("nb_projets", "projets_10000", "relance", "population")]
+TI_STEP = 37  # prime to 149 and 183: a session's territory goes over the whole phase
 RUN_TIMEOUT = 180  # seconds for one run: 50 sessions share 2 cores with this client
 
 
@@ -71,6 +75,16 @@ class Cible:
     proc: subprocess.Popen
     widgets: dict[str, list[tuple[str, str]]]  # widget key -> its choices (address value, label)
     dans_adresse: bool  # the app keeps these filters in the query string
+    territoires: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # phase -> the `ti` choices
+    autres: list[subprocess.Popen] = field(default_factory=list)  # more processes whose memory counts (HAProxy's)
+
+    def rss(self) -> float:
+        return sum(rss_mb(p.pid) for p in [self.proc, *self.autres])
+
+    @property
+    def changes(self) -> list[str]:
+        """The widgets a session moves in turn."""
+        return [*self.widgets, *(["ti"] if self.territoires else [])]
 
 
 @dataclass
@@ -97,20 +111,33 @@ class Session:
         # The dashboard's sessions start from different addresses; the bare page reads no address.
         self.etat = {k: (index + j) % len(v) if cible.dans_adresse else 0
                      for j, (k, v) in enumerate(cible.widgets.items())}
-        self.query = urlencode({k: v[self.etat[k]][0] for k, v in cible.widgets.items()}) \
-            if cible.dans_adresse else ""
+        self.ti: int | None = None  # index of the chosen territory in its phase's list (None: none chosen)
+        first = {k: v[self.etat[k]][0] for k, v in cible.widgets.items()}
+        if cible.territoires:
+            self.ti = index * TI_STEP % len(self._territoires())
+            first["ti"] = self._territoires()[self.ti][0]
+        self.query = urlencode(first) if cible.dans_adresse else ""
         self.page = ""  # "" = the default page, as for a browser opening `/`
         self.ids: dict[str, str] = {}  # widget key -> widget id
         self.values: dict[str, str | None] = {}  # widget id -> label, as a browser holds them
         self.cache: dict[str, tuple] = {}  # hash of a cacheable message -> its summary (`_summary`)
         self.melange = ""
 
+    def _territoires(self) -> list[tuple[str, str]]:
+        return self.cible.territoires[self.cible.widgets["phase"][self.etat["phase"]][0]]
+
     async def run(self, change: str | None = None) -> float:
         """One script run, in seconds; `change` is the widget key moved to its next choice."""
         sent = dict(self.values)
-        if change:
+        if change == "ti":  # the next territory of the phase, TI_STEP further: every one is visited
+            choices = self._territoires()
+            self.ti = (self.index if self.ti is None else self.ti + TI_STEP) % len(choices)
+            sent[self.ids[change]] = choices[self.ti][1]
+        elif change:
             self.etat[change] = (self.etat[change] + 1) % len(self.cible.widgets[change])
             sent[self.ids[change]] = self.cible.widgets[change][self.etat[change]][1]
+            if change == "phase":
+                self.ti = None  # a phase change clears the territory (ids are reused across phases)
         widgets = WidgetStates(widgets=[WidgetState(id=w, string_value=v) for w, v in sent.items() if v is not None])
         msg = BackMsg(rerun_script=ClientState(query_string=self.query, page_script_hash=self.page,
                                                widget_states=widgets, cached_message_hashes=list(self.cache)))
@@ -162,6 +189,12 @@ class Session:
                 wrong.append(f"{key} affiché {self.values.get(self.ids[key])!r} au lieu de {label!r}")
             if self.cible.dans_adresse and query.get(key) != [code]:
                 wrong.append(f"{key}={query.get(key)} dans l'adresse au lieu de {code}")
+        if self.cible.territoires:
+            code, label = self._territoires()[self.ti] if self.ti is not None else (None, None)
+            if "ti" in self.ids and self.values.get(self.ids["ti"]) != label:
+                wrong.append(f"territoire affiché {self.values.get(self.ids['ti'])!r} au lieu de {label!r}")
+            if query.get("ti", [None]) != [code]:
+                wrong.append(f"ti={query.get('ti')} dans l'adresse au lieu de {code}")
         phase = int(self.cible.widgets["phase"][self.etat["phase"]][0])
         if not any(f"Phase {phase} (" in c for c in charts) or any(f"Phase {3 - phase} (" in c for c in charts):
             wrong.append(f"graphique sans la phase {phase}, ou avec l'autre")
@@ -188,7 +221,7 @@ def _summary(fm: ForwardMsg) -> tuple:
 async def utilisateur(cible: Cible, index: int, niveau: Niveau) -> None:
     """Connect and run the page; once every session has, rerun until the deadline; close when told."""
     ws = session = None
-    keys, step = list(cible.widgets), 0
+    keys, step = cible.changes, 0
     try:
         try:
             ws = await connect(cible.url.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"],
@@ -217,12 +250,12 @@ async def utilisateur(cible: Cible, index: int, niveau: Niveau) -> None:
 async def mesurer(cible: Cible, n: int, duree: float) -> str:
     """N sessions against one server: one line of the report, and the first problems under it."""
     niveau = Niveau(n, duree)
-    avant, cpu = rss_mb(cible.proc.pid), time.process_time()
+    avant, cpu = cible.rss(), time.process_time()
     tasks = [asyncio.create_task(utilisateur(cible, i, niveau)) for i in range(n)]
     await niveau.prets.wait()
     await niveau.finis.wait()
     elapsed = time.perf_counter() - (niveau.debut or time.perf_counter() - 1)
-    apres = rss_mb(cible.proc.pid)  # the sessions are still open
+    apres = cible.rss()  # the sessions are still open
     await niveau.close.wait()
     await asyncio.gather(*tasks)
     cpu = time.process_time() - cpu
@@ -233,6 +266,12 @@ async def mesurer(cible: Cible, n: int, duree: float) -> str:
             f"{len(niveau.erreurs):>7} {len(niveau.melanges):>8} {avant:>9.0f} → {apres:<5.0f} {cpu:>10.1f}")
     problems = niveau.erreurs[:3] + [f"session {i} : {m}" for i, m in list(niveau.melanges.items())[:3]]
     return "\n".join([line, *(f"    - {p}" for p in problems)])
+
+
+def territoires() -> dict[str, list[tuple[str, str]]]:
+    """Phase -> every territory as the map's « Territoire » list offers it (id, label), read from the database."""
+    with duckdb.connect(str(config.db_path()), read_only=True) as con:
+        return {str(p): list(common.territory_labels(db.runner(con), p).items()) for p in PHASES}
 
 
 def start_bare(script: Path) -> tuple[subprocess.Popen, str]:
@@ -255,7 +294,7 @@ def start_bare(script: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit("la page nue n'a pas démarré")
 
 
-async def run(niveaux: list[int], duree: float) -> None:
+async def run(niveaux: list[int], duree: float, processus: int = 1) -> None:
     server, url = start_server()
     procs = [server]
     try:
@@ -265,8 +304,18 @@ async def run(niveaux: list[int], duree: float) -> None:
             bare, bare_url = start_bare(script)
             procs.append(bare)
             cibles = [Cible("tableau de bord", url, server, {"phase": [(str(p), t) for p, t in PHASES.items()],
-                                                             "priorite": PRIORITES, "metrique": METRICS}, True),
+                                                             "priorite": PRIORITES, "metrique": METRICS}, True,
+                            territoires()),
                       Cible("page nue", bare_url, bare, {"phase": [("1", "1"), ("2", "2")]}, False)]
+            if processus > 1:  # the multi-process option (relance.multi): N servers behind HAProxy
+                from relance import multi
+
+                port = multi.free_port()
+                servers, proxy = multi.start(processus, port, "127.0.0.1", Path(tmp) / "multi", quiet=True)
+                procs += [proxy, *servers]
+                cibles.append(Cible(f"×{processus} via HAProxy", f"http://127.0.0.1:{port}",
+                                    servers[0], cibles[0].widgets, True, cibles[0].territoires,
+                                    [*servers[1:], proxy]))
             print(f"Machine : {machine()}")
             print(f"Client websocket (protocole Streamlit, sans navigateur) ; {duree:.0f} s de relances par niveau")
             print(f"{'serveur':<16} {'N':>3} {'1er (ms)':>8} {'p50 (ms)':>8} {'p95 (ms)':>8} {'relances':>8} "
@@ -286,10 +335,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--niveaux", default="10,25,50", help="sessions simultanées par niveau, ex. 10,25,50")
     parser.add_argument("--duree", type=float, default=20, help="secondes de relances par niveau")
+    parser.add_argument("--processus", type=int, default=1,
+                        help="mesure aussi l'option multi-processus (python -m relance multi) avec ce nombre de "
+                             "processus derrière HAProxy, sur une ligne de plus")
     args = parser.parse_args()
     niveaux = [max(1, min(int(n), 100)) for n in args.niveaux.split(",") if n.strip()]
     os.environ.setdefault("RELANCE_DB", str(config.db_path()))
-    asyncio.run(run(niveaux, min(max(args.duree, 1), 600)))
+    asyncio.run(run(niveaux, min(max(args.duree, 1), 600), max(1, min(args.processus, 8))))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ def page(adresse: ui.Adresse) -> None:
     """The page, for this run's address."""
     filtres = adresse.filtres
     st.title("Carte des Territoires d'industrie")
-    labels = common.territory_labels(ui.run, filtres.phase)
+    labels = ui.vue(common.territory_labels, ui.run, filtres.phase)
 
     def _map_clicked() -> None:
         points = st.session_state["carte"]["selection"]["points"]
@@ -44,7 +44,7 @@ def page(adresse: ui.Adresse) -> None:
             st.info(f"{len(labels)} territoires en {PHASES[filtres.phase].lower()}. Choisissez-en un dans la liste ou "
                     "sur la carte.")
         else:
-            panel = carte.panneau(ui.run, filtres, st.session_state["ti"])
+            panel = ui.vue(carte.panneau, ui.run, filtres, st.session_state["ti"])
             st.header(panel.titre)
             st.caption(panel.legende)
             st.page_link(adresse.lien("territoire"), label="Ouvrir la fiche du territoire (dans cet onglet)",
@@ -63,7 +63,7 @@ def page(adresse: ui.Adresse) -> None:
                 st.caption(note)
 
     with col_map:
-        view = carte.carte(ui.READER, filtres, st.session_state["metrique"], st.session_state["mode"],
+        view = ui.vue(carte.carte, ui.READER, filtres, st.session_state["metrique"], st.session_state["mode"],
                            st.session_state["ti"])
         for message in view.messages:
             st.info(message)

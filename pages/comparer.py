@@ -11,14 +11,14 @@ def page(adresse: ui.Adresse) -> None:
     """The page, for this run's address."""
     filtres = adresse.filtres
     st.title("Comparer des territoires")
-    labels = common.territory_labels(ui.run, filtres.phase)
+    labels = ui.vue(common.territory_labels, ui.run, filtres.phase)
 
     st.multiselect(f"Territoires à comparer (2 à {COMPARE_LIMIT})", options=list(labels), format_func=labels.get,
                    key="comparer", max_selections=COMPARE_LIMIT, placeholder="Tapez un nom puis Entrée pour l'ajouter…",
                    select_all=False)  # Enter adds the first match, never "every match"
     if len(st.session_state["comparer"]) >= COMPARE_LIMIT:
         st.caption(f"{COMPARE_LIMIT} territoires au plus : retirez-en un (×) pour en ajouter un autre.")
-    view = comparer.comparaison(ui.run, filtres, st.session_state["comparer"])
+    view = ui.vue(comparer.comparaison, ui.run, filtres, tuple(st.session_state["comparer"]))
     if view.message:
         st.info(view.message)
         st.stop()

@@ -11,7 +11,7 @@ def page(adresse: ui.Adresse) -> None:
     filtres = adresse.filtres
     st.title("Territoires d'industrie et reste de la France")
 
-    view = france.france(ui.run, filtres)
+    view = ui.vue(france.france, ui.run, filtres)
     # The project-level answer first, the Baromètre and the Fonds friches a click away.
     laureats, barometre, *friches = ui.tabs(view.onglets)
     if laureats.open:

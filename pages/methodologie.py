@@ -10,7 +10,7 @@ from relance.views import methodologie
 def page(adresse: ui.Adresse) -> None:
     """The page, for this run's address."""
     st.title("Méthodologie & sources")
-    view = methodologie.methodologie(ui.run)
+    view = ui.vue(methodologie.methodologie, ui.run)
 
     st.markdown(
         "Toutes les données viennent de fichiers ouverts, chargés sans modification dans une base DuckDB. "

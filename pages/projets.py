@@ -17,7 +17,7 @@ def page(adresse: ui.Adresse) -> None:
     """The page, for this run's address."""
     filtres = adresse.filtres
     st.title("Projets France Relance")
-    labels = common.territory_labels(ui.run, filtres.phase)
+    labels = ui.vue(common.territory_labels, ui.run, filtres.phase)
     loaded = projets.loaded_lists(ui.run)
     if not loaded:
         st.info(projets.NO_LIST)

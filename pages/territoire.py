@@ -10,7 +10,7 @@ from relance.views import common, territoire
 def page(adresse: ui.Adresse) -> None:
     """The page, for this run's address."""
     filtres = adresse.filtres
-    labels = common.territory_labels(ui.run, filtres.phase)
+    labels = ui.vue(common.territory_labels, ui.run, filtres.phase)
 
     ti = st.session_state["ti"]
 
@@ -25,7 +25,8 @@ def page(adresse: ui.Adresse) -> None:
                 "territoire ».")
         st.stop()
 
-    profil = territoire.profil(ui.READER, filtres, ti, st.session_state.get("recherche-territoire", ""))
+    profil = ui.vue(territoire.profil, ui.READER, filtres, ti,
+                    st.session_state.get("recherche-territoire", ""))
     # A compact header (a third of the first screen at 1440 × 900): identity, the three documents and the key
     # figures on the left, the choice of territory and the locator on the right; the tabs show without scrolling.
     narrow = interface.narrow_screen()

@@ -1,9 +1,11 @@
-"""Command line: `python -m relance build|import|imports|fiche|sync|extrait|serve` (see `python -m relance --help`)."""
+"""Command line: `python -m relance build|import|imports|fiche|sync|extrait|serve|multi` (see
+`python -m relance --help`)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -271,11 +273,24 @@ def main(argv: list[str] | None = None) -> int:
     ext.set_defaults(func=_extrait)
     serve = commands.add_parser("serve", help="ouvre le tableau de bord (streamlit run dashboard.py)")
     serve.set_defaults(func=None)
+    multi = commands.add_parser("multi", help="plusieurs processus du tableau de bord derrière HAProxy "
+                                                  "(docs/echelle.md)")
+    multi.add_argument("--processus", type=int, default=os.cpu_count() or 2,
+                       help="nombre de processus (défaut : un par cœur)")
+    multi.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8501),
+                       help="port d'écoute de HAProxy (défaut : $PORT ou 8501)")
+    multi.add_argument("--adresse", default="127.0.0.1",
+                       help="adresse d'écoute (défaut : 127.0.0.1, cette machine seulement ; 0.0.0.0 : le réseau)")
+    multi.set_defaults(func=None)
     args, rest = parser.parse_known_args(argv)
     if args.command == "serve":
         from relance.app import serve as serve_app
 
         return serve_app(rest)
+    if args.command == "multi":  # what follows the options goes to each process (e.g. --server.allowedHosts NOM)
+        from relance import multi as several
+
+        return several.main(args.processus, args.port, args.adresse, rest)
     if rest:
         parser.error(f"arguments inconnus : {' '.join(rest)}")
     return args.func(args)

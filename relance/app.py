@@ -121,16 +121,16 @@ def shared_filters() -> Filtres:
     if previous is not None and previous != st.session_state["phase"]:
         _phase_changed()  # also when the phase changed in the address, not only with the radio button
     st.session_state[PREVIOUS_PHASE_KEY] = st.session_state["phase"]
-    choices = common.priority_choices(run)
+    choices = ui.vue(common.priority_choices, run)
     ui.lier_partagee("priorite", lambda raw: parse_choice(raw, choices, ALL_PRIORITIES, "Priorité"))
-    every = common.indicateurs(run, ALL_PRIORITIES)
+    every = ui.vue(common.indicateurs, run, ALL_PRIORITIES)
     ui.lier_partagee("indicateur", lambda raw: parse_choice(raw, [i.id for i in every], DEFAULT_INDICATOR,
                                                             "Indicateur"))
     priorite = st.session_state["priorite"]
     offered = [i for i in every if priorite == ALL_PRIORITIES or i.priorite == priorite]
     with st.sidebar:
         st.markdown("### Relance & Territoires")
-        extract = common.extract_warning(run)
+        extract = ui.vue(common.extract_warning, run)
         if extract:
             st.warning(extract, icon=":material/science:")
         st.radio("Phase du programme", options=list(PHASES), format_func=PHASES.get, key="phase",

@@ -29,3 +29,15 @@ def db_path(override: str | os.PathLike | None = None) -> Path:
 def cache_dir() -> Path:
     """Files derived from the raw data to read them faster ($RELANCE_CACHE, else data/cache); safe to delete."""
     return Path(os.environ.get("RELANCE_CACHE") or REPO_ROOT / "data" / "cache")
+
+
+VIEW_CACHE_MB = 200  # the views shared by the sessions of a process (relance.ui.donnees.VuesPartagees)
+
+
+def view_cache_bytes() -> int:
+    """The bound of the shared views' cache: $RELANCE_CACHE_VUES_MO megabytes, else VIEW_CACHE_MB (0: no cache)."""
+    try:
+        megabytes = float(os.environ.get("RELANCE_CACHE_VUES_MO", VIEW_CACHE_MB))
+    except ValueError:
+        megabytes = VIEW_CACHE_MB
+    return int(max(megabytes, 0) * 1024 * 1024)

@@ -25,10 +25,13 @@ from relance.ui.donnees import (
     INLINE_READER,
     READER,
     database_ready,
+    derivee,
     layer_url,
     load,
     placement_reference,
     run,
+    une_version,
+    vue,
 )
 from relance.ui.sorties import (
     _export_failed,
@@ -54,6 +57,7 @@ __all__ = [
     "CommandFailed",
     "_export_failed",
     "database_ready",
+    "derivee",
     "export_buttons",
     "fiche_buttons",
     "layer_url",
@@ -76,5 +80,7 @@ __all__ = [
     "show_url_messages",
     "sync_url",
     "tabs",
+    "une_version",
     "url_state",
+    "vue",
 ]

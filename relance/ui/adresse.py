@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from relance.filtres import Filtres
+from relance.ui.donnees import vue
 
 MESSAGES_KEY = "_messages_url"
 WRITTEN_KEY = "_url_ecrite"
@@ -145,7 +146,7 @@ def lier(page: str, filtres: Filtres, run, liens: Mapping[str, object]) -> Adres
     wanted = {k for k, c in CLES.items() if page in c.pages}
     values: dict[str, object] = {}
     if "ti" in wanted or "comparer" in wanted:
-        labels = common.territory_labels(run, filtres.phase)
+        labels = vue(common.territory_labels, run, filtres.phase)
     if "ti" in wanted:
         values["ti"] = url_state("ti", lambda raw: parse_territory(raw, labels, filtres.phase, TI_ABSENT[page]))
     if "metrique" in wanted:

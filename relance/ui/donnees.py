@@ -8,6 +8,8 @@ under the server is noticed on the next run.
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -25,7 +27,7 @@ import streamlit as st
 from relance import config, db, placement
 
 
-def _db_stamp() -> tuple[str, str]:
+def _read_stamp() -> tuple[str, str]:
     """The database file actually read (each build is a new version behind the link) and its identity: inode,
     size and modification time. Every cache of the server is keyed on both, so a file changed under the server (a
     copy over it, a restored backup) is noticed on the next run, never served from what was read before."""
@@ -35,6 +37,27 @@ def _db_stamp() -> tuple[str, str]:
     except OSError:
         return real, "absent"
     return real, f"{found.st_ino}:{found.st_size}:{found.st_mtime_ns}"
+
+
+_RUN = threading.local()  # the identity this thread's script run reads (`une_version`)
+
+
+def _db_stamp() -> tuple[str, str]:
+    """The identity this script run pinned, else (a download built on a click, a command) the file's now."""
+    return getattr(_RUN, "stamp", None) or _read_stamp()
+
+
+@contextlib.contextmanager
+def une_version():
+    """One script run reads one database version: its identity is read once at the start of the run (a rebuild is
+    noticed on the next run), not on each of the 15 to 25 queries of a rerun. Each read was three system calls
+    (the link resolved, the file's status); each gave up the interpreter's lock and waited to take it back behind
+    the other sessions' runs: at 50 sessions, 15 % of the server's samples (py-spy, docs/echelle.md)."""
+    _RUN.stamp = _read_stamp()
+    try:
+        yield
+    finally:
+        del _RUN.stamp
 
 
 _CONNECTION_LOCK = threading.Lock()
@@ -67,7 +90,7 @@ def _run_with_retry(path: str, identity: str, name: str, params: dict) -> pd.Dat
         return db.run(_connection(path, identity), name, **params)
     except duckdb.Error:
         # The version this query started on was retired by a rebuild: run it on the current one.
-        path, identity = _db_stamp()
+        path, identity = _read_stamp()
         return db.run(_connection(path, identity), name, **params)
 
 
@@ -121,6 +144,133 @@ def layer_url(name: str, **params) -> str:
     The browser fetches (and caches) the geometry once; each rerun then sends only ids and values.
     """
     return _layer_url(*_db_stamp(), name, tuple(sorted(params.items())))
+
+
+def _bytes(value: object, limit: int = 500_000) -> int:
+    """About how many bytes `value` holds: frames, arrays, figures, texts and the containers, dataclasses,
+    functions (their closures) and objects that hold them, each object counted once. Modules and classes are
+    shared, never counted. Stops counting after `limit` objects (it is a bound, not an inventory)."""
+    import sys
+    import types
+
+    import numpy as np
+    import plotly.basedatatypes
+
+    seen, total, stack = set(), 0, [value]
+    while stack and len(seen) < limit:
+        obj = stack.pop()
+        if id(obj) in seen or isinstance(obj, type | types.ModuleType | types.BuiltinFunctionType):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, pd.DataFrame | pd.Series | pd.Index):
+            total += obj.memory_usage(deep=True).sum() if isinstance(obj, pd.DataFrame) else \
+                obj.memory_usage(deep=True)
+            continue
+        if isinstance(obj, np.ndarray):
+            total += obj.nbytes
+            continue
+        total += sys.getsizeof(obj)
+        if isinstance(obj, str | bytes | int | float | bool | type(None)):
+            continue
+        if isinstance(obj, plotly.basedatatypes.BaseFigure):  # what a figure holds: its traces' and layout's dicts
+            stack += [obj._data, obj._layout]
+        elif isinstance(obj, dict):
+            stack += [*obj.keys(), *obj.values()]
+        elif isinstance(obj, list | tuple | set | frozenset):
+            stack += list(obj)
+        elif isinstance(obj, functools.partial):
+            stack += [obj.func, *obj.args, *obj.keywords.values()]
+        elif isinstance(obj, types.FunctionType):
+            stack += [cell.cell_contents for cell in obj.__closure__ or () if _filled(cell)]
+        elif hasattr(obj, "__dict__"):
+            stack.append(vars(obj))
+    return total
+
+
+def _filled(cell) -> bool:
+    try:
+        cell.cell_contents  # noqa: B018
+    except ValueError:  # a closure variable not yet assigned
+        return False
+    return True
+
+
+class VuesPartagees:
+    """What a view returns for the same arguments and database version, computed once and shared by every session
+    of the process: the database is read-only between builds, so a rerun that changes nothing (or that comes back
+    to a state another session saw) reuses the figure, frames and texts instead of computing them again.
+
+    Bounded (`limite` bytes, as `_bytes` counts them; the least recently used go first), dropped when the database's
+    identity changes (the identity of `une_version`, part of each key), computed once when several sessions ask at
+    the same time. A view takes the address's values and the reader, never a session's widgets or state: what is
+    shared is what any session would compute for that address. Values are shared, so nothing may change them
+    (pages read them; a change goes through a copy, as `charts.for_phone` does)."""
+
+    def __init__(self, limite: int) -> None:
+        self.limite = limite
+        self._lock = threading.Lock()
+        self._valeurs: collections.OrderedDict[tuple, tuple[object, int]] = collections.OrderedDict()
+        self._en_cours: dict[tuple, threading.Event] = {}
+        self._stamp: tuple[str, str] | None = None
+        self.total = self.trouvees = self.calculees = 0
+
+    def get(self, key: tuple, compute: Callable[[], object]) -> object:
+        stamp, key = _db_stamp(), (_db_stamp(), *key)
+        while True:
+            with self._lock:
+                if key in self._valeurs:
+                    self._valeurs.move_to_end(key)
+                    self.trouvees += 1
+                    return self._valeurs[key][0]
+                waiting = self._en_cours.get(key)
+                if waiting is None:
+                    self._en_cours[key] = threading.Event()
+                    break
+            if not waiting.wait(timeout=60):  # another session computes it: wait, then read it (or compute it)
+                break
+        try:
+            value = compute()
+        except BaseException:
+            with self._lock:
+                self._en_cours.pop(key, threading.Event()).set()
+            raise
+        size = _bytes(value)
+        with self._lock:
+            self.calculees += 1
+            if stamp != self._stamp and stamp == _read_stamp():  # a new version: what was read of the others goes
+                self._valeurs.clear()
+                self.total, self._stamp = 0, stamp
+            if stamp == self._stamp and size <= self.limite // 8:
+                self._valeurs[key] = (value, size)
+                self.total += size
+                while self.total > self.limite:
+                    self.total -= self._valeurs.popitem(last=False)[1][1]
+            self._en_cours.pop(key, threading.Event()).set()
+        return value
+
+    def vider(self) -> None:
+        with self._lock:
+            self._valeurs.clear()
+            self.total, self._stamp = 0, None
+
+
+VUES = VuesPartagees(config.view_cache_bytes())
+
+
+def vue(view: Callable, *args, **kwargs):
+    """`view(*args, **kwargs)`, computed once per database version and arguments, shared by every session (see
+    `VuesPartagees`). The arguments are the reader and the address's values (hashable: frozen dataclasses,
+    texts, numbers, tuples)."""
+    key = (view.__module__, view.__qualname__, args, tuple(sorted(kwargs.items())))
+    return VUES.get(key, functools.partial(view, *args, **kwargs))
+
+
+def derivee(make: Callable, value: object):
+    """`make(value)` for a value a view returned (a chart laid out for a phone), computed once per value and kept
+    as long as the value is (its key is the value's identity, the value kept beside the result)."""
+    key = ("derivee", make.__module__, make.__qualname__, id(value))
+    kept, result = VUES.get(key, lambda: (value, make(value)))
+    return result if kept is value else make(value)
 
 
 READER = db.Reader(run, load, layer_url)  # for pages: layers served by URL

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from relance import charts, compat, config, export, fmt, interface, tables
-from relance.ui.donnees import DATABASE_OLDER, DATABASE_UNREADABLE, cached_document, schema_missing
+from relance.ui.donnees import DATABASE_OLDER, DATABASE_UNREADABLE, cached_document, derivee, schema_missing
 
 UNEXPECTED = ("Une erreur inattendue est survenue ; elle est consignée dans le journal du serveur. Rechargez la page, "
               "ou revenez à la vue par défaut (lien « Carte » à gauche).")
@@ -96,7 +96,8 @@ EXPORT_FORMATS = [
 def show_chart(chart: export.Chart, key: str, **plotly_kwargs):
     """A chart and, under it, its downloads (built only when a button is clicked)."""
     is_map = any(t.type in ("choropleth", "scattergeo") for t in chart.figure.data)
-    figure = charts.for_phone(chart.figure) if interface.narrow_screen() else chart.figure
+    # a phone's layout made once per figure (the figure is a shared view's: every phone reuses it)
+    figure = derivee(charts.for_phone, chart.figure) if interface.narrow_screen() else chart.figure
     event = st.plotly_chart(figure, key=key, config=MAP_CONFIG if is_map else PLOTLY_CONFIG, **plotly_kwargs)
     export_buttons(chart, key)
     return event

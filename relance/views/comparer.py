@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -54,8 +54,10 @@ class Comparaison:
     par_mesure = common.later("par_mesure")  # export.Table: the laureates of each territory by measure
 
 
-def comparaison(run: Runner, filtres: Filtres, chosen: list[str]) -> Comparaison:
-    """One chart per indicator of the priority for the chosen territories."""
+def comparaison(run: Runner, filtres: Filtres, chosen: Sequence[str]) -> Comparaison:
+    """One chart per indicator of the priority for the chosen territories (a tuple from the page: shared views
+    take hashable arguments)."""
+    chosen = list(chosen)
     if len(chosen) < 2:
         return Comparaison(f"Choisissez au moins deux territoires de la {PHASES[filtres.phase].lower()}.")
     chart, table = laureats.compared(run, filtres, chosen)
