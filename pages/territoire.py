@@ -60,7 +60,7 @@ def page(adresse: ui.Adresse) -> None:
             if len(profil.echelles.tableau):  # the lead readings of laureates, next to the départements, région, France
                 st.subheader("Le territoire, ses départements, sa région et la France")
                 st.markdown(profil.echelles.phrase)
-                st.table(profil.echelles.tableau, hide_index=True)
+                ui.show_light_table(profil.echelles.tableau)
                 st.caption(profil.echelles.note)
     if graphiques.open:
         with graphiques:

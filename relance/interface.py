@@ -48,6 +48,8 @@ input::placeholder, textarea::placeholder { color: #5f5f5f !important; opacity: 
   position: absolute; left: 0; bottom: -1.15rem; font-size: 0.75rem; line-height: 1rem; color: #4a4a4a;
   white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 100%;
 }
+/* A small table written as Markdown (ui.show_light_table) wider than its column scrolls inside it, as st.table does. */
+[data-testid="stMarkdownContainer"]:has(table) { overflow-x: auto; }
 </style>"""
 
 # A phone, or any window narrower than this, gets charts laid out for its width (charts.for_phone). The page's

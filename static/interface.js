@@ -185,7 +185,7 @@ const fixPage = () => {
   }
   // A table wider than its column scrolls: its scrolling box takes the focus, named after the heading above it.
   const names = new Map();
-  for (const table of doc.querySelectorAll('[data-testid="stTable"]')) {
+  for (const table of doc.querySelectorAll('[data-testid="stTable"], [data-testid="stMarkdown"]:has(table)')) {
     const box = [table, ...table.querySelectorAll('div')].find((el) => {
       const overflow = getComputedStyle(el).overflowX;
       return overflow === 'auto' || overflow === 'scroll';

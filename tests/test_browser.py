@@ -402,7 +402,7 @@ TABLES = """() => ({
     return {wider: !!s && s.scrollWidth > s.clientWidth + 1, cue: g.getAttribute('data-defile'),
             said: getComputedStyle(g, '::after').content};
   }),
-  statics: [...document.querySelectorAll('[data-testid=stTable]')].map(t => {
+  statics: [...document.querySelectorAll('[data-testid=stTable], [data-testid=stMarkdown]:has(table)')].map(t => {
     const r = t.getBoundingClientRect();
     return {head: t.innerText.slice(0, 40), sw: t.scrollWidth, cw: t.clientWidth, right: r.right,
             room: window.innerWidth};
@@ -490,7 +490,8 @@ FOUND = """() => ({
   charts: [...document.querySelectorAll('.js-plotly-plot .gtitle')].map(e => e.textContent),
   rows: [...document.querySelectorAll('[data-testid=stDataFrame] [aria-rowcount]')]
           .map(e => e.getAttribute('aria-rowcount')),
-  first: [...document.querySelectorAll('[data-testid=stDataFrame] table tr, [data-testid=stTable] tr')]
+  first: [...document.querySelectorAll('[data-testid=stDataFrame] table tr, [data-testid=stTable] tr, '
+                                       + '[data-testid=stMarkdownContainer] table tr')]
            .slice(0, 12).map(e => [...e.children].slice(0, 3).map(c => c.innerText.slice(0, 80)).join(' | ')),
 })"""
 FILTERED = {  # an address with filters set, per page (Projets: set by its widgets, below)

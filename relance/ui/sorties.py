@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable
 
@@ -169,11 +170,37 @@ def show_synthese(synthese, compact: bool = False) -> None:
         for line in bloc.lignes:
             st.caption(fmt.escape_markdown(line))
         if bloc.tableau is not None and len(bloc.tableau):
-            st.table(bloc.tableau[SYNTHESE_TABLE[:4] + ([] if compact else SYNTHESE_TABLE[4:])], hide_index=True)
+            show_light_table(bloc.tableau[SYNTHESE_TABLE[:4] + ([] if compact else SYNTHESE_TABLE[4:])])
         if not compact:
             st.caption(fmt.escape_markdown(f"Ce que cette lecture laisse de côté : {bloc.lecture.laisse_de_cote}"))
     if synthese.somme:
         st.caption(fmt.escape_markdown(synthese.somme))
+
+
+_NUMBER = re.compile(r"^[-−+]?\d[\d\u202f\u00a0 ]*(,\d+)?( ?(%|€|M€))?$")
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A small table as a Markdown table: cells as the staff read them (`tables.french`), made inert (names from
+    staff lists are shown, never rendered), numbers aligned right."""
+    shown = tables.french(frame)
+    cells = [[fmt.escape_markdown(v) for v in row] for row in shown.itertuples(index=False)]
+    right = [bool(values) and all(_NUMBER.match(str(v)) for v in values)
+             for values in ([str(v) for v in shown[c] if str(v)] for c in shown.columns)]
+    lines = ["| " + " | ".join(fmt.escape_markdown(c) for c in shown.columns) + " |",
+             "|" + "|".join("---:" if r else ":---" for r in right) + "|",
+             *("| " + " | ".join(row) + " |" for row in cells)]
+    return "\n".join(lines)
+
+
+def show_light_table(frame: pd.DataFrame) -> None:
+    """A few rows on a page's first screen, as a Markdown table: `st.table` makes the browser load and run about
+    1 MB of table code (Arrow decoding) while it loads Plotly's, which delayed the fiche's first chart by 0,2 s
+    (bench/bench_browser.py). Tables further down keep `st.table`."""
+    if frame.empty:
+        st.caption(EMPTY_TABLE)
+        return
+    st.markdown(markdown_table(frame))
 
 
 def show_figure(figure, key: str) -> None:
