@@ -274,6 +274,20 @@ def territoires() -> dict[str, list[tuple[str, str]]]:
         return {str(p): list(common.territory_labels(db.runner(con), p).items()) for p in PHASES}
 
 
+SAME_RUNS = 30
+
+
+async def sans_changement(cible: Cible) -> float:
+    """A rerun that changes nothing (a widget sent back as it is), one session alone: its median latency in ms, the
+    server's time for a rerun plus the local round trip."""
+    async with connect(cible.url.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"],
+                       max_size=None, ping_interval=None, open_timeout=RUN_TIMEOUT) as ws:
+        session = Session(ws, cible, 0, [])
+        await session.run()
+        await session.run()  # the first rerun may still fill caches
+        return median([await session.run() for _ in range(SAME_RUNS)]) * 1000
+
+
 def start_bare(script: Path) -> tuple[subprocess.Popen, str]:
     """`streamlit run` the bare page on a free port of 127.0.0.1; wait for its health check."""
     with socket.socket() as s:
@@ -323,6 +337,11 @@ async def run(niveaux: list[int], duree: float, processus: int = 1) -> None:
             for n in niveaux:
                 for cible in cibles:
                     print(await mesurer(cible, n, duree), flush=True)
+            same = {c.nom: await sans_changement(c) for c in cibles}
+            print(f"Relance sans changement (une session seule, {SAME_RUNS} relances, médiane) : "
+                  + " · ".join(f"{nom} {ms:.0f} ms" for nom, ms in same.items())
+                  + f" ; rapport tableau de bord / page nue {same['tableau de bord'] / same['page nue']:.2f} "
+                    "(cible ≤ 1,5)")
     finally:
         for proc in procs:
             proc.terminate()
