@@ -158,7 +158,7 @@ def test_streamlit_full_collection_after_each_run_is_off():
 
     settings = tomllib.loads((config.REPO_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert settings["runner"]["postScriptGC"] is False
-    assert "runner.postScriptGC" in st_config._config_options
+    assert "runner.postScriptGC" in st_config.get_config_options()
     assert 'get_option("runner.postScriptGC")' in inspect.getsource(script_runner.ScriptRunner._on_script_finished)
 
 
@@ -197,3 +197,22 @@ def test_several_processes_behind_haproxy_keep_a_browser_in_its_own(built_db, tm
         assert fields[7:9] == ["0", "0"], line  # no error, no session given another's filters
     finally:
         multi.stop([proxy, *servers])
+
+
+def test_the_bound_counts_the_parts_a_view_computes_later(base):
+    """A view's long parts are computed when the page first reads them (`common.later`): the cache counts them the
+    next time it stores a view, and drops what no longer fits."""
+    import functools
+
+    class Vue:
+        @functools.cached_property
+        def lourde(self):
+            return frame(100_000)  # 800 kB, computed after the view was stored
+
+    cache = donnees.VuesPartagees(limite=8_000_000)
+    view = cache.get(("vue",), Vue)
+    before = cache.total
+    assert before < 10_000
+    view.lourde  # noqa: B018 (the page reads it)
+    cache.get(("autre",), lambda: "petite")
+    assert cache.total >= before + 800_000

@@ -195,6 +195,11 @@ def _filled(cell) -> bool:
     return True
 
 
+def _parts(value: object) -> int:
+    """How many attributes a view holds (its parts computed later add to them)."""
+    return len(vars(value)) if hasattr(value, "__dict__") else 0
+
+
 class VuesPartagees:
     """What a view returns for the same arguments and database version, computed once and shared by every session
     of the process: the database is read-only between builds, so a rerun that changes nothing (or that comes back
@@ -209,7 +214,8 @@ class VuesPartagees:
     def __init__(self, limite: int) -> None:
         self.limite = limite
         self._lock = threading.Lock()
-        self._valeurs: collections.OrderedDict[tuple, tuple[object, int]] = collections.OrderedDict()
+        # key -> (value, its size, how many parts it had computed when counted: `_parts`)
+        self._valeurs: collections.OrderedDict[tuple, tuple[object, int, int]] = collections.OrderedDict()
         self._en_cours: dict[tuple, threading.Event] = {}
         self._stamp: tuple[str, str] | None = None
         self.total = self.trouvees = self.calculees = 0
@@ -241,12 +247,22 @@ class VuesPartagees:
                 self._valeurs.clear()
                 self.total, self._stamp = 0, stamp
             if stamp == self._stamp and size <= self.limite // 8:
-                self._valeurs[key] = (value, size)
+                self._recount()
+                self._valeurs[key] = (value, size, _parts(value))
                 self.total += size
                 while self.total > self.limite:
                     self.total -= self._valeurs.popitem(last=False)[1][1]
             self._en_cours.pop(key, threading.Event()).set()
         return value
+
+    def _recount(self) -> None:
+        """Count again the views that have computed parts since they were counted (a view's long parts are computed
+        when a page first reads them, `common.later`), so that the bound holds for what they hold now."""
+        for key, (value, size, parts) in list(self._valeurs.items()):
+            if _parts(value) != parts:
+                grown = _bytes(value)
+                self._valeurs[key] = (value, grown, _parts(value))
+                self.total += grown - size
 
     def vider(self) -> None:
         with self._lock:
