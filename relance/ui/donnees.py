@@ -146,6 +146,9 @@ def layer_url(name: str, **params) -> str:
     return _layer_url(*_db_stamp(), name, tuple(sorted(params.items())))
 
 
+FRAME_OVERHEAD = 1500  # bytes a pandas column holds besides its values (block, index, dtype), measured
+
+
 def _bytes(value: object, limit: int = 500_000) -> int:
     """About how many bytes `value` holds: frames, arrays, figures, texts and the containers, dataclasses,
     functions (their closures) and objects that hold them, each object counted once. Modules and classes are
@@ -154,7 +157,6 @@ def _bytes(value: object, limit: int = 500_000) -> int:
     import types
 
     import numpy as np
-    import plotly.basedatatypes
 
     seen, total, stack = set(), 0, [value]
     while stack and len(seen) < limit:
@@ -162,9 +164,8 @@ def _bytes(value: object, limit: int = 500_000) -> int:
         if id(obj) in seen or isinstance(obj, type | types.ModuleType | types.BuiltinFunctionType):
             continue
         seen.add(id(obj))
-        if isinstance(obj, pd.DataFrame | pd.Series | pd.Index):
-            total += obj.memory_usage(deep=True).sum() if isinstance(obj, pd.DataFrame) else \
-                obj.memory_usage(deep=True)
+        if isinstance(obj, pd.DataFrame | pd.Series | pd.Index):  # its values, its index, and its blocks' objects
+            total += sys.getsizeof(obj) + FRAME_OVERHEAD * (obj.shape[1] if isinstance(obj, pd.DataFrame) else 1)
             continue
         if isinstance(obj, np.ndarray):
             total += obj.nbytes
@@ -172,9 +173,7 @@ def _bytes(value: object, limit: int = 500_000) -> int:
         total += sys.getsizeof(obj)
         if isinstance(obj, str | bytes | int | float | bool | type(None)):
             continue
-        if isinstance(obj, plotly.basedatatypes.BaseFigure):  # what a figure holds: its traces' and layout's dicts
-            stack += [obj._data, obj._layout]
-        elif isinstance(obj, dict):
+        if isinstance(obj, dict):
             stack += [*obj.keys(), *obj.values()]
         elif isinstance(obj, list | tuple | set | frozenset):
             stack += list(obj)
@@ -221,7 +220,8 @@ class VuesPartagees:
         self.total = self.trouvees = self.calculees = 0
 
     def get(self, key: tuple, compute: Callable[[], object]) -> object:
-        stamp, key = _db_stamp(), (_db_stamp(), *key)
+        stamp = _db_stamp()
+        key = (stamp, *key)
         while True:
             with self._lock:
                 if key in self._valeurs:
