@@ -121,14 +121,20 @@ def tasks(browser, url: str, downloads: Path) -> dict[str, tuple[float, int]]:
     task.act()
     done["3. exporter un graphique et la fiche"] = (task.seconds(), task.steps)
 
-    task = Task(page)  # 4: compare three
+    task = Task(page)  # 4: compare three, from the fiche just read (the sidebar's link, as a person goes there)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.get_by_role("link", name="Comparer", exact=True).click()
     task.act()
-    page.goto(f"{url}/comparer?phase=1")
     chooser = page.get_by_role("combobox", name="Territoires à comparer (2 à 6)")
+    chooser.wait_for(timeout=60_000)
+    settle(page)
     task.reach(chooser)
     chooser.click()  # once: the box keeps the focus after each Enter
     task.act()
+    chosen = page.get_by_test_id("stMultiSelect").first.inner_text()  # its label and the names already chosen
     for name in ("Nevers", "Grand Dole", "Carros"):
+        if name in chosen:  # already there (the territory being read): nothing to type
+            continue
         page.keyboard.type(name)
         page.wait_for_timeout(300)
         page.keyboard.press("Enter")

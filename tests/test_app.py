@@ -734,3 +734,19 @@ def test_comparer_splits_the_laureates_by_measure_on_demand():
                                           for c in counted), ti
     again = open_page("pages/comparer.py", **query, par_mesure="1")
     pd.testing.assert_frame_equal(frame(again, "Mesure"), split)
+
+
+def test_comparer_starts_from_the_territory_being_read():
+    """Opened from a fiche, Comparer already holds that territory (one name less to type); its address says so; an
+    address with its own list keeps it."""
+    at = open_page("territoire", phase="1", ti="ti-2706")
+    compat.apptest_open(at, "comparer")
+    at.run()
+    assert not at.exception
+    assert list(at.multiselect(key="comparer").value) == ["ti-2706"]
+    assert "ti-2706" in str(at.query_params["comparer"])
+    at.multiselect(key="comparer").select("ti-2401").run()
+    assert list(at.multiselect(key="comparer").value) == ["ti-2706", "ti-2401"]
+    assert [c.key for c in at.get("plotly_chart")]  # two territories: the comparison is drawn
+    other = open_page("comparer", phase="1", comparer="ti-2401,ti-2804")
+    assert list(other.multiselect(key="comparer").value) == ["ti-2401", "ti-2804"]

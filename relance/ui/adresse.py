@@ -155,8 +155,14 @@ def lier(page: str, filtres: Filtres, run, liens: Mapping[str, object]) -> Adres
     if "mode" in wanted:
         values["mode"] = url_state("mode", lambda raw: parse_choice(raw, MODES, DEFAULT_MODE, "Mode de carte"))
     if "comparer" in wanted:
-        values["comparer"] = tuple(url_state("comparer", lambda raw: parse_territories(raw, labels, filtres.phase),
-                                             serialize=",".join))
+        reading = st.session_state.get("ti")  # the territory this session was reading (map, fiche, Projets)
+
+        def compared(raw: str | None):
+            if raw is None and reading in labels:  # a first visit without a list: that territory is the first one
+                return [reading], None
+            return parse_territories(raw, labels, filtres.phase)
+
+        values["comparer"] = tuple(url_state("comparer", compared, serialize=",".join))
     if "par_mesure" in wanted:
         from relance.filtres import parse_flag
 
