@@ -275,8 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.set_defaults(func=None)
     multi = commands.add_parser("multi", help="plusieurs processus du tableau de bord derrière HAProxy "
                                                   "(docs/echelle.md)")
-    multi.add_argument("--processus", type=int, default=os.cpu_count() or 2,
-                       help="nombre de processus (défaut : un par cœur)")
+    multi.add_argument("--processus", type=int, default=None,
+                       help="nombre de processus (défaut : un par cœur que ce processus peut utiliser)")
     multi.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8501),
                        help="port d'écoute de HAProxy (défaut : $PORT ou 8501)")
     multi.add_argument("--adresse", default="127.0.0.1",

@@ -66,8 +66,21 @@ def start(processus: int, port: int, adresse: str, workdir: Path, quiet: bool = 
     out = subprocess.DEVNULL if quiet else None
     secret = secrets.token_hex(32)  # one XSRF secret: a page and its websocket agree whichever process they reach
     ports = [free_port() for _ in range(processus)]
+    started: list[subprocess.Popen] = []  # the servers, then HAProxy
+    try:
+        proxy = _start(started, program, secret, ports, port, adresse, workdir, out, streamlit_args)
+    except BaseException:  # a failure or a signal during the start: nothing left running
+        stop(started)
+        raise
+    return started[:len(ports)], proxy
+
+
+def _start(started: list[subprocess.Popen], program: str, secret: str, ports: list[int], port: int, adresse: str,
+           workdir: Path, out, streamlit_args: list[str] | None) -> subprocess.Popen:
+    """`start`'s work; every process it starts is put in `started` at once (the caller stops them on failure)."""
     env = {**os.environ, "STREAMLIT_SERVER_COOKIE_SECRET": secret}  # Streamlit takes it from there, not its flags
-    servers = [subprocess.Popen([sys.executable, "-m", "relance", "serve", "--server.address", "127.0.0.1",
+    servers = started
+    servers += [subprocess.Popen([sys.executable, "-m", "relance", "serve", "--server.address", "127.0.0.1",
                                  "--server.port", str(p), "--server.headless", "true", *(streamlit_args or [])],
                                 cwd=config.REPO_ROOT,
                                 env=env, stdout=subprocess.DEVNULL, stderr=out)  # stdout: a URL not to use
@@ -76,12 +89,10 @@ def start(processus: int, port: int, adresse: str, workdir: Path, quiet: bool = 
     waiting = set(ports)
     while waiting and time.time() < deadline:
         if any(s.poll() is not None for s in servers):
-            stop(servers)
             raise SystemExit("Un processus du tableau de bord s'est arrêté au démarrage (voir ses messages).")
         waiting = {p for p in waiting if not _healthy(p)}
         time.sleep(0.3)
     if waiting:
-        stop(servers)
         raise SystemExit(f"Les processus n'ont pas répondu en {START_TIMEOUT} s.")
     workdir.mkdir(parents=True, exist_ok=True)
     cfg = workdir / "haproxy.cfg"
@@ -89,19 +100,17 @@ def start(processus: int, port: int, adresse: str, workdir: Path, quiet: bool = 
     env = {**os.environ, "RELANCE_ADRESSE": adresse, "RELANCE_PORT": str(port)}
     check = subprocess.run([program, "-c", "-q", "-f", str(cfg)], env=env, capture_output=True, text=True)
     if check.returncode:
-        stop(servers)
         raise SystemExit(f"Configuration HAProxy refusée ({cfg}) : {check.stderr.strip()[:500]}")
     proxy = subprocess.Popen([program, "-db", "-f", str(cfg)], env=env, stdout=out, stderr=out)
+    started.append(proxy)
     deadline = time.time() + 20
     while time.time() < deadline:
         if proxy.poll() is not None:
-            stop(servers)
             raise SystemExit(f"HAProxy ne démarre pas (port {port} déjà pris ?).")
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1" if adresse in EVERY_ADDRESS else adresse, port)) == 0:
-                return servers, proxy
+                return proxy
         time.sleep(0.2)
-    stop([*servers, proxy])
     raise SystemExit(f"HAProxy n'écoute pas sur le port {port}.")
 
 
@@ -116,24 +125,39 @@ def stop(procs: list[subprocess.Popen]) -> None:
             proc.kill()
 
 
-def main(processus: int, port: int, adresse: str, streamlit_args: list[str] | None = None) -> int:
-    """Run until Ctrl-C (or until one process stops)."""
-    processus = max(1, min(processus, 4 * (os.cpu_count() or 1)))
+def cores() -> int:
+    """The cores this process may use (its CPU affinity, which a container's limit sets), not the machine's."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def main(processus: int | None, port: int, adresse: str, streamlit_args: list[str] | None = None) -> int:
+    """Run until Ctrl-C, a SIGTERM (or until one process stops)."""
+    processus = max(1, min(processus or cores(), 4 * cores()))
+    stopping = []
+
+    def terminated(*_) -> None:
+        stopping.append(True)
+        raise KeyboardInterrupt  # during the start too: `start` stops what it started
+
+    signal.signal(signal.SIGTERM, terminated)
     try:
         servers, proxy = start(processus, port, adresse, config.REPO_ROOT / "data" / "multi",
                                streamlit_args=streamlit_args)
     except SystemExit as exc:
         print(exc, file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 0
     print(f"Tableau de bord : http://{'localhost' if adresse in ('127.0.0.1', *EVERY_ADDRESS) else adresse}:{port} "
           f"({processus} processus derrière HAProxy ; Ctrl-C pour arrêter)", flush=True)
-    stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     try:
         while not stopping and all(p.poll() is None for p in [*servers, proxy]):
             time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
+    except KeyboardInterrupt:  # Ctrl-C (the processes got it too) or SIGTERM
+        stopping.append(True)
     stopped = [p for p in [*servers, proxy] if p.poll() is not None]
     stop([proxy, *servers])
     if stopped and not stopping:

@@ -745,8 +745,13 @@ def test_comparer_starts_from_the_territory_being_read():
     assert not at.exception
     assert list(at.multiselect(key="comparer").value) == ["ti-2706"]
     assert "ti-2706" in str(at.query_params["comparer"])
+    assert any(m.value.startswith("Nevers Val de Loire est choisi : ajoutez au moins un autre territoire de la "
+                                  "phase 1") for m in at.info)
     at.multiselect(key="comparer").select("ti-2401").run()
     assert list(at.multiselect(key="comparer").value) == ["ti-2706", "ti-2401"]
     assert [c.key for c in at.get("plotly_chart")]  # two territories: the comparison is drawn
-    other = open_page("comparer", phase="1", comparer="ti-2401,ti-2804")
-    assert list(other.multiselect(key="comparer").value) == ["ti-2401", "ti-2804"]
+    listed = open_page("territoire", phase="1", ti="ti-2706")  # reading Nevers, then a link with its own list
+    compat.apptest_open(listed, "comparer")
+    listed.query_params["comparer"] = "ti-2401,ti-2804"
+    listed.run()
+    assert list(listed.multiselect(key="comparer").value) == ["ti-2401", "ti-2804"]

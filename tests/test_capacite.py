@@ -5,7 +5,6 @@ once per figure; several processes behind HAProxy keep each browser in its own p
 from __future__ import annotations
 
 import asyncio
-import shutil
 import threading
 import time
 import urllib.request
@@ -81,14 +80,46 @@ def test_sessions_asking_together_compute_a_view_once(base):
 
 
 def test_a_failed_view_is_not_kept_and_holds_no_one(base):
+    """A session waiting for a view that fails in another is released at once and computes it itself."""
     cache = donnees.VuesPartagees(limite=10_000_000)
+    started, got = threading.Event(), []
 
     def fails():
+        started.set()
+        time.sleep(0.3)
         raise ValueError("requête en faute")
 
+    def other():
+        started.wait()
+        begin = time.perf_counter()
+        got.append((cache.get(("vue",), lambda: "calculée"), time.perf_counter() - begin))
+
+    waiting = threading.Thread(target=other)
+    waiting.start()
     with pytest.raises(ValueError):
         cache.get(("vue",), fails)
-    assert cache.get(("vue",), lambda: "calculée") == "calculée"  # asked again: computed, no one waits on the failure
+    waiting.join()
+    assert got[0][0] == "calculée" and got[0][1] < 2  # released when the first failed, not after a timeout
+    assert cache.get(("vue",), lambda: "autre") == "calculée"  # the second's value is kept; the failure was not
+
+
+def test_sessions_asking_together_share_a_view_the_cache_does_not_keep(base):
+    """With no room (RELANCE_CACHE_VUES_MO=0) the sessions asking together still compute the view once."""
+    cache = donnees.VuesPartagees(limite=0)
+    calls, results = [], []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.3)
+        return frame(10)
+
+    threads = [threading.Thread(target=lambda: results.append(cache.get(("lente",), slow))) for _ in range(6)]
+    begin = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and time.perf_counter() - begin < 1.5 and len(cache._valeurs) == 0
 
 
 def test_the_size_counts_frames_figures_and_what_closures_hold():
@@ -162,7 +193,13 @@ def test_streamlit_full_collection_after_each_run_is_off():
     assert 'get_option("runner.postScriptGC")' in inspect.getsource(script_runner.ScriptRunner._on_script_finished)
 
 
-needs_haproxy = pytest.mark.skipif(not shutil.which("haproxy") and not shutil.which("/usr/sbin/haproxy"),
+def _haproxy() -> str | None:
+    from relance import multi
+
+    return multi.haproxy()
+
+
+needs_haproxy = pytest.mark.skipif(_haproxy() is None,
                                    reason="HAProxy absent (paquet Debian haproxy ; .ci/run l'installe)")
 
 
@@ -209,10 +246,16 @@ def test_the_bound_counts_the_parts_a_view_computes_later(base):
         def lourde(self):
             return frame(100_000)  # 800 kB, computed after the view was stored
 
+    class Profil:  # a part computed later that itself computes parts later (the fiche's laureates)
+        def __init__(self) -> None:
+            self.laureats = Vue()
+
     cache = donnees.VuesPartagees(limite=8_000_000)
     view = cache.get(("vue",), Vue)
+    profil = cache.get(("profil",), Profil)
     before = cache.total
     assert before < 10_000
     view.lourde  # noqa: B018 (the page reads it)
+    profil.laureats.lourde  # noqa: B018
     cache.get(("autre",), lambda: "petite")
-    assert cache.total >= before + 800_000
+    assert cache.total >= before + 1_600_000

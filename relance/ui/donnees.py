@@ -18,6 +18,7 @@ import logging
 import os
 import tempfile
 import threading
+import types
 from collections.abc import Callable
 
 import duckdb
@@ -154,7 +155,6 @@ def _bytes(value: object, limit: int = 500_000) -> int:
     functions (their closures) and objects that hold them, each object counted once. Modules and classes are
     shared, never counted. Stops counting after `limit` objects (it is a bound, not an inventory)."""
     import sys
-    import types
 
     import numpy as np
 
@@ -195,8 +195,20 @@ def _filled(cell) -> bool:
 
 
 def _parts(value: object) -> int:
-    """How many attributes a view holds (its parts computed later add to them)."""
-    return len(vars(value)) if hasattr(value, "__dict__") else 0
+    """How many attributes a view and the objects it holds directly hold: a part computed later (`common.later`,
+    `functools.cached_property`), on the view or on one of its parts, adds one."""
+    held = vars(value) if hasattr(value, "__dict__") else {}
+    return len(held) + sum(len(vars(v)) for v in held.values()
+                           if hasattr(v, "__dict__") and not isinstance(v, type | types.ModuleType))
+
+
+class _Calcul:
+    """A view being computed: who asks meanwhile waits for it, then takes its value (kept or not)."""
+
+    def __init__(self) -> None:
+        self.fini = threading.Event()
+        self.valeur: object = None
+        self.reussi = False
 
 
 class VuesPartagees:
@@ -206,16 +218,17 @@ class VuesPartagees:
 
     Bounded (`limite` bytes, as `_bytes` counts them; the least recently used go first), dropped when the database's
     identity changes (the identity of `une_version`, part of each key), computed once when several sessions ask at
-    the same time. A view takes the address's values and the reader, never a session's widgets or state: what is
-    shared is what any session would compute for that address. Values are shared, so nothing may change them
-    (pages read them; a change goes through a copy, as `charts.for_phone` does)."""
+    the same time (they all take that value, kept or not). A view takes the address's values and the reader, never
+    a session's widgets or state: what is shared is what any session would compute for that address. Values are
+    shared, so nothing may change them (pages read them; a change goes through a copy, as `charts.for_phone`
+    does)."""
 
     def __init__(self, limite: int) -> None:
         self.limite = limite
         self._lock = threading.Lock()
         # key -> (value, its size, how many parts it had computed when counted: `_parts`)
         self._valeurs: collections.OrderedDict[tuple, tuple[object, int, int]] = collections.OrderedDict()
-        self._en_cours: dict[tuple, threading.Event] = {}
+        self._en_cours: dict[tuple, _Calcul] = {}
         self._stamp: tuple[str, str] | None = None
         self.total = self.trouvees = self.calculees = 0
 
@@ -228,41 +241,52 @@ class VuesPartagees:
                     self._valeurs.move_to_end(key)
                     self.trouvees += 1
                     return self._valeurs[key][0]
-                waiting = self._en_cours.get(key)
-                if waiting is None:
-                    self._en_cours[key] = threading.Event()
+                calcul = self._en_cours.get(key)
+                if calcul is None:  # this session computes it
+                    calcul = self._en_cours[key] = _Calcul()
                     break
-            if not waiting.wait(timeout=60):  # another session computes it: wait, then read it (or compute it)
-                break
+            # another session computes it: take its value; if it failed, ask again (and compute it here)
+            if calcul.fini.wait(timeout=120) and calcul.reussi:
+                return calcul.valeur
+            if not calcul.fini.is_set():  # still not done after two minutes: compute it here, without keeping it
+                return compute()
         try:
             value = compute()
-        except BaseException:
+            calcul.valeur, calcul.reussi = value, True
+            try:
+                self._keep(stamp, key, value)
+            except Exception:  # counting or keeping it failed: the page still gets its view
+                LOG.exception("vue partagée non gardée")
+            return value
+        finally:
             with self._lock:
-                self._en_cours.pop(key, threading.Event()).set()
-            raise
+                self._en_cours.pop(key, None)
+            calcul.fini.set()
+
+    def _keep(self, stamp: tuple[str, str], key: tuple, value: object) -> None:
         size = _bytes(value)
+        grown = self._grown()  # counted outside the lock: a fiche takes some 10 ms
         with self._lock:
             self.calculees += 1
             if stamp != self._stamp and stamp == _read_stamp():  # a new version: what was read of the others goes
                 self._valeurs.clear()
                 self.total, self._stamp = 0, stamp
+            for old, (now, parts) in grown.items():
+                if old in self._valeurs:
+                    self.total += now - self._valeurs[old][1]
+                    self._valeurs[old] = (self._valeurs[old][0], now, parts)
             if stamp == self._stamp and size <= self.limite // 8:
-                self._recount()
                 self._valeurs[key] = (value, size, _parts(value))
                 self.total += size
-                while self.total > self.limite:
-                    self.total -= self._valeurs.popitem(last=False)[1][1]
-            self._en_cours.pop(key, threading.Event()).set()
-        return value
+            while self.total > self.limite and self._valeurs:
+                self.total -= self._valeurs.popitem(last=False)[1][1]
 
-    def _recount(self) -> None:
-        """Count again the views that have computed parts since they were counted (a view's long parts are computed
-        when a page first reads them, `common.later`), so that the bound holds for what they hold now."""
-        for key, (value, size, parts) in list(self._valeurs.items()):
-            if _parts(value) != parts:
-                grown = _bytes(value)
-                self._valeurs[key] = (value, grown, _parts(value))
-                self.total += grown - size
+    def _grown(self) -> dict[tuple, tuple[int, int]]:
+        """The views that have computed parts since they were counted (a view's long parts are computed when a
+        page first reads them), counted again: key -> (size, parts)."""
+        with self._lock:
+            entries = list(self._valeurs.items())
+        return {key: (_bytes(value), _parts(value)) for key, (value, _, parts) in entries if _parts(value) != parts}
 
     def vider(self) -> None:
         with self._lock:
@@ -270,7 +294,10 @@ class VuesPartagees:
             self.total, self._stamp = 0, None
 
 
-VUES = VuesPartagees(config.view_cache_bytes())
+# The views, and the phone layouts of their figures (`derivee`) apart: a layout made for a figure no view keeps (a
+# Projets chart) is never asked again, and must not push views out.
+VUES = VuesPartagees(config.view_cache_bytes() - config.view_cache_bytes() // 8)
+DERIVEES = VuesPartagees(config.view_cache_bytes() // 8)
 
 
 def vue(view: Callable, *args, **kwargs):
@@ -285,7 +312,7 @@ def derivee(make: Callable, value: object):
     """`make(value)` for a value a view returned (a chart laid out for a phone), computed once per value and kept
     as long as the value is (its key is the value's identity, the value kept beside the result)."""
     key = ("derivee", make.__module__, make.__qualname__, id(value))
-    kept, result = VUES.get(key, lambda: (value, make(value)))
+    kept, result = DERIVEES.get(key, lambda: (value, make(value)))
     return result if kept is value else make(value)
 
 

@@ -62,7 +62,7 @@ def comparaison(run: Runner, filtres: Filtres, chosen: Sequence[str]) -> Compara
         if chosen:  # e.g. the territory being read, put there on arrival: say what is missing
             name = common.territory_names(run, filtres.phase).get(chosen[0], chosen[0])
             return Comparaison(f"{name} est choisi : ajoutez au moins un autre territoire de la "
-                               f"{PHASES[filtres.phase].lower()} (tapez quelques lettres de son nom puis Entrée).")
+                               f"{PHASES[filtres.phase].lower()} ; tapez quelques lettres de son nom puis Entrée.")
         return Comparaison(f"Choisissez au moins deux territoires de la {PHASES[filtres.phase].lower()}.")
     chart, table = laureats.compared(run, filtres, chosen)
 
