@@ -294,16 +294,21 @@ async def sans_changement(cible: Cible) -> float:
         return found
 
 
-def start_bare(script: Path) -> tuple[subprocess.Popen, str]:
-    """`streamlit run` the bare page on a free port of 127.0.0.1; wait for its health check."""
+# The dashboard's own settings that make a run cheaper (.streamlit/config.toml). The bare page runs Streamlit's
+# defaults (what the capacity issue measured and set its targets on: a full garbage collection after every run, the
+# file watcher) unless `--reglages` gives it these too: then it runs about ten times faster (docs/echelle.md).
+REGLAGES = ["--runner.postScriptGC", "false", "--server.fileWatcherType", "none", "--runner.magicEnabled", "false"]
+
+
+def start_bare(script: Path, reglee: bool = False) -> tuple[subprocess.Popen, str]:
+    """`streamlit run` the bare page on a free port of 127.0.0.1 (Streamlit's settings, or the dashboard's when
+    `reglee`); wait for its health check."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1", "--server.port",
-         str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         # the dashboard's own settings that make a run cheaper (.streamlit/config.toml): the same for both
-         "--runner.postScriptGC", "false", "--server.fileWatcherType", "none", "--runner.magicEnabled", "false"],
+         str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false", *(REGLAGES if reglee else [])],
         cwd=script.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url, deadline = f"http://127.0.0.1:{port}", time.time() + 60
     while time.time() < deadline:
@@ -316,14 +321,14 @@ def start_bare(script: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit("la page nue n'a pas démarré")
 
 
-async def run(niveaux: list[int], duree: float, processus: int = 1) -> None:
+async def run(niveaux: list[int], duree: float, processus: int = 1, reglee: bool = False) -> None:
     server, url = start_server()
     procs = [server]
     try:
         with tempfile.TemporaryDirectory() as tmp:
             script = Path(tmp) / "page_nue.py"
             script.write_text(BARE_PAGE, encoding="utf-8")
-            bare, bare_url = start_bare(script)
+            bare, bare_url = start_bare(script, reglee)
             procs.append(bare)
             cibles = [Cible("tableau de bord", url, server, {"phase": [(str(p), t) for p, t in PHASES.items()],
                                                              "priorite": PRIORITES, "metrique": METRICS}, True,
@@ -339,7 +344,8 @@ async def run(niveaux: list[int], duree: float, processus: int = 1) -> None:
                                     servers[0], cibles[0].widgets, True, cibles[0].territoires,
                                     [*servers[1:], proxy]))
             print(f"Machine : {machine()}")
-            print(f"Client websocket (protocole Streamlit, sans navigateur) ; {duree:.0f} s de relances par niveau")
+            print(f"Client websocket (protocole Streamlit, sans navigateur) ; {duree:.0f} s de relances par niveau ; "
+                  f"page nue {'avec les réglages du tableau de bord' if reglee else 'aux réglages de Streamlit'}")
             print(f"{'serveur':<16} {'N':>3} {'1er (ms)':>8} {'p50 (ms)':>8} {'p95 (ms)':>8} {'relances':>8} "
                   f"{'relances/s':>10} {'erreurs':>7} {'mélanges':>8} {'RSS Mo avant → après':>20} CPU client (s)")
             for n in niveaux:
@@ -365,10 +371,13 @@ def main() -> None:
     parser.add_argument("--processus", type=int, default=1,
                         help="mesure aussi l'option multi-processus (python -m relance multi) avec ce nombre de "
                              "processus derrière HAProxy, sur une ligne de plus")
+    parser.add_argument("--reglages", action="store_true",
+                        help="la page nue avec les réglages du tableau de bord (sans ramasse-miettes après chaque "
+                             "run, sans surveillance des fichiers)")
     args = parser.parse_args()
     niveaux = [max(1, min(int(n), 100)) for n in args.niveaux.split(",") if n.strip()]
     os.environ.setdefault("RELANCE_DB", str(config.db_path()))
-    asyncio.run(run(niveaux, min(max(args.duree, 1), 600), max(1, min(args.processus, 8))))
+    asyncio.run(run(niveaux, min(max(args.duree, 1), 600), max(1, min(args.processus, 8)), args.reglages))
 
 
 if __name__ == "__main__":

@@ -755,3 +755,19 @@ def test_comparer_starts_from_the_territory_being_read():
     listed.query_params["comparer"] = "ti-2401,ti-2804"
     listed.run()
     assert list(listed.multiselect(key="comparer").value) == ["ti-2401", "ti-2804"]
+
+
+@pytest.mark.france_entiere
+def test_a_territory_without_a_barometre_rate_is_not_ranked():
+    """Mayotte's territory (ti-0601, phase 2) has no rate for the skills indicators: its panel and its fiche say
+    « non classé » instead of failing (found by bench/load_ws.py going over every territory)."""
+    from relance import lectures
+
+    assert lectures.rang(float("nan"), pd.NA, 1, 183) == "non classé"
+    at = start(phase="2", priorite="competences", ti="ti-0601")
+    assert not at.error, [e.value for e in at.error]
+    fiche = open_page("territoire", phase="2", priorite="competences", ti="ti-0601")
+    assert not fiche.error, [e.value for e in fiche.error]
+    fiche.query_params["onglet"] = "Baromètre"
+    fiche.run()
+    assert not fiche.error and "non classé" in frame(fiche, "Indicateur")["Rang du taux"].tolist()
