@@ -62,8 +62,8 @@ def test_views_are_dropped_when_the_database_changes(base):
     assert new is not old and len(cache._valeurs) == 1 and cache.calculees == 2
 
 
-def test_sessions_asking_together_compute_a_view_once(base):
-    cache = donnees.VuesPartagees(limite=10_000_000)
+def together(cache: donnees.VuesPartagees, sessions: int) -> tuple[list, list, float]:
+    """`sessions` threads asking `cache` for one slow view at once: the computations, the results, the seconds."""
     calls, results = [], []
 
     def slow():
@@ -71,11 +71,17 @@ def test_sessions_asking_together_compute_a_view_once(base):
         time.sleep(0.3)
         return frame(10)
 
-    threads = [threading.Thread(target=lambda: results.append(cache.get(("lente",), slow))) for _ in range(8)]
+    threads = [threading.Thread(target=lambda: results.append(cache.get(("lente",), slow))) for _ in range(sessions)]
+    begin = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    return calls, results, time.perf_counter() - begin
+
+
+def test_sessions_asking_together_compute_a_view_once(base):
+    calls, results, _ = together(donnees.VuesPartagees(limite=10_000_000), 8)
     assert len(calls) == 1 and len(results) == 8 and all(r is results[0] for r in results)
 
 
@@ -106,20 +112,8 @@ def test_a_failed_view_is_not_kept_and_holds_no_one(base):
 def test_sessions_asking_together_share_a_view_the_cache_does_not_keep(base):
     """With no room (RELANCE_CACHE_VUES_MO=0) the sessions asking together still compute the view once."""
     cache = donnees.VuesPartagees(limite=0)
-    calls, results = [], []
-
-    def slow():
-        calls.append(1)
-        time.sleep(0.3)
-        return frame(10)
-
-    threads = [threading.Thread(target=lambda: results.append(cache.get(("lente",), slow))) for _ in range(6)]
-    begin = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(calls) == 1 and time.perf_counter() - begin < 1.5 and len(cache._valeurs) == 0
+    calls, results, seconds = together(cache, 6)
+    assert len(calls) == 1 and seconds < 1.5 and all(r is results[0] for r in results) and len(cache._valeurs) == 0
 
 
 def test_the_size_counts_frames_figures_and_what_closures_hold():
