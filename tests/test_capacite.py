@@ -253,3 +253,17 @@ def test_the_bound_counts_the_parts_a_view_computes_later(base):
     profil.laureats.lourde  # noqa: B018
     cache.get(("autre",), lambda: "petite")
     assert cache.total >= before + 1_600_000
+
+
+def test_a_light_table_is_markdown_the_staff_read_and_never_render():
+    """The fiche's first-tab tables (ui.show_light_table): numbers the French way and aligned right, a name from a
+    staff list shown as typed (its Markdown made inert), empty cells empty."""
+    from relance.ui.sorties import markdown_table
+
+    table = markdown_table(pd.DataFrame({"Échelle": ["Nevers Val de Loire", "[lien](http://x) | *gras*"],
+                                         "Population": [138181, 68350798], "Taux": [1.0132, None]}))
+    lines = table.splitlines()
+    assert lines[0] == "| Échelle | Population | Taux |"
+    assert lines[1] == "|:---|---:|---:|"
+    assert lines[2] == "| Nevers Val de Loire | 138\u00a0181 | 1,01 |"
+    assert lines[3] == r"| \[lien\]\(http\://x\) \| \*gras\* | 68" + "\u00a0350\u00a0798 |  |"
