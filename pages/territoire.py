@@ -101,6 +101,8 @@ def page(adresse: ui.Adresse) -> None:
             st.markdown(escape_markdown(by_member.phrase))
             ui.show_table(by_member.table, "par-membre")
             st.caption(f"**Méthode.** {by_member.table.method}")
+            if by_member.carte is not None:
+                ui.show_chart(by_member.carte, "carte-membres")
     if barometre.open:
         with barometre:
             st.header("Indicateurs du Baromètre (valeurs départementales)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 
 import numpy as np
@@ -180,8 +181,15 @@ def for_phone(figure: go.Figure) -> go.Figure:
             lines = max(lines, sum(label.count("<br>") + 1 for label in dict.fromkeys(labels)))
         left = 30 + 7 * PHONE_LABEL
         plot_height = max(plot_height, 34 * lines)
+    phone = meta.get("telephone")  # a map framed on one territory says how to frame it on a phone
     if any(t.type in ("choropleth", "scattergeo") for t in fig.data):
         plot_height = PHONE_MAP_HEIGHT  # France is wider than tall: a phone-wide map needs no more
+    if phone:
+        plot_height = phone["hauteur"]
+        layout.geo.update(phone["geo"])
+        for trace in fig.data:
+            if trace.type == "scattergeo" and trace.text is not None:
+                trace.text, trace.textposition = phone["texte"], phone["textposition"]
     for trace in fig.data:
         if trace.type == "scattergeo" and trace.marker and trace.marker.size is not None:
             # circles sized for a phone-wide France (areas stay proportional)
@@ -493,6 +501,175 @@ def territory_symbols(
     return _layout(fig, title or f"{metric.libelle} des Territoires d'industrie",
                    subtitle or f"{PHASES[phase]}, {len(territories)} territoires", source, height=MAP_HEIGHT,
                    bottom=190)
+
+
+MEMBERS_NAMED = 12  # members named on the members' map (the most populous, as in the fiche's table); others by hover
+PHONE_MEMBERS_NAMED = 6  # on a phone's narrower map
+MEMBER_FILL = "#eef3fa"
+MEMBER_LINE = "#6a7f99"
+MEMBER_WIDTH = 740  # px: the members' map drawing's width in an export (760 px less the margins)
+MEMBER_HEIGHTS = (240, 400)  # px: its drawing's height, from a wide territory to a tall one (≤ 16 cm printed)
+PHONE_MEMBER_WIDTH = 340  # px: the same on a 390-px phone, where a tall territory may take more height
+PHONE_MEMBER_HEIGHTS = (220, 440)
+MEMBER_MARGIN = 0.06  # of the members' extent, on each side
+LABEL_PAD = 10  # px around a name, kept clear of the others
+DRAWN_SHARE = 0.9  # plotly draws a framed map about a tenth inside its frame (measured in Chromium at 1440 px)
+LABEL_POSITIONS = ("bottom center", "top center", "middle right", "middle left", "bottom right", "top right",
+                   "bottom left", "top left")
+
+
+def _extent(geojson: dict) -> tuple[float, float, float, float]:
+    """West, south, east, north of a FeatureCollection of polygons."""
+    points = np.concatenate([np.asarray(ring, dtype=float).reshape(-1, 2)
+                             for feature in geojson["features"]
+                             for polygon in (feature["geometry"]["coordinates"]
+                                             if feature["geometry"]["type"] == "MultiPolygon"
+                                             else [feature["geometry"]["coordinates"]])
+                             for ring in polygon])
+    return (*points.min(axis=0), *points.max(axis=0))
+
+
+def _mercator_y(lat):
+    return np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
+
+
+def _members_frame(extent: tuple[float, float, float, float], drawing: int = MEMBER_WIDTH,
+                   heights: tuple[int, int] = MEMBER_HEIGHTS) -> tuple[dict, int, float]:
+    """The members' map frame: the extent with a margin, widened in one direction so that it fills a drawing
+    `drawing` px wide and between `heights` tall (plotly keeps a map's proportions: a frame of other proportions
+    leaves blank bands); its axes, the drawing's height and its pixels per radian of longitude."""
+    west, south, east, north = extent
+    dx, dy = max(east - west, 0.01), max(north - south, 0.01)
+    west, east, south, north = west - dx * MEMBER_MARGIN, east + dx * MEMBER_MARGIN, south - dy * MEMBER_MARGIN, \
+        north + dy * MEMBER_MARGIN
+    width = np.radians(east - west)
+    height = float(_mercator_y(north) - _mercator_y(south))
+    drawn = int(min(max(drawing * height / width, heights[0]), heights[1]))
+    wanted = drawn / drawing
+    if height / width > wanted:  # tall: widen the longitudes
+        extra = np.degrees(height / wanted - width) / 2
+        west, east = west - extra, east + extra
+    else:  # wide: heighten the latitudes, around the middle (in Mercator's y)
+        middle, half = (_mercator_y(north) + _mercator_y(south)) / 2, width * wanted / 2
+        south, north = (float(np.degrees(2 * np.arctan(np.exp(v)) - np.pi / 2)) for v in (middle - half,
+                                                                                           middle + half))
+    geo = {"visible": False, "projection": {"type": "mercator"}, "bgcolor": "white",
+           "lonaxis": {"range": [west, east]}, "lataxis": {"range": [south, north]},
+           "center": {"lon": (west + east) / 2, "lat": (south + north) / 2}}
+    return geo, drawn, drawing / np.radians(east - west)
+
+
+def _label_positions(lon: np.ndarray, lat: np.ndarray, sizes: np.ndarray, labels: list[str], scale: float,
+                     geo: dict | None = None) -> list[str]:
+    """Where each name goes around its circle (under it, else above, right, left or at a corner): the first place
+    that overlaps no name already placed nor another circle and stays inside the frame (`geo`'s axes), in the order
+    given (the most populous first), else the place that does least of either. `scale`: the drawing's pixels per
+    radian (Mercator)."""
+    scale = scale * DRAWN_SHARE
+    x, y = np.radians(lon) * scale, -_mercator_y(lat) * scale
+    inside = None
+    if geo is not None:
+        (west, east), (south, north) = geo["lonaxis"]["range"], geo["lataxis"]["range"]
+        inside = (np.radians(west) * scale, -_mercator_y(north) * scale, np.radians(east) * scale,
+                  -_mercator_y(south) * scale)
+    circles = [(x[i] - sizes[i] / 2, y[i] - sizes[i] / 2, x[i] + sizes[i] / 2, y[i] + sizes[i] / 2)
+               for i in range(len(lon))]
+    placed: list[tuple[float, float, float, float]] = []
+    out = []
+
+    def overlap(a, b) -> float:
+        return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+    for i, label in enumerate(labels):
+        if not label:
+            out.append("bottom center")
+            continue
+        lines = label.split("<br>")
+        width = 6.2 * max(len(re.sub("<[^>]+>", "", line)) for line in lines) + LABEL_PAD
+        height = 15.0 * len(lines) + LABEL_PAD
+        gap = sizes[i] / 2 + 3
+        boxes = {
+            "bottom center": (x[i] - width / 2, y[i] + gap, x[i] + width / 2, y[i] + gap + height),
+            "top center": (x[i] - width / 2, y[i] - gap - height, x[i] + width / 2, y[i] - gap),
+            "middle right": (x[i] + gap, y[i] - height / 2, x[i] + gap + width, y[i] + height / 2),
+            "middle left": (x[i] - gap - width, y[i] - height / 2, x[i] - gap, y[i] + height / 2),
+            "bottom right": (x[i] + gap / 2, y[i] + gap / 2, x[i] + gap / 2 + width, y[i] + gap / 2 + height),
+            "top right": (x[i] + gap / 2, y[i] - gap / 2 - height, x[i] + gap / 2 + width, y[i] - gap / 2),
+            "bottom left": (x[i] - gap / 2 - width, y[i] + gap / 2, x[i] - gap / 2, y[i] + gap / 2 + height),
+            "top left": (x[i] - gap / 2 - width, y[i] - gap / 2 - height, x[i] - gap / 2, y[i] - gap / 2),
+        }
+        others = placed + [c for j, c in enumerate(circles) if j != i]
+        cost = {p: sum(overlap(boxes[p], o) for o in others) for p in LABEL_POSITIONS}
+        if inside is not None:  # what would fall outside the drawing counts as covering
+            cost = {p: c + (boxes[p][2] - boxes[p][0]) * (boxes[p][3] - boxes[p][1]) - overlap(boxes[p], inside)
+                    for p, c in cost.items()}
+        best = min(LABEL_POSITIONS, key=lambda p: (cost[p], LABEL_POSITIONS.index(p)))
+        placed.append(boxes[best])
+        out.append(best)
+    return out
+
+
+def members_map(geojson: dict, members: pd.DataFrame, title: str, subtitle: str, source: str,
+                note: str = "", bare: bool = False) -> go.Figure:
+    """The members of one territory (their contours, `properties.siren`), each with a circle whose area is its count
+    of laureates and its name and count beside it (the `MEMBERS_NAMED` most populous; the others in their hover),
+    framed on the territory. `bare`: the drawing alone, without title nor source (the fiche's PDF and Word file
+    set it under their own heading, its source written under it).
+
+    `members` holds siren, membre, type, population, laureats, taux (per 10 000 inhabitants), detail (the count by
+    priority, as text), centre_lon, centre_lat."""
+    members = members.sort_values("population", ascending=False, na_position="last").reset_index(drop=True)
+    values = members["laureats"].fillna(0).to_numpy(dtype=float)
+    largest = float(values.max()) if len(values) else 0.0
+    counts = [fmt.compte(int(v), "lauréat") for v in values]
+    rates = [fmt.nombre(r, 2) + " pour 10 000 habitants" if r == r and r is not None else "population inconnue"
+             for r in members["taux"]]
+    customdata = _rows(members["membre"].map(escape_html), members["type"].fillna(""),
+                       [fmt.nombre(v) for v in members["population"]], counts, rates, members["detail"].fillna(""))
+    hover = ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>%{customdata[2]} habitants<br>%{customdata[3]}, "
+             "%{customdata[4]}%{customdata[5]}<extra></extra>")
+    named = np.arange(len(members)) < MEMBERS_NAMED
+    labels = [f"{wrap(escape_html(m), 24)}<br><b>{c}</b>" if keep else ""
+              for m, c, keep in zip(members["membre"], counts, named, strict=True)]
+    sizes = _symbol_sizes(values, largest)
+    lon, lat = members["centre_lon"].to_numpy(dtype=float), members["centre_lat"].to_numpy(dtype=float)
+    extent = _extent(geojson)
+    geo, drawn, scale = _members_frame(extent)
+    positions = _label_positions(lon, lat, sizes, labels, scale, geo)
+    # a phone's frame and names' places, which for_phone applies (its circles are PHONE_SYMBOLS smaller)
+    phone_geo, phone_drawn, phone_scale = _members_frame(extent, PHONE_MEMBER_WIDTH, PHONE_MEMBER_HEIGHTS)
+    phone_labels = [label if i < PHONE_MEMBERS_NAMED else "" for i, label in enumerate(labels)]
+    phone = {"geo": {k: phone_geo[k] for k in ("lonaxis", "lataxis", "center")}, "hauteur": phone_drawn,
+             "texte": phone_labels,
+             "textposition": _label_positions(lon, lat, sizes * PHONE_SYMBOLS, phone_labels, phone_scale, phone_geo)}
+    traces = [
+        dict(type="choropleth",
+            geojson=geojson, featureidkey="properties.siren", locations=members["siren"], z=np.zeros(len(members)),
+            colorscale=[[0, MEMBER_FILL], [1, MEMBER_FILL]], showscale=False,
+            marker={"line": {"color": MEMBER_LINE, "width": 1.2}}, customdata=customdata, hovertemplate=hover,
+            name="Membres", showlegend=False,
+        ),
+        dict(type="scattergeo",
+            lon=lon, lat=lat, mode="markers+text", text=labels, textposition=positions,
+            textfont={"size": 11, "color": "#222"}, showlegend=False, customdata=customdata, hovertemplate=hover,
+            marker={"size": sizes, "sizemode": "diameter", "color": "#08519c", "opacity": 0.75,
+                    "line": {"color": "white", "width": 0.8}},
+            name="Lauréats",
+        ),
+    ]
+    fig = compat.plotly_unchecked(traces, {
+        "geo": geo, "showlegend": False,
+        "meta": {"alt": f"{title} : carte des membres, un cercle par membre proportionnel à ses lauréats",
+                 "telephone": phone}})
+    if bare:
+        fig.layout.margin = {"l": 10, "r": 10, "t": 0, "b": 0}
+        fig.layout.font = {"family": FONT, "size": 13, "color": "#222"}
+        fig.layout.paper_bgcolor = "white"
+        return fit_size(fig, None, drawn)
+    fig = _layout(fig, title, f"{subtitle} · surface des cercles proportionnelle aux lauréats",
+                  source + (f"<br>{note}" if note else ""), height=400, bottom=120)
+    margin = fig.layout.margin
+    return fit_size(fig, None, int(drawn + margin.t + margin.b))
 
 
 def departement_map(

@@ -129,14 +129,15 @@ def _bloc(bloc) -> list:
     return out
 
 
-def contenu(profil, day: dt.date, court: bool = False, images: dict | None = None
+def contenu(profil, day: dt.date, court: int = 0, images: dict | None = None
             ) -> tuple[Contenu, dict[str, bytes]]:
     """What the fiche says, in order, and the files of its ZIP (charts as PNG/SVG with their data as CSV): each
-    reading of the priority (the reading model), the lead first, with its real sources. `court`: shorter lists
-    and no peers, for a territory whose full fiche runs past MAX_PAGES; `images`: PNGs already drawn, by chart."""
+    reading of the priority (the reading model), the lead first, with its real sources. `court`, for a territory
+    whose full fiche runs past MAX_PAGES: 1, shorter lists and no peers; 2, the laureates' and the Fonds friches'
+    lists left to the ZIP (a sentence says so); `images`: PNGs already drawn, by chart."""
     images = {} if images is None else images
-    listed_projects, listed_friches, listed_members = ((5, 3, 5) if court else
-                                                       (PROJECTS_LISTED, FRICHES_LISTED, MEMBERS_LISTED))
+    listed_projects, listed_friches, listed_members = {0: (PROJECTS_LISTED, FRICHES_LISTED, MEMBERS_LISTED),
+                                                       1: (5, 3, 5), 2: (0, 0, 5)}[court]
 
     def png(chart) -> bytes:
         if chart.what not in images:
@@ -215,7 +216,12 @@ def contenu(profil, day: dt.date, court: bool = False, images: dict | None = Non
         charts_done.append(chart)
         source(chart.source)
     listed = relance.projets.data
-    if len(listed):
+    if len(listed) and not listed_projects:
+        blocs.append(Texte(f"Lauréats du territoire : {fmt.compte(len(listed), 'lauréat')}, listés dans le ZIP de la "
+                           f"fiche ({export.file_name('laureats', 'csv', phase, ti, day)}) et sur la page Projets.",
+                           "note"))
+        source(relance.projets.source)
+    elif len(listed):
         shown = listed.iloc[:listed_projects]
         columns = ["Entreprise", "Projet", "Mesure", "Sites (communes)", "Lignes de la liste"]
         more = (f" (les {len(shown)} premiers ; la liste complète est dans le ZIP et sur la page Projets)"
@@ -230,14 +236,20 @@ def contenu(profil, day: dt.date, court: bool = False, images: dict | None = Non
     files[export.file_name("laureats", "csv", phase, ti, day)] = relance.projets.csv()
     friches = relance.friches.data
     if len(friches) and "friches" in {r.source for r in profil.lectures}:
-        shown = friches.iloc[:listed_friches]
-        more = f" (les {len(shown)} premières ; toutes dans le ZIP)" if len(friches) > len(shown) else ""
-        table = shown.assign(**{"Friche (ha)": shown["Friche (ha)"].map(lambda v: fmt.nombre(v, 2))})
-        blocs += [Titre(f"Fonds friches (France Relance) : {fmt.compte(len(friches), 'candidature')} située"
-                        f"{'s' if len(friches) > 1 else ''} dans le territoire{more}", 3),
-                  Tableau(table[["Site", "Commune", "Édition", "Lauréate", "Friche (ha)", "Porteur"]].map(_short),
-                          [2.4, 1.2, 1.6, 0.8, 0.8, 1.6], droite=("Friche (ha)",),
-                          legende=f"Candidatures France Relance au Fonds friches situées dans {nom}")]
+        plural = "s" if len(friches) > 1 else ""
+        if not listed_friches:
+            blocs.append(Texte(f"Fonds friches (France Relance) : {fmt.compte(len(friches), 'candidature')} située"
+                               f"{plural} dans le territoire, listée{plural} dans le ZIP de la fiche "
+                               f"({export.file_name('fonds-friches', 'csv', phase, ti, day)}).", "note"))
+        else:
+            shown = friches.iloc[:listed_friches]
+            more = f" (les {len(shown)} premières ; toutes dans le ZIP)" if len(friches) > len(shown) else ""
+            table = shown.assign(**{"Friche (ha)": shown["Friche (ha)"].map(lambda v: fmt.nombre(v, 2))})
+            blocs += [Titre(f"Fonds friches (France Relance) : {fmt.compte(len(friches), 'candidature')} située"
+                            f"{plural} dans le territoire{more}", 3),
+                      Tableau(table[["Site", "Commune", "Édition", "Lauréate", "Friche (ha)", "Porteur"]].map(_short),
+                              [2.4, 1.2, 1.6, 0.8, 0.8, 1.6], droite=("Friche (ha)",),
+                              legende=f"Candidatures France Relance au Fonds friches situées dans {nom}")]
         source(relance.friches.source)
         files[export.file_name("fonds-friches", "csv", phase, ti, day)] = relance.friches.csv()
         if len(relance.fonds_vert.data):
@@ -258,6 +270,14 @@ def contenu(profil, day: dt.date, court: bool = False, images: dict | None = Non
                       legende=f"Membres de {nom} et leurs lauréats"),
               Texte(f"Méthode : {by_member.table.method}", "note")]
     files[export.file_name(by_member.table.what, "csv", phase, ti, day)] = by_member.table.csv()
+    carte = by_member.carte
+    if carte is not None:  # which member received what, on a map of the members (the drawing, its note under it)
+        drawing = export.figure_bytes(by_member.carte_seule, "png", height=int(by_member.carte_seule.layout.height))
+        blocs += [Image(drawing, CHART_WIDTH_CM, f"{carte.title} : un cercle par membre, proportionnel à ses "
+                                                 "lauréats. Données : fichier CSV du ZIP."),
+                  Texte(by_member.carte_note, "note")]
+        files[export.file_name(carte.what, "png", phase, ti, day)] = png(carte)
+        source(carte.source)
     if len(profil.pairs) and not court:
         blocs += [Titre("Territoires comparables (population et part de l'industrie proches)", 3),
                   Tableau(profil.pairs, [2.8, 1.0, 1.1, 1.1], droite=("Population", "Part de l'industrie"),
@@ -301,8 +321,10 @@ def build(profil, day: dt.date | None = None) -> Fiche:
     try:
         content, files = contenu(profil, day, images=images)
         pdf_file, pages = pdf(content)
-        if pages > MAX_PAGES:  # a note, not a report: shorter lists, no peers
-            content, files = contenu(profil, day, court=True, images=images)
+        for court in (1, 2):  # a note, not a report: shorter lists, no peers, then the lists left to the ZIP
+            if pages <= MAX_PAGES:
+                break
+            content, files = contenu(profil, day, court=court, images=images)
             pdf_file, pages = pdf(content)
         docx_file = docx(content)
     except Exception as exc:  # reportlab and python-docx raise many types; the user gets one French message

@@ -105,6 +105,22 @@ create table territoire_geometrie (
     nord double not null,
     primary key (phase, ti_id)
 );
+-- contour de chaque membre d'un territoire (WGS84, position réelle), fondu des contours 2018 de ses communes
+-- actuelles et simplifié territoire par territoire (frontières communes gardées communes) : la carte des membres
+create table membre_geometrie (
+    phase integer not null,
+    ti_id varchar not null,
+    siren varchar not null,
+    geojson varchar not null,
+    -- un point dans le membre, où la carte pose son cercle et son nom
+    centre_lon double not null,
+    centre_lat double not null,
+    communes integer not null,
+    -- communes rétablies depuis 2018, sans contour 2018 propre (leur sol est dans celui de la commune nouvelle
+    -- de 2018 qu'elles ont quittée)
+    communes_sans_contour integer not null,
+    primary key (phase, ti_id, siren)
+);
 -- couches simplifiées de la carte (outre-mer déplacé en encarts)
 create table carte_couche (
     couche varchar not null,

@@ -82,3 +82,50 @@ def friches_in_communes(raw: Path, communes: set[str]) -> list[dict]:
         if source == "Appel à projet Fonds Friches" and (commune or "").strip() in communes and dossier in by_dossier:
             found.append(by_dossier[dossier])
     return found
+
+
+def member_communes(raw: Path, phase: int, ti: str) -> dict[str, set[str]]:
+    """Each member SIREN of a territory and its current communes (as `territory_communes` reads them)."""
+    import json
+    import re
+
+    base = raw / "decoupage-administratif-6.0.0"
+    if phase == 1:
+        features = json.loads((raw / "anct-territoires-industrie-phase1" / "polygone-4326_ti.geojson")
+                              .read_text(encoding="utf-8"))["features"]
+        props = next(f["properties"] for f in features if f["properties"]["id_ti"] == ti)
+        sirens = [s.strip() for s in props["siren_groupement"].split(",")]
+    else:
+        features = json.loads((raw / "anct-territoires-industrie-phase2" / "ti_geom.geojson")
+                              .read_text(encoding="utf-8"))["features"]
+        props = next(f["properties"] for f in features if f["properties"]["id_territoire"] == ti)
+        sirens = re.findall(r"\((\d{9})\)", props["liste_geo"])
+    groups = {e["code"]: {m["code"] for m in e["membres"]}
+              for name in ("epci.json", "ept.json") for e in json.loads((base / name).read_text(encoding="utf-8"))}
+    by_siren = {c["siren"]: c["code"] for c in json.loads((base / "communes.json").read_text(encoding="utf-8"))
+                if c.get("siren") and c.get("type") == "commune-actuelle"}
+    return {siren: groups.get(siren) or {by_siren[siren]} for siren in sirens}
+
+
+def commune_polygons_2018(raw: Path, departements: list[str]) -> dict[str, list]:
+    """The 2018 commune polygons (france-geojson) of the départements, read with json and shapely, grouped by the
+    current commune they belong to: their own code, or the current commune that lists it among its former codes
+    (`anciensCodes` of the Etalab table)."""
+    import json
+
+    import shapely.geometry
+
+    base = raw / "decoupage-administratif-6.0.0"
+    current = [c for c in json.loads((base / "communes.json").read_text(encoding="utf-8"))
+               if c.get("type") == "commune-actuelle"]
+    codes = {c["code"] for c in current}
+    successor = {old: c["code"] for c in current for old in c.get("anciensCodes") or [] if old not in codes}
+    out: dict[str, list] = {}
+    for dep in departements:
+        path = next((raw / "france-geojson-2018" / "communes").glob(f"communes-{dep.lower()}-*.geojson"))
+        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            code = feature["properties"]["code"]
+            owner = code if code in codes else successor.get(code)
+            if owner:
+                out.setdefault(owner, []).append(shapely.make_valid(shapely.geometry.shape(feature["geometry"])))
+    return out

@@ -714,6 +714,13 @@ def test_fiche_tab_by_member_intercommunality(con):
     assert nevers["Pour 10 000 habitants"] == pytest.approx(round(nevers["Lauréats"] / nevers["Population"] * 1e4, 2))
     said = " ".join(m.value for m in at.markdown)
     assert f"{placed}\u00a0lauréats" in said and "répartis entre ses 6\u00a0membres" in said
+    # and on the members' map under the table: each member's contour, a circle and a name with its count
+    shapes, circles = chart(at, "carte-membres")["data"][:2]
+    assert shapes["featureidkey"] == "properties.siren" and len(shapes["geojson"]["features"]) == 6
+    assert sorted(shapes["locations"]) == sorted(rows["SIREN"])
+    nevers_label = next(t for t in circles["text"] if t.startswith("CA de Nevers"))
+    assert f"{nevers['Lauréats']}\u00a0lauréats" in nevers_label
+    assert [b.label for b in at.get("download_button") if b.key.startswith("carte-membres")][:1] == ["PNG"]
 
 
 def test_comparer_splits_the_laureates_by_measure_on_demand():

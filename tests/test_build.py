@@ -360,3 +360,29 @@ def test_reading_model_is_checked(tmp_path, monkeypatch):
                     encoding="utf-8")
     with pytest.raises(SourceError, match=r"lectures\.csv, ligne \d+ : role : .* attendu, lu 'vedette'"):
         build._lectures(priorities)
+
+
+COMMUNES_58 = "france-geojson-2018/communes/communes-58-nievre.geojson"
+
+
+def test_commune_contours_named_by_file_and_feature(raw_dir, raw_copy):
+    """The 2018 commune contours (the members' map): a feature without its code or with an empty geometry stops the
+    build naming the file and the feature; a polygon that crosses itself is mended (a few do in the source), not
+    refused."""
+    data = json.loads((raw_dir / COMMUNES_58).read_text(encoding="utf-8"))
+    broken = json.loads(json.dumps(data))
+    del broken["features"][4]["properties"]["code"]
+    raw = raw_copy(COMMUNES_58, json.dumps(broken).encode())
+    with pytest.raises(SourceError, match=r"communes-58-nievre\.geojson, entité 5 : propriété\(s\) manquante\(s\) : "
+                                          r"code"):
+        sources.read_commune_polygons(raw)
+    bowtie = [[[3.0, 47.0], [3.1, 47.1], [3.1, 47.0], [3.0, 47.1], [3.0, 47.0]]]
+    data["features"][2]["geometry"] = {"type": "Polygon", "coordinates": bowtie}
+    (raw / COMMUNES_58).write_text(json.dumps(data), encoding="utf-8")
+    mended = sources.read_commune_polygons(raw)
+    code = data["features"][2]["properties"]["code"]
+    assert mended.loc[mended["code"] == code, "geometry"].iloc[0].is_valid
+    data["features"][2]["geometry"] = None
+    (raw / COMMUNES_58).write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(SourceError, match=r"communes-58-nievre\.geojson, entité 3 : géométrie vide"):
+        sources.read_commune_polygons(raw)

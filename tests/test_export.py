@@ -181,6 +181,10 @@ def test_fiche_command_line_writes_pdf_and_zip(built_db, tmp_path, capsys):
     by_member = zipfile.ZipFile(tmp_path / zip_name).read(
         f"ti-9301_phase1_laureats-par-membre_{today.isoformat()}.csv").decode("utf-8-sig")
     assert "211300561" in by_member and "Martigues" in by_member  # Martigues, by its SIREN
+    # the members' map: its drawing and note in the fiche, the whole image (title, source) in the ZIP
+    assert "Lauréats par intercommunalité membre : Aix-Marseille-Provence : un cercle par membre" in text
+    assert "Contours : IGN Admin Express via france-geojson, communes (géographie 2018)" in text
+    assert f"ti-9301_phase1_carte-membres_{today.isoformat()}.png" in names
     assert main(["fiche", "ti-9999", "--phase", "1", "--out", str(tmp_path), "--db", str(built_db)]) == 2
     assert "n'existe pas en phase 1" in capsys.readouterr().err
 
@@ -222,7 +226,12 @@ def test_fiche_word_file_is_editable_with_real_tables_and_images(built_db, tmp_p
     assert len(members.rows) == 1 + 6 and members.rows[1].cells[0].text == "CA de Nevers"
     body = document.element.body
     pictures = body.xpath(".//pic:pic")
-    assert len(pictures) >= 2  # locator map, laureates by measure (the Baromètre beside: its series on the page)
+    assert len(pictures) >= 3  # locator map, laureates by measure (the Baromètre beside: its series on the page),
+    # and the members' map with its note under it
+    descriptions = [d.get("descr") for d in body.xpath(".//wp:docPr")]
+    assert any(d.startswith("Lauréats par intercommunalité membre : Nevers Val de Loire") for d in descriptions)
+    assert any(p.text.startswith("Lauréats par intercommunalité membre : Nevers Val de Loire : un cercle par membre")
+               for p in document.paragraphs)
     assert all(d.get("descr") for d in body.xpath(".//wp:docPr"))  # each image has a text alternative
     footer = document.sections[0].footer.paragraphs[0]._p.xml
     assert "PAGE" in footer and "NUMPAGES" in footer and "fiche établie le" in footer

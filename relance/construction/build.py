@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import geopandas as gpd
 import pandas as pd
 import shapely
 
@@ -161,8 +162,8 @@ def _territory_tables(phase: int, territories: pd.DataFrame, members: pd.DataFra
     return territoire, membre, commune, departement
 
 
-def _territory_geometry(phase: int, raw: Path, territories: pd.DataFrame, members: pd.DataFrame, ref: dict,
-                        territoire: pd.DataFrame) -> list:
+def _territory_geometry(phase: int, raw: Path, territories: pd.DataFrame, members: pd.DataFrame,
+                        territoire: pd.DataFrame, polygons: gpd.GeoDataFrame) -> list:
     """True-position polygons; territories published as points are rebuilt from their communes."""
     geoms = list(territories["geometry"])
     rebuilt: set[int] = set()
@@ -176,9 +177,6 @@ def _territory_geometry(phase: int, raw: Path, territories: pd.DataFrame, member
             raise SourceError(sources.source_path(raw, PHASE_SOURCE[phase]),
                               f"territoire {ti_id} sans polygone ni commune pour le reconstruire")
     if need:
-        codes = {c for cs in need.values() for c in cs}
-        deps = set(ref["communes"].set_index("code").loc[sorted(codes), "departement_code"])
-        polygons = sources.read_commune_polygons(raw, codes, deps)
         for index, codes_needed in need.items():
             missing = [c for c in codes_needed if c not in set(polygons["code"])]
             if missing:
@@ -334,6 +332,38 @@ def _former_codes(communes: pd.DataFrame) -> pd.DataFrame:
             .drop_duplicates("ancien_code")[["ancien_code", "commune_code"]])
 
 
+def _member_geometry(polygons: gpd.GeoDataFrame, communes: pd.DataFrame, territoire_commune: pd.DataFrame
+                     ) -> pd.DataFrame:
+    """membre_geometrie: the contour of each member of each territory, dissolved from the 2018 contours of its
+    current communes (a commune merged since 2018 is its former communes' contours together), simplified per
+    territory so that shared borders stay shared. A commune re-established since 2018 has no 2018 contour of its
+    own (its ground lies in the contour of the commune nouvelle it left, which stays with its member here):
+    counted in `communes_sans_contour`."""
+    current = set(communes["code"])
+    former = _former_codes(communes).set_index("ancien_code")["commune_code"]
+    owner = [c if c in current else former.get(c) for c in polygons["code"]]
+    commune_shapes = (polygons.assign(commune=owner).dropna(subset=["commune"])
+                      .groupby("commune")["geometry"].agg(geo.merge))
+    members = territoire_commune.groupby(["phase", "ti_id", "membre_siren"], sort=True)["commune_code"].agg(
+        lambda codes: tuple(sorted(codes)))
+    merged: dict[tuple[str, ...], object] = {}  # a member's communes, often the same in both phases: merged once
+    for codes in set(members):
+        found = commune_shapes.reindex(list(codes)).dropna()
+        merged[codes] = geo.merge(found) if len(found) else None
+    rows = []
+    for (phase, ti_id), own in members.groupby(level=["phase", "ti_id"]):
+        drawn = [(siren, codes) for (_, _, siren), codes in own.items() if merged[codes] is not None]
+        shapes = geo.simplify_coverage([merged[codes] for _, codes in drawn], geo.MEMBER_TOLERANCE,
+                                       geo.MEMBER_PRECISION)
+        for (siren, codes), shape in zip(drawn, shapes, strict=True):
+            centre = shape.representative_point()
+            rows.append({"phase": phase, "ti_id": ti_id, "siren": siren,
+                         "geojson": shapely.to_geojson(geo.oriented(shape)), "centre_lon": centre.x,
+                         "centre_lat": centre.y, "communes": len(codes),
+                         "communes_sans_contour": int(sum(c not in commune_shapes.index for c in codes))})
+    return pd.DataFrame(rows)
+
+
 def _map_layers(phase_geoms: dict[int, tuple[list[str], list, list[str]]], dep_polygons: pd.DataFrame,
                 departements: pd.DataFrame) -> tuple[list[dict], dict]:
     """Simplified map layers in display position (overseas in insets), and per-territory display geometry."""
@@ -366,13 +396,14 @@ def assemble(raw: Path) -> dict[str, pd.DataFrame]:
     tables: dict[str, list] = {k: [] for k in ["territoire", "territoire_membre", "territoire_commune",
                                                 "territoire_departement", "territoire_geometrie"]}
     phase_geoms = {}
+    commune_polygons = sources.read_commune_polygons(raw)
     readers = {1: sources.read_ti_phase1, 2: sources.read_ti_phase2}
     for phase, reader in readers.items():
         path = sources.source_path(raw, PHASE_SOURCE[phase])
         territories = reader(raw)
         members = _resolve_members(phase, territories, ref, path)
         territoire, membre, commune, departement = _territory_tables(phase, territories, members, ref, path)
-        geoms = _territory_geometry(phase, raw, territories, members, ref, territoire)
+        geoms = _territory_geometry(phase, raw, territories, members, territoire, commune_polygons)
         for ti_id, geom in zip(territories["ti_id"], geoms, strict=True):
             if geom.is_empty or geom.area <= 0:
                 raise BuildError(f"{path} : le territoire {ti_id} n'a pas de polygone non vide")
@@ -395,6 +426,8 @@ def assemble(raw: Path) -> dict[str, pd.DataFrame]:
             tables["territoire_geometrie"].append(pd.DataFrame([{
                 "phase": phase, "ti_id": ti_id, "geojson": shapely.to_geojson(shapely.set_precision(geom, 0.0001)),
                 "centre_lon": centre.x, "centre_lat": centre.y, "ouest": ouest, "sud": sud, "est": est, "nord": nord}]))
+    tables["membre_geometrie"] = [_member_geometry(commune_polygons, ref["communes"],
+                                                   pd.concat(tables["territoire_commune"]))]
     indicateur, valeur, priorites = _indicators(raw, ref)
     epci_industrie, territoire_industrie, epci_jobs = _industry(raw, ref, pd.concat(tables["territoire_membre"]))
     ref["epci"]["emplois_salaries_prives"] = ref["epci"]["siren"].map(epci_jobs).round().astype("Int64")
@@ -480,10 +513,9 @@ def _source_rows(tables: dict[str, pd.DataFrame], valeur: pd.DataFrame, raw: Pat
         "departements": len(tables["departement"]),
         "regions": len(tables["region"]),
         "dep_polygones": len(tables["departement"]),
-        # commune polygons read to rebuild the territories published as points
-        "communes_2018": int(tables["territoire_membre"].merge(
-            territoire[territoire["geometrie_source"].str.startswith("reconstruite")], on=["phase", "ti_id"])
-            ["kind"].eq("commune").sum()),
+        # communes drawn from their 2018 polygons: the members' contours (and the territories published as points)
+        "communes_2018": int(tables["territoire_commune"]["commune_code"].nunique()
+                             - tables["membre_geometrie"].groupby("siren")["communes_sans_contour"].max().sum()),
         "barometre_dep": int((valeur["maille"] == "departement").sum()),
         "barometre_reg": int((valeur["maille"] == "region").sum()),
         "barometre_nat": int((valeur["maille"] == "national").sum()),

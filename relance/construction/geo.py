@@ -34,6 +34,9 @@ MAP_TOLERANCE = 0.012
 MAP_PRECISION = 0.001
 # Départements are drawn as thin orientation lines: a coarser simplification keeps the map light.
 BACKGROUND_TOLERANCE = 0.025
+# The members' map inside one territory is drawn closer: a finer tolerance (about 200 m), a finer grid (about 10 m).
+MEMBER_TOLERANCE = 0.002
+MEMBER_PRECISION = 0.0001
 # Distance (degrees, about 500 m) within which a rebuilt territory's vertices snap to its neighbours.
 SNAP_TOLERANCE = 0.005
 
@@ -60,6 +63,14 @@ def only_polygons(geom):
         elif isinstance(part, MultiPolygon):
             parts.extend(part.geoms)
     return MultiPolygon(parts) if parts else Polygon()
+
+
+def merge(geoms) -> object:
+    """One polygon from pieces that tile (communes into a commune nouvelle, communes into a member): their coverage
+    union, fast because shared edges are dropped as they are; a general union when the pieces do not tile."""
+    pieces = np.asarray(list(geoms), dtype=object)
+    merged = shapely.coverage_union_all(pieces)
+    return merged if merged.is_valid and not merged.is_empty else shapely.make_valid(shapely.union_all(pieces))
 
 
 def rebuild_from_communes(published, communes) -> object:

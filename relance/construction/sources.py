@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
@@ -240,11 +241,11 @@ def _json_error(path: Path, exc: Exception) -> SourceError:
     return SourceError(path, f"GeoJSON illisible ({exc})")
 
 
-def read_layer(path: Path, properties: list[str], only: set[str] | None = None, key: str | None = None
-               ) -> gpd.GeoDataFrame:
+def read_layer(path: Path, properties: list[str], only: set[str] | None = None, key: str | None = None,
+               repair: bool = False) -> gpd.GeoDataFrame:
     """A GeoJSON FeatureCollection as a GeoDataFrame (geopandas through pyogrio), every feature checked: its
-    properties present, its geometry readable, not empty and valid. `only` keeps the features whose `key`
-    property is in it (checked alone)."""
+    properties present, its geometry readable, not empty and valid (with `repair`, an invalid geometry is mended by
+    `shapely.make_valid` instead). `only` keeps the features whose `key` property is in it (checked alone)."""
     try:
         path.read_bytes().decode("utf-8")
     except FileNotFoundError as exc:
@@ -262,15 +263,22 @@ def read_layer(path: Path, properties: list[str], only: set[str] | None = None, 
         raise SourceError(path, f"propriété(s) manquante(s) : {', '.join(missing)}", "entité 1")
     if only is not None:
         frame = frame[frame[key].isin(only)]
-    for position, (index, geom) in enumerate(frame.geometry.items()):
-        where = f"entité {index + 1}"
-        if any(frame[p].iloc[position] is None for p in properties):
-            absent = [p for p in properties if frame[p].iloc[position] is None]
-            raise SourceError(path, f"propriété(s) manquante(s) : {', '.join(absent)}", where)
-        if geom is None or geom.is_empty:
+    # checked on the whole column at once (a commune file holds hundreds of features), the first fault named
+    absent = frame[properties].isna().any(axis=1).to_numpy()
+    geoms = frame.geometry.to_numpy()
+    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    invalid = ~empty & ~shapely.is_valid(geoms)
+    for position in np.flatnonzero(absent | empty | (invalid & (not repair)))[:1]:
+        where = f"entité {frame.index[position] + 1}"
+        if absent[position]:
+            gone = [p for p in properties if pd.isna(frame[p].iloc[position])]
+            raise SourceError(path, f"propriété(s) manquante(s) : {', '.join(gone)}", where)
+        if empty[position]:
             raise SourceError(path, "géométrie vide", where)
-        if not geom.is_valid:
-            raise SourceError(path, f"géométrie invalide ({shapely.is_valid_reason(geom)})", where)
+        raise SourceError(path, f"géométrie invalide ({shapely.is_valid_reason(geoms[position])})", where)
+    if invalid.any():
+        frame = frame.copy()
+        frame.loc[frame.index[invalid], "geometry"] = shapely.make_valid(geoms[invalid])
     return frame
 
 
@@ -436,15 +444,17 @@ def read_departement_polygons(raw: Path) -> pd.DataFrame:
                             crs=layer.crs)
 
 
-def read_commune_polygons(raw: Path, codes: set[str], departements: set[str]) -> gpd.GeoDataFrame:
-    """2018 commune polygons (code, geometry) for the given commune codes, reading only their départements."""
+def read_commune_polygons(raw: Path) -> gpd.GeoDataFrame:
+    """Every 2018 commune polygon (code, departement, geometry), one file per département. A few polygons of the
+    source cross themselves (one in Calvados): they are mended (`shapely.make_valid`), not refused."""
     folder = source_path(raw, "communes_2018")
+    files = sorted(folder.glob("communes-*.geojson"))
+    if not files:
+        raise SourceError(folder, "aucun fichier de communes (communes-<département>-<nom>.geojson)")
     frames = []
-    for dep in sorted(departements):
-        files = sorted(folder.glob(f"communes-{dep.lower()}-*.geojson"))
-        if not files:
-            raise SourceError(folder, f"aucun fichier de communes pour le département {dep}")
-        frames.append(read_layer(files[0], ["code"], only=codes, key="code")[["code", "geometry"]])
+    for path in files:
+        frame = read_layer(path, ["code"], repair=True)[["code", "geometry"]]
+        frames.append(frame.assign(departement=path.name.split("-")[1].upper()))
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
 
 

@@ -113,6 +113,11 @@ def _sources(run: Runner) -> dict[str, dict]:
     return {row["cle"]: row for row in run("sources").to_dict("records")}
 
 
+def source_row(run: Runner, key: str) -> dict:
+    """One source's row of the `source` table (its publisher, vintage, file)."""
+    return _sources(run)[key]
+
+
 def source_territoires(run: Runner, phase: int) -> str:
     """Source line of a territory map or table of one phase (from the database's `source` table)."""
     sources = _sources(run)

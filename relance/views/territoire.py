@@ -3,6 +3,7 @@ time, industrial weight, rank, projects and peers of one territory."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -192,6 +193,9 @@ class ParMembre:
     phrase: str
     table: export.Table
     total: int
+    carte: export.Chart | None  # the members' map (None when no member has a contour)
+    carte_seule: go.Figure | None = None  # the same map without title nor source, for the fiche's PDF and Word file
+    carte_note: str = ""  # what the fiche writes under it: how it is drawn, its sources
 
 
 def by_member(run: Runner, filtres: Filtres, ti: str, nom: str) -> ParMembre:
@@ -242,6 +246,69 @@ def by_member(run: Runner, filtres: Filtres, ti: str, nom: str) -> ParMembre:
                        f"sans commune, {'est compté' if without < 2 else 'sont comptés'} à part.")
     subtitle = common.filters_subtitle(filtres, nom)
     source = common.source_projets(run, lectures=sources)
-    return ParMembre(phrase, export.Table(table, "laureats-par-membre", "Lauréats par intercommunalité membre",
-                                          subtitle, source, phase=filtres.phase, ti=ti, method=MEMBERS_METHOD),
-                     count)
+    found = export.Table(table, "laureats-par-membre", "Lauréats par intercommunalité membre", subtitle, source,
+                         phase=filtres.phase, ti=ti, method=MEMBERS_METHOD)
+    return ParMembre(phrase, found, count, *members_chart(run, found, nom, ordered))
+
+
+MEMBERS_MAP_METHOD = ("Un cercle par membre, sa surface proportionnelle à ses lauréats, comptés comme dans le "
+                      "tableau ; contours des membres : les contours 2018 de leurs communes (IGN Admin Express) "
+                      "réunis, une commune fusionnée depuis 2018 étant la réunion de ses anciennes communes.")
+
+
+def members_chart(run: Runner, table: export.Table, nom: str, priorities: list[str]
+                  ) -> tuple[export.Chart | None, go.Figure | None, str]:
+    """The members' map: each member's contour and a circle for its laureates (charts.members_map), with the table's
+    data; what it cannot draw (laureates without a commune, communes without a 2018 contour) said under it. Also the
+    same map bare, and the note the fiche writes under it."""
+    contours = run("membres_contours", phase=table.phase, ti=table.ti)
+    if contours.empty:
+        return None, None, ""
+    data = table.data
+    members = data[data["SIREN"].notna()].merge(contours, left_on="SIREN", right_on="siren")
+
+    def detail(row) -> str:
+        parts = [f"{label} : {fmt.nombre(row[f'dont {label}'])}" for label in priorities if row[f"dont {label}"]]
+        return "<br>dont " + " ; ".join(parts) if parts and len(priorities) > 1 else ""
+
+    frame = pd.DataFrame({
+        "siren": members["SIREN"], "membre": members["Membre"], "type": members["Type"],
+        "population": members["Population"], "laureats": members["Lauréats"],
+        "taux": members["Pour 10 000 habitants"].astype(float),
+        "detail": [detail(row) for _, row in members.iterrows()],
+        "centre_lon": members["centre_lon"], "centre_lat": members["centre_lat"]})
+    geojson = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"siren": siren}, "geometry": json.loads(shape)}
+        for siren, shape in zip(contours["siren"], contours["geojson"], strict=True)]}
+    notes = []
+    apart = int(data.loc[data["SIREN"].isna(), "Lauréats"].sum())
+    if apart:
+        notes.append(f"{fmt.compte(apart, 'lauréat')} {'placé' if apart < 2 else 'placés'} par leur point, sans "
+                     f"commune, hors de la carte.")
+    restored = int(contours["communes_sans_contour"].sum())
+    if restored:
+        notes.append(f"{fmt.compte(restored, 'commune')} {'rétablie' if restored < 2 else 'rétablies'} depuis 2018 "
+                     "sans contour 2018 propre : leur sol est dans le contour de la commune nouvelle de 2018 qu'elles "
+                     "ont quittée, du même membre.")
+    drawn = set(contours["siren"])
+    missing = [m for m, s in zip(data["Membre"], data["SIREN"], strict=True) if s is not None and s == s
+               and s not in drawn]
+    if missing:
+        notes.append(f"Sans contour : {', '.join(missing)}.")
+    if len(frame) > charts.MEMBERS_NAMED:
+        notes.append(f"Les membres les plus peuplés sont nommés ({charts.MEMBERS_NAMED}, "
+                     f"{charts.PHONE_MEMBERS_NAMED} sur un téléphone) ; les autres, au survol et dans le tableau.")
+    elif len(frame) > charts.PHONE_MEMBERS_NAMED:
+        notes.append(f"Sur un téléphone, les {charts.PHONE_MEMBERS_NAMED} membres les plus peuplés sont nommés ; les "
+                     "autres, au survol et dans le tableau.")
+    outline = common.source_row(run, "communes_2018")
+    source = (f"{table.source}<br>Contours : {outline['editeur']}, communes ({outline['millesime']}), réunies par "
+              "membre.")
+    title = f"Lauréats par intercommunalité membre : {nom}"
+    figure = charts.members_map(geojson, frame, title, table.filters, source, " ".join(notes))
+    bare = charts.members_map(geojson, frame, title, table.filters, source, bare=True)
+    chart = export.chart(figure, data, "carte-membres", title, table.filters, source, phase=table.phase, ti=table.ti,
+                         method=f"{MEMBERS_MAP_METHOD} {MEMBERS_METHOD} {' '.join(notes)}".strip())
+    note = " ".join([f"{title} : un cercle par membre, sa surface proportionnelle à ses lauréats.", *notes,
+                     common.plain_source(source)])
+    return chart, bare, note
