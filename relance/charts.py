@@ -585,8 +585,8 @@ def _label_positions(lon: np.ndarray, lat: np.ndarray, sizes: np.ndarray, labels
             out.append("bottom center")
             continue
         lines = label.split("<br>")
-        width = 6.2 * max(len(re.sub("<[^>]+>", "", line)) for line in lines) + LABEL_PAD
-        height = 15.0 * len(lines) + LABEL_PAD
+        width = 6.7 * max(len(re.sub("<[^>]+>", "", line)) for line in lines) + LABEL_PAD
+        height = 16.0 * len(lines) + LABEL_PAD
         gap = sizes[i] / 2 + 3
         boxes = {
             "bottom center": (x[i] - width / 2, y[i] + gap, x[i] + width / 2, y[i] + gap + height),
@@ -651,7 +651,7 @@ def members_map(geojson: dict, members: pd.DataFrame, title: str, subtitle: str,
         ),
         dict(type="scattergeo",
             lon=lon, lat=lat, mode="markers+text", text=labels, textposition=positions,
-            textfont={"size": 11, "color": "#222"}, showlegend=False, customdata=customdata, hovertemplate=hover,
+            textfont={"size": 12, "color": "#222"}, showlegend=False, customdata=customdata, hovertemplate=hover,
             marker={"size": sizes, "sizemode": "diameter", "color": "#08519c", "opacity": 0.75,
                     "line": {"color": "white", "width": 0.8}},
             name="Lauréats",

@@ -134,10 +134,11 @@ def contenu(profil, day: dt.date, court: int = 0, images: dict | None = None
     """What the fiche says, in order, and the files of its ZIP (charts as PNG/SVG with their data as CSV): each
     reading of the priority (the reading model), the lead first, with its real sources. `court`, for a territory
     whose full fiche runs past MAX_PAGES: 1, shorter lists and no peers; 2, the laureates' and the Fonds friches'
-    lists left to the ZIP (a sentence says so); `images`: PNGs already drawn, by chart."""
+    lists left to the ZIP (a sentence says so); the members always listed (which member received what is what a
+    note asks of the fiche); `images`: PNGs already drawn, by chart."""
     images = {} if images is None else images
     listed_projects, listed_friches, listed_members = {0: (PROJECTS_LISTED, FRICHES_LISTED, MEMBERS_LISTED),
-                                                       1: (5, 3, 5), 2: (0, 0, 5)}[court]
+                                                       1: (5, 3, MEMBERS_LISTED), 2: (0, 0, MEMBERS_LISTED)}[court]
 
     def png(chart) -> bytes:
         if chart.what not in images:

@@ -185,6 +185,9 @@ def test_fiche_command_line_writes_pdf_and_zip(built_db, tmp_path, capsys):
     assert "Lauréats par intercommunalité membre : Aix-Marseille-Provence : un cercle par membre" in text
     assert "Contours : IGN Admin Express via france-geojson, communes (géographie 2018)" in text
     assert f"ti-9301_phase1_carte-membres_{today.isoformat()}.png" in names
+    # a long fiche: after shorter lists, its laureates and Fonds friches applications are left to the ZIP, said so
+    laureates = f"ti-9301_phase1_laureats_{today.isoformat()}.csv"
+    assert f"listés dans le ZIP de la fiche ({laureates}) et sur la page Projets" in text and laureates in names
     assert main(["fiche", "ti-9999", "--phase", "1", "--out", str(tmp_path), "--db", str(built_db)]) == 2
     assert "n'existe pas en phase 1" in capsys.readouterr().err
 
