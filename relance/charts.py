@@ -184,6 +184,7 @@ def for_phone(figure: go.Figure) -> go.Figure:
     phone = meta.get("telephone")  # a map framed on one territory says how to frame it on a phone
     if any(t.type in ("choropleth", "scattergeo") for t in fig.data):
         plot_height = PHONE_MAP_HEIGHT  # France is wider than tall: a phone-wide map needs no more
+    source = phone.get("source", args["source"]) if phone else args["source"]
     if phone:
         plot_height = phone["hauteur"]
         layout.geo.update(phone["geo"])
@@ -209,7 +210,7 @@ def for_phone(figure: go.Figure) -> go.Figure:
             axis.title.text = wrap(axis.title.text.replace("<br>", " "), PHONE_LABEL + 8)
             if axis.plotly_name.startswith("x"):
                 extra_bottom = max(extra_bottom, 16 * axis.title.text.count("<br>"))
-    _layout(fig, args["title"], args["subtitle"], args["source"], height=args["height"], width=PHONE_WIDTH,
+    _layout(fig, args["title"], args["subtitle"], source, height=args["height"], width=PHONE_WIDTH,
             left=left, right=args["right"], bottom=args["bottom"], extra_top=args["extra_top"],
             extra_bottom=extra_bottom)
     margin = fig.layout.margin
@@ -512,8 +513,7 @@ MEMBER_HEIGHTS = (240, 400)  # px: its drawing's height, from a wide territory t
 PHONE_MEMBER_WIDTH = 340  # px: the same on a 390-px phone, where a tall territory may take more height
 PHONE_MEMBER_HEIGHTS = (220, 440)
 MEMBER_MARGIN = 0.06  # of the members' extent, on each side
-LABEL_PAD = 10  # px around a name, kept clear of the others
-DRAWN_SHARE = 0.9  # plotly draws a framed map about a tenth inside its frame (measured in Chromium at 1440 px)
+LABEL_PAD = 10  # px around a name, kept clear of the others when there is room
 LABEL_POSITIONS = ("bottom center", "top center", "middle right", "middle left", "bottom right", "top right",
                    "bottom left", "top left")
 
@@ -560,12 +560,13 @@ def _members_frame(extent: tuple[float, float, float, float], drawing: int = MEM
 
 
 def _label_positions(lon: np.ndarray, lat: np.ndarray, sizes: np.ndarray, labels: list[str], scale: float,
-                     geo: dict | None = None) -> list[str]:
+                     geo: dict | None = None) -> list[str | None]:
     """Where each name goes around its circle (under it, else above, right, left or at a corner): the first place
-    that overlaps no name already placed nor another circle and stays inside the frame (`geo`'s axes), in the order
-    given (the most populous first), else the place that does least of either. `scale`: the drawing's pixels per
-    radian (Mercator)."""
-    scale = scale * DRAWN_SHARE
+    that overlaps no name already placed nor another circle and stays inside the frame (`geo`'s axes), with room
+    around it, in the order given (the most populous first), else the place that does least of either; None when
+    even that place would cover a name already placed, a circle or the frame's edge (the name is then left out: the
+    hover and the table give it). `scale`: the drawing's pixels per radian (Mercator); the boxes are estimated
+    a little wide (Arial 12 px: 6,2 px a character, 15 px a line; Chromium draws 5,8 to 6 px and 14,8 px)."""
     x, y = np.radians(lon) * scale, -_mercator_y(lat) * scale
     inside = None
     if geo is not None:
@@ -575,18 +576,19 @@ def _label_positions(lon: np.ndarray, lat: np.ndarray, sizes: np.ndarray, labels
     circles = [(x[i] - sizes[i] / 2, y[i] - sizes[i] / 2, x[i] + sizes[i] / 2, y[i] + sizes[i] / 2)
                for i in range(len(lon))]
     placed: list[tuple[float, float, float, float]] = []
-    out = []
+    tight: list[tuple[float, float, float, float]] = []  # the names placed, without their room
+    out: list[str | None] = []
 
     def overlap(a, b) -> float:
         return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
 
     for i, label in enumerate(labels):
         if not label:
-            out.append("bottom center")
+            out.append(None)
             continue
         lines = label.split("<br>")
-        width = 6.7 * max(len(re.sub("<[^>]+>", "", line)) for line in lines) + LABEL_PAD
-        height = 16.0 * len(lines) + LABEL_PAD
+        width = 6.2 * max(len(re.sub("<[^>]+>", "", line)) for line in lines) + LABEL_PAD
+        height = 15.0 * len(lines) + LABEL_PAD
         gap = sizes[i] / 2 + 3
         boxes = {
             "bottom center": (x[i] - width / 2, y[i] + gap, x[i] + width / 2, y[i] + gap + height),
@@ -604,9 +606,24 @@ def _label_positions(lon: np.ndarray, lat: np.ndarray, sizes: np.ndarray, labels
             cost = {p: c + (boxes[p][2] - boxes[p][0]) * (boxes[p][3] - boxes[p][1]) - overlap(boxes[p], inside)
                     for p, c in cost.items()}
         best = min(LABEL_POSITIONS, key=lambda p: (cost[p], LABEL_POSITIONS.index(p)))
+        pad = LABEL_PAD / 2
+        box = (boxes[best][0] + pad, boxes[best][1] + pad, boxes[best][2] - pad, boxes[best][3] - pad)
+        if cost[best] and (any(overlap(box, o) for o in tight + [c for j, c in enumerate(circles) if j != i])
+                           or (inside is not None and overlap(box, inside) < (box[2] - box[0]) * (box[3] - box[1]))):
+            out.append(None)  # no place left for it: its hover and the table name it
+            continue
         placed.append(boxes[best])
+        tight.append(box)
         out.append(best)
     return out
+
+
+def _names_note(named: int, members: int) -> str:
+    """What the members' map says of the names it leaves out."""
+    if named == members:
+        return ""
+    return (f"Noms écrits pour {named} membres sur {members} (les plus peuplés, sans qu'un nom en couvre un autre) ; "
+            "les autres au survol et dans le tableau.")
 
 
 def members_map(geojson: dict, members: pd.DataFrame, title: str, subtitle: str, source: str,
@@ -636,12 +653,19 @@ def members_map(geojson: dict, members: pd.DataFrame, title: str, subtitle: str,
     extent = _extent(geojson)
     geo, drawn, scale = _members_frame(extent)
     positions = _label_positions(lon, lat, sizes, labels, scale, geo)
+    labels = [label if place else "" for label, place in zip(labels, positions, strict=True)]
+    names = _names_note(sum(bool(label) for label in labels), len(members))
     # a phone's frame and names' places, which for_phone applies (its circles are PHONE_SYMBOLS smaller)
     phone_geo, phone_drawn, phone_scale = _members_frame(extent, PHONE_MEMBER_WIDTH, PHONE_MEMBER_HEIGHTS)
     phone_labels = [label if i < PHONE_MEMBERS_NAMED else "" for i, label in enumerate(labels)]
+    phone_positions = _label_positions(lon, lat, sizes * PHONE_SYMBOLS, phone_labels, phone_scale, phone_geo)
+    phone_labels = [label if place else "" for label, place in zip(phone_labels, phone_positions, strict=True)]
+    full_source = source + "".join(f"<br>{n}" for n in (note, names) if n)
     phone = {"geo": {k: phone_geo[k] for k in ("lonaxis", "lataxis", "center")}, "hauteur": phone_drawn,
-             "texte": phone_labels,
-             "textposition": _label_positions(lon, lat, sizes * PHONE_SYMBOLS, phone_labels, phone_scale, phone_geo)}
+             "texte": phone_labels, "textposition": [p or "bottom center" for p in phone_positions],
+             "source": source + "".join(f"<br>{n}" for n in (
+                 note, _names_note(sum(bool(label) for label in phone_labels), len(members))) if n)}
+    positions = [p or "bottom center" for p in positions]
     traces = [
         dict(type="choropleth",
             geojson=geojson, featureidkey="properties.siren", locations=members["siren"], z=np.zeros(len(members)),
@@ -660,14 +684,14 @@ def members_map(geojson: dict, members: pd.DataFrame, title: str, subtitle: str,
     fig = compat.plotly_unchecked(traces, {
         "geo": geo, "showlegend": False,
         "meta": {"alt": f"{title} : carte des membres, un cercle par membre proportionnel à ses lauréats",
-                 "telephone": phone}})
+                 "telephone": phone, "noms": names}})
     if bare:
         fig.layout.margin = {"l": 10, "r": 10, "t": 0, "b": 0}
         fig.layout.font = {"family": FONT, "size": 13, "color": "#222"}
         fig.layout.paper_bgcolor = "white"
         return fit_size(fig, None, drawn)
-    fig = _layout(fig, title, f"{subtitle} · surface des cercles proportionnelle aux lauréats",
-                  source + (f"<br>{note}" if note else ""), height=400, bottom=120)
+    fig = _layout(fig, title, f"{subtitle} · surface des cercles proportionnelle aux lauréats", full_source,
+                  height=400, bottom=120)
     margin = fig.layout.margin
     return fit_size(fig, None, int(drawn + margin.t + margin.b))
 

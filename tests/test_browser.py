@@ -718,3 +718,39 @@ def test_one_client_flooding_reruns_cannot_take_the_server_for_itself(app_url):
     assert max(waits) < 10, waits
     assert health < 5, health
     assert runs < sent / 100, (runs, sent)  # hundreds of thousands of reruns sent, one run at a time
+
+
+MEMBER_NAMES = """() => {
+  const plots = [...document.querySelectorAll('.js-plotly-plot')];
+  const chart = plots[plots.length - 1];  // the members' map, under the table
+  chart.scrollIntoView();
+  const frame = chart.getBoundingClientRect();
+  return {width: frame.width, boxes: [...chart.querySelectorAll('g.trace.scattergeo text')]
+    .filter(t => t.textContent.trim()).map(t => {
+      const r = t.getBoundingClientRect();
+      return {text: t.textContent, left: r.left - frame.left, right: r.right - frame.left, top: r.top,
+              bottom: r.bottom};
+    })};
+}"""
+
+
+@pytest.mark.parametrize("phase,ti,largest", [("1", "ti-9301", "Aix-en-Provence"),
+                                               ("2", "ti-7506", "CA du Grand Guéret")])
+def test_members_map_names_stay_apart(page, phone, app_url, phase, ti, largest):
+    """The members' map of two crowded territories (Aix-Marseille-Provence: 19 communes; Creuse Industrie: 20
+    members) at 1440 px and on a phone: the names written keep clear of each other and inside the chart, and
+    the most populous member is named."""
+    address = f"{app_url}/territoire?phase={phase}&ti={ti}&onglet=Par%20intercommunalit%C3%A9"
+    small = phone.new_page()
+    try:
+        for where in (page, small):
+            where.goto(address)
+            settle(where, ".js-plotly-plot .main-svg")
+            found = where.evaluate(MEMBER_NAMES)
+            assert len(found["boxes"]) >= 3 and any(b["text"].startswith(largest) for b in found["boxes"]), found
+            for i, a in enumerate(found["boxes"]):
+                assert a["left"] >= -1 and a["right"] <= found["width"] + 1, a
+                for b in found["boxes"][i + 1:]:
+                    assert not overlaps(a, b), (a, b)
+    finally:
+        small.close()

@@ -295,20 +295,15 @@ def members_chart(run: Runner, table: export.Table, nom: str, priorities: list[s
                and s not in drawn]
     if missing:
         notes.append(f"Sans contour : {', '.join(missing)}.")
-    if len(frame) > charts.MEMBERS_NAMED:
-        notes.append(f"Les membres les plus peuplés sont nommés ({charts.MEMBERS_NAMED}, "
-                     f"{charts.PHONE_MEMBERS_NAMED} sur un téléphone) ; les autres, au survol et dans le tableau.")
-    elif len(frame) > charts.PHONE_MEMBERS_NAMED:
-        notes.append(f"Sur un téléphone, les {charts.PHONE_MEMBERS_NAMED} membres les plus peuplés sont nommés ; les "
-                     "autres, au survol et dans le tableau.")
     outline = common.source_row(run, "communes_2018")
     source = (f"{table.source}<br>Contours : {outline['editeur']}, communes ({outline['millesime']}), réunies par "
               "membre.")
     title = f"Lauréats par intercommunalité membre : {nom}"
     figure = charts.members_map(geojson, frame, title, table.filters, source, " ".join(notes))
     bare = charts.members_map(geojson, frame, title, table.filters, source, bare=True)
+    unnamed = [figure.layout.meta["noms"]] if figure.layout.meta["noms"] else []  # names left to the hover
     chart = export.chart(figure, data, "carte-membres", title, table.filters, source, phase=table.phase, ti=table.ti,
-                         method=f"{MEMBERS_MAP_METHOD} {MEMBERS_METHOD} {' '.join(notes)}".strip())
-    note = " ".join([f"{title} : un cercle par membre, sa surface proportionnelle à ses lauréats.", *notes,
+                         method=" ".join([MEMBERS_MAP_METHOD, MEMBERS_METHOD, *notes, *unnamed]))
+    note = " ".join([f"{title} : un cercle par membre, sa surface proportionnelle à ses lauréats.", *notes, *unnamed,
                      common.plain_source(source)])
     return chart, bare, note
