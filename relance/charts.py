@@ -629,9 +629,10 @@ def _names_note(named: int, members: int) -> str:
 def members_map(geojson: dict, members: pd.DataFrame, title: str, subtitle: str, source: str,
                 note: str = "", bare: bool = False) -> go.Figure:
     """The members of one territory (their contours, `properties.siren`), each with a circle whose area is its count
-    of laureates and its name and count beside it (the `MEMBERS_NAMED` most populous; the others in their hover),
-    framed on the territory. `bare`: the drawing alone, without title nor source (the fiche's PDF and Word file
-    set it under their own heading, its source written under it).
+    of laureates and its name and count beside it (the `MEMBERS_NAMED` most populous, `PHONE_MEMBERS_NAMED` on a
+    phone, each where it covers no other name: `_label_positions`; the others in their hover and the table, said
+    under the map), framed on the territory. `bare`: the drawing alone, without title nor source (the fiche's PDF
+    and Word file set it under their own heading, its source written under it).
 
     `members` holds siren, membre, type, population, laureats, taux (per 10 000 inhabitants), detail (the count by
     priority, as text), centre_lon, centre_lat."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,9 +136,13 @@ class Reference:
         return out
 
 
-def all_commune_polygons(folder: Path) -> gpd.GeoDataFrame:
-    """Every 2018 commune polygon of the folder (one GeoJSON file per département), read once and kept as
-    GeoParquet in the cache directory, named by the files' names, sizes and dates (read again when they change)."""
+def all_commune_polygons(folder: Path, read: Callable[[list[Path]], gpd.GeoDataFrame] | None = None
+                         ) -> gpd.GeoDataFrame:
+    """Every 2018 commune polygon of the folder (one GeoJSON file per département: code, departement, geometry),
+    read once and kept as GeoParquet in the cache directory, named by the files' names, sizes and dates (read again
+    when they change). `read` reads the files when the cache lacks them: the build passes its checked reader
+    (relance.construction.sources), so the cache a build leaves holds checked polygons; by default they are read
+    plainly, a polygon crossing itself mended as the build mends it."""
     files = sorted(folder.glob("communes-*.geojson"))
     stamp = hashlib.sha256("".join(f"{f.name}:{f.stat().st_size}:{f.stat().st_mtime_ns};" for f in files)
                            .encode()).hexdigest()[:16]
@@ -147,16 +152,23 @@ def all_commune_polygons(folder: Path) -> gpd.GeoDataFrame:
             return gpd.read_parquet(cached)
         except Exception:  # a damaged cache file is read again from the sources
             cached.unlink(missing_ok=True)
+    polygons = (read or _read_plain)(files)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+    polygons.to_parquet(tmp)
+    os.replace(tmp, cached)
+    return polygons
+
+
+def _read_plain(files: list[Path]) -> gpd.GeoDataFrame:
     frames = []
     for path in files:
         frame = pyogrio.read_dataframe(path, columns=["code"])
         frame["departement"] = path.name.split("-")[1].upper()
         frames.append(frame)
     polygons = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=CRS)
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-    polygons.to_parquet(tmp)
-    os.replace(tmp, cached)
+    invalid = ~polygons.geometry.is_valid
+    polygons.loc[invalid, "geometry"] = shapely.make_valid(polygons.geometry[invalid].to_numpy())
     return polygons
 
 

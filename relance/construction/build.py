@@ -342,8 +342,10 @@ def _member_geometry(polygons: gpd.GeoDataFrame, communes: pd.DataFrame, territo
     current = set(communes["code"])
     former = _former_codes(communes).set_index("ancien_code")["commune_code"]
     owner = [c if c in current else former.get(c) for c in polygons["code"]]
-    commune_shapes = (polygons.assign(commune=owner).dropna(subset=["commune"])
-                      .groupby("commune")["geometry"].agg(geo.merge))
+    located = polygons.assign(commune=owner).dropna(subset=["commune"])
+    several = located["commune"].duplicated(keep=False)  # the communes merged since 2018: their pieces together
+    commune_shapes = pd.concat([located[~several].set_index("commune")["geometry"],
+                                located[several].groupby("commune")["geometry"].agg(geo.merge)])
     members = territoire_commune.groupby(["phase", "ti_id", "membre_siren"], sort=True)["commune_code"].agg(
         lambda codes: tuple(sorted(codes)))
     merged: dict[tuple[str, ...], object] = {}  # a member's communes, often the same in both phases: merged once

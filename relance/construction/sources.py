@@ -445,17 +445,26 @@ def read_departement_polygons(raw: Path) -> pd.DataFrame:
 
 
 def read_commune_polygons(raw: Path) -> gpd.GeoDataFrame:
-    """Every 2018 commune polygon (code, departement, geometry), one file per département. A few polygons of the
-    source cross themselves (one in Calvados): they are mended (`shapely.make_valid`), not refused."""
+    """Every 2018 commune polygon (code, departement, geometry), one file per département, each feature checked
+    (`read_layer`); a few polygons of the source cross themselves (one in Calvados): they are mended
+    (`shapely.make_valid`), not refused. Kept in the cache placement reads (`placement.all_commune_polygons`): the
+    files are read once per change of the files, by the build or by placement, whichever comes first."""
+    from relance import placement
+
     folder = source_path(raw, "communes_2018")
-    files = sorted(folder.glob("communes-*.geojson"))
-    if not files:
-        raise SourceError(folder, "aucun fichier de communes (communes-<département>-<nom>.geojson)")
-    frames = []
-    for path in files:
-        frame = read_layer(path, ["code"], repair=True)[["code", "geometry"]]
-        frames.append(frame.assign(departement=path.name.split("-")[1].upper()))
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
+    if not folder.is_dir():
+        raise SourceError(folder, "dossier absent")
+
+    def checked(files: list[Path]) -> gpd.GeoDataFrame:
+        if not files:
+            raise SourceError(folder, "aucun fichier de communes (communes-<département>-<nom>.geojson)")
+        frames = []
+        for path in files:
+            frame = read_layer(path, ["code"], repair=True)[["code", "geometry"]]
+            frames.append(frame.assign(departement=path.name.split("-")[1].upper()))
+        return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
+
+    return placement.all_commune_polygons(folder, read=checked)
 
 
 BAROMETRE_COLUMNS = {
