@@ -266,6 +266,8 @@ PAGES = {
     "territoire-listes": "/territoire?phase=1&ti=ti-2706&onglet=Projets+et+friches",
     "territoire-barometre": "/territoire?phase=1&ti=ti-2706&onglet=Barom%C3%A8tre",
     "territoire-voisins": "/territoire?phase=1&ti=ti-2706&onglet=Comparables+et+composition",
+    # the members' map of a crowded territory (19 communes): its names apart (assert_member_names_apart)
+    "territoire-membres": "/territoire?phase=1&ti=ti-9301&onglet=Par+intercommunalit%C3%A9",
     "projets": "/projets?phase=1&ti=ti-2706",
     "comparer": "/comparer?phase=1&comparer=ti-2706,ti-2703,ti-9301,ti-9302,ti-9303,ti-0201",
     "comparer-barometre": "/comparer?phase=1&comparer=ti-2706,ti-2703,ti-9301,ti-9302,ti-9303,ti-0201"
@@ -337,6 +339,8 @@ def test_page_in_french_and_accessible(page, app_url, name):
     assert all(n and n.startswith("Graphique : ") and len(n) > 30 for n in names), names  # every chart named
     assert_chart_texts_apart(page, name)
     assert_tables_fit(page)
+    if name == "territoire-membres":
+        assert_member_names_apart(page)
     violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
     assert not violations, [(v["id"], v["help"], [n["html"][:120] for n in v["nodes"][:3]]) for v in violations]
     assert page.locator("[data-testid='stException']").count() == 0
@@ -468,6 +472,8 @@ def test_page_on_a_phone(phone, app_url, name, tmp_path):
         assert main[0] <= main[1] + 1, main
         charts = assert_chart_texts_apart(page, name)
         assert_tables_fit(page)
+        if name == "territoire-membres":
+            assert_member_names_apart(page)
         if name == "carte-france":
             chart = charts[0]
             assert sum(b["kind"] == "encart" for b in chart["boxes"]) == 5  # the five insets labelled, apart
@@ -720,6 +726,17 @@ def test_one_client_flooding_reruns_cannot_take_the_server_for_itself(app_url):
     assert runs < sent / 100, (runs, sent)  # hundreds of thousands of reruns sent, one run at a time
 
 
+def assert_member_names_apart(page) -> None:
+    """The members' map: the names written keep clear of each other and inside the chart, the most populous member
+    (Aix-en-Provence) named."""
+    found = page.evaluate(MEMBER_NAMES)
+    assert len(found["boxes"]) >= 3 and any(b["text"].startswith("Aix-en-Provence") for b in found["boxes"]), found
+    for i, a in enumerate(found["boxes"]):
+        assert a["left"] >= -1 and a["right"] <= found["width"] + 1, a
+        for b in found["boxes"][i + 1:]:
+            assert not overlaps(a, b), (a, b)
+
+
 MEMBER_NAMES = """() => {
   const plots = [...document.querySelectorAll('.js-plotly-plot')];
   const chart = plots[plots.length - 1];  // the members' map, under the table
@@ -732,25 +749,3 @@ MEMBER_NAMES = """() => {
               bottom: r.bottom};
     })};
 }"""
-
-
-@pytest.mark.parametrize("phase,ti,largest", [("1", "ti-9301", "Aix-en-Provence"),
-                                               ("2", "ti-7506", "CA du Grand Guéret")])
-def test_members_map_names_stay_apart(page, phone, app_url, phase, ti, largest):
-    """The members' map of two crowded territories (Aix-Marseille-Provence: 19 communes; Creuse Industrie: 20
-    members) at 1440 px and on a phone: the names written keep clear of each other and inside the chart, and
-    the most populous member is named."""
-    address = f"{app_url}/territoire?phase={phase}&ti={ti}&onglet=Par%20intercommunalit%C3%A9"
-    small = phone.new_page()
-    try:
-        for where in (page, small):
-            where.goto(address)
-            settle(where, ".js-plotly-plot .main-svg")
-            found = where.evaluate(MEMBER_NAMES)
-            assert len(found["boxes"]) >= 3 and any(b["text"].startswith(largest) for b in found["boxes"]), found
-            for i, a in enumerate(found["boxes"]):
-                assert a["left"] >= -1 and a["right"] <= found["width"] + 1, a
-                for b in found["boxes"][i + 1:]:
-                    assert not overlaps(a, b), (a, b)
-    finally:
-        small.close()
