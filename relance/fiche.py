@@ -273,7 +273,10 @@ def contenu(profil, day: dt.date, court: int = 0, images: dict | None = None
     files[export.file_name(by_member.table.what, "csv", phase, ti, day)] = by_member.table.csv()
     carte = by_member.carte
     if carte is not None:  # which member received what, on a map of the members (the drawing, its note under it)
-        drawing = export.figure_bytes(by_member.carte_seule, "png", height=int(by_member.carte_seule.layout.height))
+        if "carte-membres-seule" not in images:  # drawn once, however many times the fiche is laid out
+            images["carte-membres-seule"] = export.figure_bytes(by_member.carte_seule, "png",
+                                                                height=int(by_member.carte_seule.layout.height))
+        drawing = images["carte-membres-seule"]
         blocs += [Image(drawing, CHART_WIDTH_CM, f"{carte.title} : un cercle par membre, proportionnel à ses "
                                                  "lauréats. Données : fichier CSV du ZIP."),
                   Texte(by_member.carte_note, "note")]
