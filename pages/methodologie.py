@@ -4,7 +4,7 @@ import streamlit as st
 
 from relance import ui
 from relance.metriques import METHOD_DEPARTEMENT, METHOD_ESTIMATE, METHOD_RATE, METRIQUES
-from relance.views import methodologie
+from relance.views import methodologie, territoire
 
 
 def page(adresse: ui.Adresse) -> None:
@@ -130,7 +130,10 @@ def page(adresse: ui.Adresse) -> None:
         "- Cinq territoires de la phase 1 (ti-2706, ti-8416, ti-9301, ti-9303, ti-9307) ne sont publiés par l'ANCT "
         "qu'avec des points : leur contour est reconstruit à partir des contours 2018 de leurs communes membres.\n"
         "- Les contours sont simplifiés ensemble (frontières communes conservées) pour la carte ; l'outre-mer est "
-        "présenté en encarts, hors échelle."
+        "présenté en encarts, hors échelle.\n"
+        f"- **Carte des membres** (fiche, onglet « Par intercommunalité »). {territoire.MEMBERS_MAP_METHOD} Une "
+        "commune rétablie depuis 2018 n'a pas de contour 2018 à elle : son sol reste dans celui de la commune "
+        "nouvelle qu'elle a quittée, rattachée au même membre."
     )
     st.header("Limites connues")
     st.markdown(
