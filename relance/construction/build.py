@@ -355,8 +355,8 @@ def _member_geometry(polygons: gpd.GeoDataFrame, communes: pd.DataFrame, territo
     rows = []
     for (phase, ti_id), own in members.groupby(level=["phase", "ti_id"]):
         drawn = [(siren, codes) for (_, _, siren), codes in own.items() if merged[codes] is not None]
-        shapes = geo.simplify_coverage([merged[codes] for _, codes in drawn], geo.MEMBER_TOLERANCE,
-                                       geo.MEMBER_PRECISION)
+        whole = [merged[codes] for _, codes in drawn]
+        shapes = geo.simplify_coverage(whole, geo.member_tolerance(whole), geo.MEMBER_PRECISION)
         for (siren, codes), shape in zip(drawn, shapes, strict=True):
             centre = shape.representative_point()
             rows.append({"phase": phase, "ti_id": ti_id, "siren": siren,

@@ -34,9 +34,17 @@ MAP_TOLERANCE = 0.012
 MAP_PRECISION = 0.001
 # Départements are drawn as thin orientation lines: a coarser simplification keeps the map light.
 BACKGROUND_TOLERANCE = 0.025
-# The members' map inside one territory is drawn closer: a finer tolerance (about 200 m), a finer grid (about 10 m).
+# The members' map inside one territory is drawn closer: a finer tolerance, at most about 200 m and a 400th of the
+# territory's larger side (a small territory fills the same drawing), a finer grid (about 10 m).
 MEMBER_TOLERANCE = 0.002
+MEMBER_TOLERANCE_SHARE = 1 / 400
 MEMBER_PRECISION = 0.0001
+
+
+def member_tolerance(shapes: list) -> float:
+    """The simplification tolerance of one territory's members' contours (see MEMBER_TOLERANCE)."""
+    west, south, east, north = shapely.total_bounds(np.asarray(shapes, dtype=object))
+    return min(MEMBER_TOLERANCE, max(east - west, north - south) * MEMBER_TOLERANCE_SHARE)
 # Distance (degrees, about 500 m) within which a rebuilt territory's vertices snap to its neighbours.
 SNAP_TOLERANCE = 0.005
 
