@@ -41,29 +41,7 @@ def friches_laureates_with_commune(raw: Path) -> int:
 def territory_communes(raw: Path, phase: int, ti: str) -> set[str]:
     """The INSEE codes of a territory's communes, from the ANCT file of its phase and the Etalab tables: each member
     SIREN is an EPCI (its member communes), an EPT, or a commune."""
-    import json
-
-    base = raw / "decoupage-administratif-6.0.0"
-    if phase == 1:
-        features = json.loads((raw / "anct-territoires-industrie-phase1" / "polygone-4326_ti.geojson")
-                              .read_text(encoding="utf-8"))["features"]
-        props = next(f["properties"] for f in features if f["properties"]["id_ti"] == ti)
-        sirens = [s.strip() for s in props["siren_groupement"].split(",")]
-    else:
-        import re
-
-        features = json.loads((raw / "anct-territoires-industrie-phase2" / "ti_geom.geojson")
-                              .read_text(encoding="utf-8"))["features"]
-        props = next(f["properties"] for f in features if f["properties"]["id_territoire"] == ti)
-        sirens = re.findall(r"\((\d{9})\)", props["liste_geo"])
-    groups = {e["code"]: {m["code"] for m in e["membres"]}
-              for name in ("epci.json", "ept.json") for e in json.loads((base / name).read_text(encoding="utf-8"))}
-    by_siren = {c["siren"]: c["code"] for c in json.loads((base / "communes.json").read_text(encoding="utf-8"))
-                if c.get("siren") and c.get("type") == "commune-actuelle"}
-    found: set[str] = set()
-    for siren in sirens:
-        found |= groups.get(siren) or {by_siren[siren]}
-    return found
+    return set().union(*member_communes(raw, phase, ti).values())
 
 
 def friches_in_communes(raw: Path, communes: set[str]) -> list[dict]:
@@ -85,7 +63,8 @@ def friches_in_communes(raw: Path, communes: set[str]) -> list[dict]:
 
 
 def member_communes(raw: Path, phase: int, ti: str) -> dict[str, set[str]]:
-    """Each member SIREN of a territory and its current communes (as `territory_communes` reads them)."""
+    """Each member SIREN of a territory and its current communes, from the ANCT file of its phase and the Etalab
+    tables: an EPCI or an EPT gives its member communes, a commune itself."""
     import json
     import re
 
