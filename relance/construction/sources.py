@@ -241,11 +241,10 @@ def _json_error(path: Path, exc: Exception) -> SourceError:
     return SourceError(path, f"GeoJSON illisible ({exc})")
 
 
-def read_layer(path: Path, properties: list[str], only: set[str] | None = None, key: str | None = None,
-               repair: bool = False) -> gpd.GeoDataFrame:
+def read_layer(path: Path, properties: list[str], repair: bool = False) -> gpd.GeoDataFrame:
     """A GeoJSON FeatureCollection as a GeoDataFrame (geopandas through pyogrio), every feature checked: its
     properties present, its geometry readable, not empty and valid (with `repair`, an invalid geometry is mended by
-    `shapely.make_valid` instead). `only` keeps the features whose `key` property is in it (checked alone)."""
+    `shapely.make_valid` instead)."""
     try:
         path.read_bytes().decode("utf-8")
     except FileNotFoundError as exc:
@@ -261,8 +260,6 @@ def read_layer(path: Path, properties: list[str], only: set[str] | None = None, 
     missing = [p for p in properties if p not in frame.columns]
     if missing:
         raise SourceError(path, f"propriété(s) manquante(s) : {', '.join(missing)}", "entité 1")
-    if only is not None:
-        frame = frame[frame[key].isin(only)]
     # checked on the whole column at once (a commune file holds hundreds of features), the first fault named
     absent = frame[properties].isna().any(axis=1).to_numpy()
     geoms = frame.geometry.to_numpy()
