@@ -132,8 +132,7 @@ def page(adresse: ui.Adresse) -> None:
         "- Les contours sont simplifiés ensemble (frontières communes conservées) pour la carte ; l'outre-mer est "
         "présenté en encarts, hors échelle.\n"
         f"- **Carte des membres** (fiche, onglet « Par intercommunalité »). {territoire.MEMBERS_MAP_METHOD} Une "
-        "commune rétablie depuis 2018 n'a pas de contour 2018 à elle : son sol reste dans celui de la commune "
-        "nouvelle qu'elle a quittée, rattachée au même membre."
+        f"commune rétablie depuis 2018 n'a pas de contour 2018 à elle : {territoire.RESTORED_ONE}."
     )
     st.header("Limites connues")
     st.markdown(

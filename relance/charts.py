@@ -618,12 +618,17 @@ def _label_positions(lon: np.ndarray, lat: np.ndarray, sizes: np.ndarray, labels
     return out
 
 
+MEMBERS_MAP_WHAT = "un cercle par membre, sa surface proportionnelle à ses lauréats"  # the map in a few words
+
+
 def _names_note(named: int, members: int) -> str:
     """What the members' map says of the names it leaves out."""
     if named == members:
         return ""
-    return (f"Noms écrits pour {named} membres sur {members} (les plus peuplés, sans qu'un nom en couvre un autre) ; "
-            "les autres au survol et dans le tableau.")
+    if named == 0:
+        return "Aucun nom n'y tient sans en couvrir un autre : les membres sont au survol et dans le tableau."
+    return (f"Noms écrits pour {fmt.compte(named, 'membre')} sur {fmt.nombre(members)} (les plus peuplés, sans "
+            "qu'un nom en couvre un autre) ; les autres au survol et dans le tableau.")
 
 
 def members_map(geojson: dict, members: pd.DataFrame, title: str, subtitle: str, source: str,
@@ -640,10 +645,11 @@ def members_map(geojson: dict, members: pd.DataFrame, title: str, subtitle: str,
     values = members["laureats"].fillna(0).to_numpy(dtype=float)
     largest = float(values.max()) if len(values) else 0.0
     counts = [fmt.compte(int(v), "lauréat") for v in values]
-    rates = [fmt.nombre(r, 2) + " pour 10 000 habitants" if r == r and r is not None else "population inconnue"
-             for r in members["taux"]]
+    rates = [fmt.nombre(r, 2) + " pour 10\u00a0000 habitants" if r == r and r is not None else "population inconnue"
+             for r in members["taux"].astype(float)]
     customdata = _rows(members["membre"].map(escape_html), members["type"].fillna(""),
-                       [fmt.nombre(v) for v in members["population"]], counts, rates, members["detail"].fillna(""))
+                       [fmt.nombre(v) for v in members["population"].astype(float)], counts, rates,
+                       members["detail"].fillna(""))
     hover = ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>%{customdata[2]} habitants<br>%{customdata[3]}, "
              "%{customdata[4]}%{customdata[5]}<extra></extra>")
     named = np.arange(len(members)) < MEMBERS_NAMED
@@ -661,11 +667,12 @@ def members_map(geojson: dict, members: pd.DataFrame, title: str, subtitle: str,
     phone_labels = [label if i < PHONE_MEMBERS_NAMED else "" for i, label in enumerate(labels)]
     phone_positions = _label_positions(lon, lat, sizes * PHONE_SYMBOLS, phone_labels, phone_scale, phone_geo)
     phone_labels = [label if place else "" for label, place in zip(phone_labels, phone_positions, strict=True)]
-    full_source = source + "".join(f"<br>{n}" for n in (note, names) if n)
+    def with_notes(*notes: str) -> str:
+        return source + "".join(f"<br>{n}" for n in notes if n)
+
     phone = {"geo": {k: phone_geo[k] for k in ("lonaxis", "lataxis", "center")}, "hauteur": phone_drawn,
              "texte": phone_labels, "textposition": [p or "bottom center" for p in phone_positions],
-             "source": source + "".join(f"<br>{n}" for n in (
-                 note, _names_note(sum(bool(label) for label in phone_labels), len(members))) if n)}
+             "source": with_notes(note, _names_note(sum(bool(label) for label in phone_labels), len(members)))}
     positions = [p or "bottom center" for p in positions]
     traces = [
         dict(type="choropleth",
@@ -684,14 +691,14 @@ def members_map(geojson: dict, members: pd.DataFrame, title: str, subtitle: str,
     ]
     fig = compat.plotly_unchecked(traces, {
         "geo": geo, "showlegend": False,
-        "meta": {"alt": f"{title} : carte des membres, un cercle par membre proportionnel à ses lauréats",
+        "meta": {"alt": f"{title} : carte des membres, {MEMBERS_MAP_WHAT}",
                  "telephone": phone, "noms": names}})
     if bare:
         fig.layout.margin = {"l": 10, "r": 10, "t": 0, "b": 0}
         fig.layout.font = {"family": FONT, "size": 13, "color": "#222"}
         fig.layout.paper_bgcolor = "white"
         return fit_size(fig, None, drawn)
-    fig = _layout(fig, title, f"{subtitle} · surface des cercles proportionnelle aux lauréats", full_source,
+    fig = _layout(fig, title, f"{subtitle} · surface des cercles proportionnelle aux lauréats", with_notes(note, names),
                   height=400, bottom=120)
     margin = fig.layout.margin
     return fit_size(fig, None, int(drawn + margin.t + margin.b))

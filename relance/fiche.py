@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 
-from relance import export, fmt, tables
+from relance import charts, export, fmt, tables
 from relance.filtres import PHASES
 from relance.lectures import MULTIPLE_MIN
 from relance.metriques import METHOD_ESTIMATE, METHOD_RATE, METRIQUES
@@ -218,8 +218,9 @@ def contenu(profil, day: dt.date, court: int = 0, images: dict | None = None
         source(chart.source)
     listed = relance.projets.data
     if len(listed) and not listed_projects:
-        blocs.append(Texte(f"Lauréats du territoire : {fmt.compte(len(listed), 'lauréat')}, listés dans le ZIP de la "
-                           f"fiche ({export.file_name('laureats', 'csv', phase, ti, day)}) et sur la page Projets.",
+        blocs.append(Texte(f"Lauréats du territoire : {fmt.compte(len(listed), 'lauréat')}, listé"
+                           f"{'s' if len(listed) > 1 else ''} dans le ZIP de la fiche "
+                           f"({export.file_name('laureats', 'csv', phase, ti, day)}) et sur la page Projets.",
                            "note"))
         source(relance.projets.source)
     elif len(listed):
@@ -277,8 +278,8 @@ def contenu(profil, day: dt.date, court: int = 0, images: dict | None = None
             images["carte-membres-seule"] = export.figure_bytes(by_member.carte_seule, "png",
                                                                 height=int(by_member.carte_seule.layout.height))
         drawing = images["carte-membres-seule"]
-        blocs += [Image(drawing, CHART_WIDTH_CM, f"{carte.title} : un cercle par membre, proportionnel à ses "
-                                                 "lauréats. Données : fichier CSV du ZIP."),
+        blocs += [Image(drawing, CHART_WIDTH_CM, f"{carte.title} : {charts.MEMBERS_MAP_WHAT}. Données : fichier "
+                                                 "CSV du ZIP."),
                   Texte(by_member.carte_note, "note")]
         files[export.file_name(carte.what, "png", phase, ti, day)] = png(carte)
         source(carte.source)

@@ -7,6 +7,8 @@ import html
 import math
 import re
 
+import pandas as pd
+
 NBSP = "\u00a0"  # thousands separator and space before units, never broken across lines
 PLOTLY_SEPARATORS = "," + NBSP  # decimal comma, non-breaking space for thousands
 
@@ -15,7 +17,7 @@ MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def nombre(value, decimales: int = 0) -> str:
@@ -72,6 +74,12 @@ def minuscule(text: str) -> str:
     if len(text) > 1 and text[0].isupper() and not (text[1].isupper() or text[1].isdigit()):
         return text[0].lower() + text[1:]
     return text
+
+
+def majuscule(text: str) -> str:
+    """A sentence's start: its first letter raised."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
 
 
 def date_longue(value: dt.date) -> str:

@@ -140,18 +140,21 @@ def all_commune_polygons(folder: Path, read: Callable[[list[Path]], gpd.GeoDataF
                          ) -> gpd.GeoDataFrame:
     """Every 2018 commune polygon of the folder (one GeoJSON file per département: code, departement, geometry),
     read once and kept as GeoParquet in the cache directory, named by the files' names, sizes and dates (read again
-    when they change). `read` reads the files when the cache lacks them: the build passes its checked reader
-    (relance.construction.sources), so the cache a build leaves holds checked polygons; by default they are read
-    plainly, a polygon crossing itself mended as the build mends it."""
+    when they change). `read` is the build's checked reader (relance.construction.sources): what it reads is kept
+    under a name of its own (`…-verifiees.parquet`), which the build alone writes and trusts, and which placement
+    prefers; without it the files are read plainly (a polygon crossing itself mended as the build mends it)."""
     files = sorted(folder.glob("communes-*.geojson"))
     stamp = hashlib.sha256("".join(f"{f.name}:{f.stat().st_size}:{f.stat().st_mtime_ns};" for f in files)
                            .encode()).hexdigest()[:16]
-    cached = config.cache_dir() / f"communes-2018-{stamp}.parquet"
-    if cached.exists():
-        try:
-            return gpd.read_parquet(cached)
-        except Exception:  # a damaged cache file is read again from the sources
-            cached.unlink(missing_ok=True)
+    checked = config.cache_dir() / f"communes-2018-{stamp}-verifiees.parquet"
+    plain = config.cache_dir() / f"communes-2018-{stamp}.parquet"
+    for cached in ([checked] if read else [checked, plain]):
+        if cached.exists():
+            try:
+                return gpd.read_parquet(cached)
+            except Exception:  # a damaged cache file is read again from the sources
+                cached.unlink(missing_ok=True)
+    cached = checked if read else plain
     polygons = (read or _read_plain)(files)
     cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_suffix(f".{os.getpid()}.tmp")
@@ -160,15 +163,21 @@ def all_commune_polygons(folder: Path, read: Callable[[list[Path]], gpd.GeoDataF
     return polygons
 
 
+def departement_of_file(path: Path) -> str:
+    """The département code a commune file is named for (`communes-2a-corse-du-sud.geojson` -> `2A`)."""
+    return path.name.split("-")[1].upper()
+
+
 def _read_plain(files: list[Path]) -> gpd.GeoDataFrame:
     frames = []
     for path in files:
         frame = pyogrio.read_dataframe(path, columns=["code"])
-        frame["departement"] = path.name.split("-")[1].upper()
+        frame["departement"] = departement_of_file(path)
         frames.append(frame)
     polygons = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=CRS)
     invalid = ~polygons.geometry.is_valid
-    polygons.loc[invalid, "geometry"] = shapely.make_valid(polygons.geometry[invalid].to_numpy())
+    polygons.loc[invalid, "geometry"] = shapely.make_valid(polygons.geometry[invalid].to_numpy(), method="structure",
+                                                           keep_collapsed=False)
     return polygons
 
 

@@ -733,19 +733,19 @@ def assert_member_names_apart(page) -> None:
     assert len(found["boxes"]) >= 3 and any(b["text"].startswith("Aix-en-Provence") for b in found["boxes"]), found
     for i, a in enumerate(found["boxes"]):
         assert a["left"] >= -1 and a["right"] <= found["width"] + 1, a
+        assert a["top"] >= -1 and a["bottom"] <= found["height"] + 1, a
         for b in found["boxes"][i + 1:]:
             assert not overlaps(a, b), (a, b)
 
 
 MEMBER_NAMES = """() => {
-  const plots = [...document.querySelectorAll('.js-plotly-plot')];
-  const chart = plots[plots.length - 1];  // the members' map, under the table
+  const chart = document.querySelector('[data-testid="stPlotlyChart"][aria-label*="par intercommunalité membre"]');
   chart.scrollIntoView();
   const frame = chart.getBoundingClientRect();
-  return {width: frame.width, boxes: [...chart.querySelectorAll('g.trace.scattergeo text')]
+  return {width: frame.width, height: frame.height, boxes: [...chart.querySelectorAll('g.trace.scattergeo text')]
     .filter(t => t.textContent.trim()).map(t => {
       const r = t.getBoundingClientRect();
-      return {text: t.textContent, left: r.left - frame.left, right: r.right - frame.left, top: r.top,
-              bottom: r.bottom};
+      return {text: t.textContent, left: r.left - frame.left, right: r.right - frame.left, top: r.top - frame.top,
+              bottom: r.bottom - frame.top};
     })};
 }"""

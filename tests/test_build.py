@@ -365,10 +365,11 @@ def test_reading_model_is_checked(tmp_path, monkeypatch):
 COMMUNES_58 = "france-geojson-2018/communes/communes-58-nievre.geojson"
 
 
-def test_commune_contours_named_by_file_and_feature(raw_dir, raw_copy):
+def test_commune_contours_named_by_file_and_feature(raw_dir, raw_copy, tmp_path, monkeypatch):
     """The 2018 commune contours (the members' map): a feature without its code or with an empty geometry stops the
     build naming the file and the feature; a polygon that crosses itself is mended (a few do in the source), not
     refused."""
+    monkeypatch.setenv("RELANCE_CACHE", str(tmp_path / "cache"))  # each changed file would leave its cache behind
     data = json.loads((raw_dir / COMMUNES_58).read_text(encoding="utf-8"))
     broken = json.loads(json.dumps(data))
     del broken["features"][4]["properties"]["code"]

@@ -44,7 +44,7 @@ def test_every_member_of_every_territory_has_a_contour(con, attendu):
 
 
 @pytest.mark.france_entiere
-def test_communes_reestablished_since_2018_lie_in_their_members_contour(con, raw_dir):
+def test_communes_reestablished_since_2018_lie_in_their_members_contour(con, raw_dir, reader, make_filtres):
     """Seven member communes have no 2018 contour of their own: they were re-established after 2018 from a commune
     nouvelle whose 2018 contour holds them. Pinned from the raw files: each is absent from the 2018 files, and the
     commune nouvelle that held it (Saline, Neussargues en Pinatelle, Essarts en Bocage) is in the same member."""
@@ -59,6 +59,11 @@ def test_communes_reestablished_since_2018_lie_in_their_members_contour(con, raw
     rows = con.execute("select phase, siren, communes_sans_contour from membre_geometrie "
                        "where communes_sans_contour > 0 order by phase, siren").fetchall()
     assert rows == [(1, "200065597", 1), (2, "200065597", 1), (2, "200066637", 4), (2, "200071918", 2)]
+    # said under the map, in the singular for Sannerville's territory (Caen Industrie, phase 1)
+    note = territoire.profil(reader, make_filtres(), "ti-2802").par_membre.carte_note
+    assert "1\u00a0commune rétablie depuis 2018, sans contour 2018 propre : son sol est dans le contour 2018 de la " \
+           "commune nouvelle qu'elle a quittée, rattachée au même membre." in note
+    assert con.execute("select lignes from source where cle = 'communes_2018'").fetchone()[0] == 20459 - 7
 
 
 def test_members_map_draws_each_members_count(reader, make_filtres):
@@ -77,8 +82,9 @@ def test_members_map_draws_each_members_count(reader, make_filtres):
     assert all(s == 0 for s, c in zip(sizes, counts, strict=True) if c == 0)
     for name, label, count, hover in zip(shapes.customdata[:, 0], circles.text, counts, circles.customdata,
                                          strict=True):
-        assert label.startswith(name) and f"{count}\u00a0lauréat{'s' if count > 1 else ''}" in label
-        assert "pour 10 000 habitants" in hover[4]
+        assert label.replace("<br>", " ").startswith(name) and f"{count}\u00a0lauréat{'s' if count > 1 else ''}" \
+            in label
+        assert "pour 10\u00a0000 habitants" in hover[4]
     assert chart.data.equals(by_member.table.data)
     assert "surface des cercles proportionnelle aux lauréats" in chart.figure.layout.title.text.replace("<br>", " ")
     assert "Contours : IGN Admin Express via france-geojson, communes (géographie 2018)" in \
@@ -89,10 +95,15 @@ def test_members_map_draws_each_members_count(reader, make_filtres):
 
 
 def test_members_names_keep_clear_of_each_other():
-    """Names go around their circle where they cover no other name nor circle: of two members side by side, the
-    first keeps its name under its circle, the second puts its name elsewhere (not on top of the first's)."""
-    lon, lat = np.array([3.00, 3.02]), np.array([47.0, 47.0])
-    scale = charts.MEMBER_WIDTH / np.radians(0.2)  # 0.2 degree across the drawing: the circles 70 px apart
-    labels = ["CC du Premier membre<br><b>3 lauréats</b>", "CC du Second membre<br><b>1 lauréat</b>"]
-    first, second = charts._label_positions(lon, lat, np.array([20.0, 10.0]), labels, scale)
-    assert first == "bottom center" and second in ("top center", "middle right")
+    """Names go around their circle where they cover no other name nor circle and stay inside the frame: of two
+    members side by side, the first keeps its name under its circle, the second puts its own beside the first's;
+    a third at the same place finds no room left and is not named (its hover and the table name it)."""
+    lon, lat = np.array([3.00, 3.02, 3.01]), np.array([47.0, 47.0, 47.0])
+    geo, _, scale = charts._members_frame((2.9, 46.95, 3.1, 47.05))  # 0.2 degree across 740 px: circles 70 px apart
+    labels = ["CC du Premier membre<br><b>3 lauréats</b>", "CC du Second membre<br><b>1 lauréat</b>",
+              "CC du Troisième membre<br><b>1 lauréat</b>"]
+    first, second, third = charts._label_positions(lon, lat, np.array([20.0, 10.0, 10.0]), labels, scale, geo)
+    assert first == "bottom center" and second not in ("bottom center", None) and third is None
+    assert charts._names_note(2, 3) == ("Noms écrits pour 2\u00a0membres sur 3 (les plus peuplés, sans qu'un nom en "
+                                        "couvre un autre) ; les autres au survol et dans le tableau.")
+    assert charts._names_note(1, 2).startswith("Noms écrits pour 1\u00a0membre sur 2 ")

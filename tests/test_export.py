@@ -188,6 +188,8 @@ def test_fiche_command_line_writes_pdf_and_zip(built_db, tmp_path, capsys):
     # a long fiche: after shorter lists, its laureates and Fonds friches applications are left to the ZIP, said so
     laureates = f"ti-9301_phase1_laureats_{today.isoformat()}.csv"
     assert f"listés dans le ZIP de la fiche ({laureates}) et sur la page Projets" in text and laureates in names
+    friches = f"ti-9301_phase1_fonds-friches_{today.isoformat()}.csv"
+    assert f"listées dans le ZIP de la fiche ({friches})" in text and friches in names
     assert main(["fiche", "ti-9999", "--phase", "1", "--out", str(tmp_path), "--db", str(built_db)]) == 2
     assert "n'existe pas en phase 1" in capsys.readouterr().err
 

@@ -332,17 +332,21 @@ def _former_codes(communes: pd.DataFrame) -> pd.DataFrame:
             .drop_duplicates("ancien_code")[["ancien_code", "commune_code"]])
 
 
+def _current_codes(codes, communes: pd.DataFrame) -> list[str | None]:
+    """Each commune code as it is now: itself when current, else the commune it merged into (None if neither)."""
+    current = set(communes["code"])
+    former = _former_codes(communes).set_index("ancien_code")["commune_code"]
+    return [c if c in current else former.get(c) for c in codes]
+
+
 def _member_geometry(polygons: gpd.GeoDataFrame, communes: pd.DataFrame, territoire_commune: pd.DataFrame
-                     ) -> pd.DataFrame:
+                     ) -> tuple[pd.DataFrame, int]:
     """membre_geometrie: the contour of each member of each territory, dissolved from the 2018 contours of its
     current communes (a commune merged since 2018 is its former communes' contours together), simplified per
     territory so that shared borders stay shared. A commune re-established since 2018 has no 2018 contour of its
     own (its ground lies in the contour of the commune nouvelle it left, which stays with its member here):
-    counted in `communes_sans_contour`."""
-    current = set(communes["code"])
-    former = _former_codes(communes).set_index("ancien_code")["commune_code"]
-    owner = [c if c in current else former.get(c) for c in polygons["code"]]
-    located = polygons.assign(commune=owner).dropna(subset=["commune"])
+    counted in `communes_sans_contour`. Also how many of the territories' communes have a 2018 contour."""
+    located = polygons.assign(commune=_current_codes(polygons["code"], communes)).dropna(subset=["commune"])
     several = located["commune"].duplicated(keep=False)  # the communes merged since 2018: their pieces together
     commune_shapes = pd.concat([located[~several].set_index("commune")["geometry"],
                                 located[several].groupby("commune")["geometry"].agg(geo.merge)])
@@ -355,6 +359,8 @@ def _member_geometry(polygons: gpd.GeoDataFrame, communes: pd.DataFrame, territo
     rows = []
     for (phase, ti_id), own in members.groupby(level=["phase", "ti_id"]):
         drawn = [(siren, codes) for (_, _, siren), codes in own.items() if merged[codes] is not None]
+        if not drawn:  # no member with a contour: the data check membre_contour names the territory's members
+            continue
         whole = [merged[codes] for _, codes in drawn]
         shapes = geo.simplify_coverage(whole, geo.member_tolerance(whole), geo.MEMBER_PRECISION)
         for (siren, codes), shape in zip(drawn, shapes, strict=True):
@@ -363,7 +369,8 @@ def _member_geometry(polygons: gpd.GeoDataFrame, communes: pd.DataFrame, territo
                          "geojson": shapely.to_geojson(geo.oriented(shape)), "centre_lon": centre.x,
                          "centre_lat": centre.y, "communes": len(codes),
                          "communes_sans_contour": int(sum(c not in commune_shapes.index for c in codes))})
-    return pd.DataFrame(rows)
+    drawn = int(territoire_commune["commune_code"].drop_duplicates().isin(commune_shapes.index).sum())
+    return pd.DataFrame(rows), drawn
 
 
 def _map_layers(phase_geoms: dict[int, tuple[list[str], list, list[str]]], dep_polygons: pd.DataFrame,
@@ -428,8 +435,9 @@ def assemble(raw: Path) -> dict[str, pd.DataFrame]:
             tables["territoire_geometrie"].append(pd.DataFrame([{
                 "phase": phase, "ti_id": ti_id, "geojson": shapely.to_geojson(shapely.set_precision(geom, 0.0001)),
                 "centre_lon": centre.x, "centre_lat": centre.y, "ouest": ouest, "sud": sud, "est": est, "nord": nord}]))
-    tables["membre_geometrie"] = [_member_geometry(commune_polygons, ref["communes"],
-                                                   pd.concat(tables["territoire_commune"]))]
+    member_shapes, communes_drawn = _member_geometry(commune_polygons, ref["communes"],
+                                                     pd.concat(tables["territoire_commune"]))
+    tables["membre_geometrie"] = [member_shapes]
     indicateur, valeur, priorites = _indicators(raw, ref)
     epci_industrie, territoire_industrie, epci_jobs = _industry(raw, ref, pd.concat(tables["territoire_membre"]))
     ref["epci"]["emplois_salaries_prives"] = ref["epci"]["siren"].map(epci_jobs).round().astype("Int64")
@@ -459,7 +467,7 @@ def assemble(raw: Path) -> dict[str, pd.DataFrame]:
         "mesure_priorite": imports.measure_priorities(),
         "lecture": _lectures(priorites),
     })
-    out["source"] = _source_rows(out, valeur, raw)
+    out["source"] = _source_rows(out, valeur, raw, communes_drawn)
     return out
 
 
@@ -486,9 +494,7 @@ def _friches(sites: pd.DataFrame | None, applications: pd.DataFrame, communes: p
     rejects += [{"ligne": r.ligne, "motif": f"procédure {r.num_demarche} inconnue (dossier {r.num_dossier})"}
                 for r in joined[unnamed].itertuples()]
     joined, editions = joined[~unnamed], editions[~unnamed]
-    current = set(communes["code"])
-    former = _former_codes(communes).set_index("ancien_code")["commune_code"]
-    joined["commune_code"] = [c if c in current else former.get(c) for c in joined["commune_code"]]
+    joined["commune_code"] = _current_codes(joined["commune_code"], communes)
     joined["edition"] = [e[0] for e in editions]
     joined["france_relance"] = [e[1] for e in editions]
     return joined[columns].reset_index(drop=True), pd.DataFrame(rejects, columns=["ligne", "motif"])
@@ -503,7 +509,8 @@ def _expected_counts(perimetre: str) -> pd.DataFrame:
     return frame.assign(phase=pd.to_numeric(frame["phase"]).astype("Int64"), valeur=frame["valeur"].astype("int64"))
 
 
-def _source_rows(tables: dict[str, pd.DataFrame], valeur: pd.DataFrame, raw: Path) -> pd.DataFrame:
+def _source_rows(tables: dict[str, pd.DataFrame], valeur: pd.DataFrame, raw: Path, communes_drawn: int
+                 ) -> pd.DataFrame:
     """Provenance of each source with the rows it contributed, counted from the built tables."""
     territoire = tables["territoire"]
     counts = {
@@ -516,8 +523,7 @@ def _source_rows(tables: dict[str, pd.DataFrame], valeur: pd.DataFrame, raw: Pat
         "regions": len(tables["region"]),
         "dep_polygones": len(tables["departement"]),
         # communes drawn from their 2018 polygons: the members' contours (and the territories published as points)
-        "communes_2018": int(tables["territoire_commune"]["commune_code"].nunique()
-                             - tables["membre_geometrie"].groupby("siren")["communes_sans_contour"].max().sum()),
+        "communes_2018": communes_drawn,
         "barometre_dep": int((valeur["maille"] == "departement").sum()),
         "barometre_reg": int((valeur["maille"] == "region").sum()),
         "barometre_nat": int((valeur["maille"] == "national").sum()),

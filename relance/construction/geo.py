@@ -78,7 +78,8 @@ def merge(geoms) -> object:
     union, fast because shared edges are dropped as they are; a general union when the pieces do not tile."""
     pieces = np.asarray(list(geoms), dtype=object)
     merged = shapely.coverage_union_all(pieces)
-    return merged if merged.is_valid and not merged.is_empty else shapely.make_valid(shapely.union_all(pieces))
+    return merged if merged.is_valid and not merged.is_empty else only_polygons(
+        shapely.make_valid(shapely.union_all(pieces)))
 
 
 def rebuild_from_communes(published, communes) -> object:

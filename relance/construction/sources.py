@@ -275,7 +275,9 @@ def read_layer(path: Path, properties: list[str], repair: bool = False) -> gpd.G
         raise SourceError(path, f"géométrie invalide ({shapely.is_valid_reason(geoms[position])})", where)
     if invalid.any():
         frame = frame.copy()
-        frame.loc[frame.index[invalid], "geometry"] = shapely.make_valid(geoms[invalid])
+        # mended as polygons (a spike or a collapsed ring dropped, never turned into a line)
+        frame.loc[frame.index[invalid], "geometry"] = shapely.make_valid(geoms[invalid], method="structure",
+                                                                         keep_collapsed=False)
     return frame
 
 
@@ -444,8 +446,9 @@ def read_departement_polygons(raw: Path) -> pd.DataFrame:
 def read_commune_polygons(raw: Path) -> gpd.GeoDataFrame:
     """Every 2018 commune polygon (code, departement, geometry), one file per département, each feature checked
     (`read_layer`); a few polygons of the source cross themselves (one in Calvados): they are mended
-    (`shapely.make_valid`), not refused. Kept in the cache placement reads (`placement.all_commune_polygons`): the
-    files are read once per change of the files, by the build or by placement, whichever comes first."""
+    (`shapely.make_valid`), not refused. Kept in the cache placement reads (`placement.all_commune_polygons`,
+    under a name of their own: the build never takes polygons it did not check), read again when the files
+    change."""
     from relance import placement
 
     folder = source_path(raw, "communes_2018")
@@ -458,7 +461,7 @@ def read_commune_polygons(raw: Path) -> gpd.GeoDataFrame:
         frames = []
         for path in files:
             frame = read_layer(path, ["code"], repair=True)[["code", "geometry"]]
-            frames.append(frame.assign(departement=path.name.split("-")[1].upper()))
+            frames.append(frame.assign(departement=placement.departement_of_file(path)))
         return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
 
     return placement.all_commune_polygons(folder, read=checked)

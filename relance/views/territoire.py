@@ -251,9 +251,13 @@ def by_member(run: Runner, filtres: Filtres, ti: str, nom: str) -> ParMembre:
     return ParMembre(phrase, found, count, *members_chart(run, found, nom, ordered))
 
 
-MEMBERS_MAP_METHOD = ("Un cercle par membre, sa surface proportionnelle à ses lauréats, comptés comme dans le "
-                      "tableau ; contours des membres : les contours 2018 de leurs communes (IGN Admin Express) "
-                      "réunis, une commune fusionnée depuis 2018 étant la réunion de ses anciennes communes.")
+MEMBERS_MAP_METHOD = (f"{fmt.majuscule(charts.MEMBERS_MAP_WHAT)}, comptés comme dans le tableau ; contours des "
+                      "membres : les contours 2018 de leurs communes (IGN Admin Express) réunis, une commune fusionnée "
+                      "depuis 2018 étant la réunion de ses anciennes communes.")
+# A commune re-established since 2018 (the build counts them in membre_geometrie.communes_sans_contour).
+RESTORED_ONE = "son sol est dans le contour 2018 de la commune nouvelle qu'elle a quittée, rattachée au même membre"
+RESTORED_SEVERAL = ("leur sol est dans le contour 2018 de la commune nouvelle que chacune a quittée, rattachée au même "
+                    "membre")
 
 
 def members_chart(run: Runner, table: export.Table, nom: str, priorities: list[str]
@@ -283,13 +287,13 @@ def members_chart(run: Runner, table: export.Table, nom: str, priorities: list[s
     notes = []
     apart = int(data.loc[data["SIREN"].isna(), "Lauréats"].sum())
     if apart:
-        notes.append(f"{fmt.compte(apart, 'lauréat')} {'placé' if apart < 2 else 'placés'} par leur point, sans "
-                     f"commune, hors de la carte.")
+        notes.append(f"{fmt.compte(apart, 'lauréat')} placé{'' if apart < 2 else 's'} par "
+                     f"{'son' if apart < 2 else 'leur'} point, sans commune, hors de la carte.")
     restored = int(contours["communes_sans_contour"].sum())
     if restored:
-        notes.append(f"{fmt.compte(restored, 'commune')} {'rétablie' if restored < 2 else 'rétablies'} depuis 2018 "
-                     "sans contour 2018 propre : leur sol est dans le contour de la commune nouvelle de 2018 qu'elles "
-                     "ont quittée, du même membre.")
+        one = restored < 2
+        notes.append(f"{fmt.compte(restored, 'commune')} rétablie{'' if one else 's'} depuis 2018, sans contour 2018 "
+                     f"propre : {RESTORED_ONE if one else RESTORED_SEVERAL}.")
     drawn = set(contours["siren"])
     missing = [m for m, s in zip(data["Membre"], data["SIREN"], strict=True) if s is not None and s == s
                and s not in drawn]
@@ -304,6 +308,5 @@ def members_chart(run: Runner, table: export.Table, nom: str, priorities: list[s
     unnamed = [figure.layout.meta["noms"]] if figure.layout.meta["noms"] else []  # names left to the hover
     chart = export.chart(figure, data, "carte-membres", title, table.filters, source, phase=table.phase, ti=table.ti,
                          method=" ".join([MEMBERS_MAP_METHOD, MEMBERS_METHOD, *notes, *unnamed]))
-    note = " ".join([f"{title} : un cercle par membre, sa surface proportionnelle à ses lauréats.", *notes, *unnamed,
-                     common.plain_source(source)])
+    note = " ".join([f"{title} : {charts.MEMBERS_MAP_WHAT}.", *notes, *unnamed, common.plain_source(source)])
     return chart, bare, note
