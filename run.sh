@@ -22,14 +22,18 @@ venv() {
   fi
 }
 
-chromium_installed() {
-  # Debian's chromium for the browser tests and static exports; never a downloaded browser.
-  if command -v chromium >/dev/null 2>&1; then return 0; fi
-  echo "Installation de Chromium (paquet Debian chromium)…"
+debian_package() {
+  # A Debian package (never a downloaded program), installed when its command is missing: debian_package NAME COMMAND
+  if command -v "$2" >/dev/null 2>&1 || [ -x "/usr/sbin/$2" ]; then return 0; fi
+  echo "Installation de $1 (paquet Debian $1)…"
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "$1"
+}
+
+chromium_installed() {
+  debian_package chromium chromium  # for the browser tests and static exports
 }
 
 database() {
@@ -50,12 +54,7 @@ database() {
 }
 
 haproxy_installed() {
-  if command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ]; then return 0; fi
-  echo "Installation de HAProxy (paquet Debian haproxy)…"
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q haproxy
+  debian_package haproxy haproxy  # for ./run.sh multi
 }
 
 case "${1:-run}" in

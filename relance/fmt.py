@@ -16,13 +16,14 @@ MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août
         "novembre", "décembre"]
 
 
-def _missing(value) -> bool:
+def absent(value) -> bool:
+    """No value: None, NaN, or pandas' NA (an integer column's missing value)."""
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def nombre(value, decimales: int = 0) -> str:
     """`1234.5` -> `1 234,5` (non-breaking space for thousands, decimal comma)."""
-    if _missing(value):
+    if absent(value):
         return "non disponible"
     text = f"{float(value):,.{decimales}f}"
     return text.replace(",", NBSP).replace(".", ",")
@@ -30,21 +31,21 @@ def nombre(value, decimales: int = 0) -> str:
 
 def pourcent(part, decimales: int = 1) -> str:
     """A share (0.123) -> `12,3 %`."""
-    if _missing(part):
+    if absent(part):
         return "non disponible"
     return f"{nombre(float(part) * 100, decimales)}{NBSP}%"
 
 
 def unite(value, unit: str, decimales: int = 0) -> str:
     """A value with its unit: `1 234 habitants`."""
-    if _missing(value):
+    if absent(value):
         return "non disponible"
     return f"{nombre(value, decimales)}{NBSP}{unit}" if unit else nombre(value, decimales)
 
 
 def euros(value, decimales: int = 1) -> str:
     """Euros scaled to the reader, millions for large sums: `1 234,5 M€`, `12,0 k€`, `850 €`."""
-    if _missing(value):
+    if absent(value):
         return "non disponible"
     amount = float(value)
     for factor, suffix in ((1e6, "M€"), (1e3, "k€")):
@@ -62,7 +63,7 @@ def compte(value, singulier: str, pluriel: str | None = None, decimales: int = 0
 
 def rang(position, total, ex_aequo: bool = False) -> str:
     """`1er sur 149`, `12e ex aequo sur 149`; "non classé" when there is no rank."""
-    if _missing(position):
+    if absent(position):
         return "non classé"
     position = int(position)
     return f"{'1er' if position == 1 else f'{position}e'}{' ex aequo' if ex_aequo else ''} sur {int(total)}"

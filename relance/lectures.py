@@ -12,8 +12,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import pandas as pd
-
 from relance import fmt
 
 RANK_SHARE_MAX = 0.25  # no rank when more than this share of the phase's territories share the territory's value
@@ -89,7 +87,7 @@ def rang_informe(nb_meme: int, total: int) -> bool:
 def rang(value: float, position, nb_meme, total, decimales: int = 2) -> str:
     """`43e sur 149`, `12e ex aequo avec 2 autres sur 149`; or, where a rank would not inform,
     `0, comme 134 autres territoires (pas de rang)`."""
-    if position is None or position is pd.NA or (isinstance(position, float) and math.isnan(position)):
+    if fmt.absent(position):
         return "non classé"  # no rate (a département without a value): pandas gives NaN, or NA in an integer column
     nb_meme, total = int(nb_meme), int(total)
     if not rang_informe(nb_meme, total):
