@@ -37,6 +37,15 @@ def pytest_collection_modifyitems(items):
     items.sort(key=group)
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Each phase's report kept on the test (`item.rapport_call`…), for fixtures that act on the outcome (the
+    Chromium tab a failed test leaves behind is not given to the next)."""
+    report = yield
+    setattr(item, f"rapport_{report.when}", report)
+    return report
+
+
 @pytest.fixture(scope="session")
 def perimetre(request) -> str:
     return request.param
