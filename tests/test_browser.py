@@ -76,20 +76,24 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="module")
-def desktop(browser):
-    """One browser window of a French desktop for the module's tests (its cache keeps Streamlit's and Plotly's
-    scripts, as a returning user's does: about 0,4 s less per page than a fresh one)."""
-    context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="fr-FR")
-    yield context
-    context.close()
+PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 "
+            "Mobile Safari/537.36")
+# The browser windows the tests use, each French: a desktop, a staff member's 1440 × 900 laptop, a phone (390 px,
+# phone user agent). Tests that need a browser of their own (English, or fresh) open it themselves.
+WINDOWS = {
+    "desktop": {"viewport": {"width": 1500, "height": 1100}, "locale": "fr-FR"},
+    "laptop": {"viewport": {"width": 1440, "height": 900}, "locale": "fr-FR"},
+    "phone": {"viewport": {"width": 390, "height": 2400}, "locale": "fr-FR", "user_agent": PHONE_UA,
+              "is_mobile": True, "has_touch": True},
+}
 
 
 class Tab:
     """One tab of a browser window that the module's tests take in turn, as a user opens address after address in
     the same tab: each test loads its page afresh (a new document, a new Streamlit session), but the tab's renderer
-    keeps the scripts it compiled, which halves a page's load on this machine (2,0 s to 1,0 s to the first chart).
-    A test that fails leaves its tab behind: the next one gets a new tab."""
+    keeps the scripts it compiled, which halves a page's load on this machine (2,0 s to 1,0 s to the first chart);
+    the window's cache keeps Streamlit's and Plotly's scripts, as a returning user's does. A test that fails leaves
+    its tab behind: the next one gets a new tab."""
 
     def __init__(self, context):
         self.context = context
@@ -113,59 +117,43 @@ class Tab:
 
 
 @pytest.fixture(scope="module")
-def desktop_tab(desktop):
-    tab = Tab(desktop)
+def tabs(browser):
+    """The tab of each window (WINDOWS) for the module's tests, the window opened when a test first asks."""
+    opened: dict[str, Tab] = {}
+
+    def tab(kind: str) -> Tab:
+        if kind not in opened:
+            opened[kind] = Tab(browser.new_context(**WINDOWS[kind]))
+        return opened[kind]
+
     yield tab
-    tab.close()
+    for tab_ in opened.values():
+        tab_.close()
+        tab_.context.close()
+
+
+def _lend(tabs, kind: str, request):
+    tab = tabs(kind)
+    yield tab.take()
+    tab.give_back(request)
 
 
 @pytest.fixture
-def page(desktop_tab, request):
-    """The desktop window's tab (class Tab), for one test."""
-    page = desktop_tab.take()
-    yield page
-    desktop_tab.give_back(request)
-
-
-@pytest.fixture(scope="module")
-def laptop_tab(browser):
-    """A 1440 × 900 window (a staff member's laptop), its tab taken in turn by the module's tests (class Tab)."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
-    tab = Tab(context)
-    yield tab
-    tab.close()
-    context.close()
+def page(tabs, request):
+    """The desktop window's tab, for one test."""
+    yield from _lend(tabs, "desktop", request)
 
 
 @pytest.fixture
-def laptop_page(laptop_tab, request):
-    page = laptop_tab.take()
-    yield page
-    laptop_tab.give_back(request)
-
-
-@pytest.fixture(scope="module")
-def phone(browser):
-    """One phone's browser (390 px, phone user agent) for the module's tests."""
-    context = browser.new_context(viewport={"width": 390, "height": 2400}, locale="fr-FR", user_agent=PHONE_UA,
-                                  is_mobile=True, has_touch=True)
-    yield context
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def phone_tab(phone):
-    tab = Tab(phone)
-    yield tab
-    tab.close()
+def laptop_page(tabs, request):
+    """The laptop window's tab (1440 × 900), for one test."""
+    yield from _lend(tabs, "laptop", request)
 
 
 @pytest.fixture
-def phone_page(phone_tab, request):
-    """The phone's tab (class Tab), for one test."""
-    page = phone_tab.take()
-    yield page
-    phone_tab.give_back(request)
+def phone_page(tabs, request):
+    """The phone's tab, for one test."""
+    yield from _lend(tabs, "phone", request)
 
 
 def wait_for_map(page):
@@ -412,7 +400,7 @@ def test_page_in_french_and_accessible(page, app_url, name):
 def test_table_numbers_french_in_an_english_browser(browser, app_url):
     """Table cells are written in the browser's languages by Streamlit: in an English browser they still read
     the French way (« 2 747 », « 1,09 »), as everywhere else in the interface."""
-    context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="en-US")
+    context = browser.new_context(**{**WINDOWS["desktop"], "locale": "en-US"})
     page = context.new_page()
     try:
         page.goto(f"{app_url}/methodologie?phase=1")
@@ -425,8 +413,6 @@ def test_table_numbers_french_in_an_english_browser(browser, app_url):
         context.close()
 
 
-PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 "
-            "Mobile Safari/537.36")
 # Boxes of a chart's texts that must neither leave the chart nor cover each other: title, annotations (source,
 # panel titles), legend, axis titles, the overseas labels.
 CHART_BOXES = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot => {
@@ -587,7 +573,7 @@ def test_each_page_filtered_address_reopens_the_same_rows(page, browser, app_url
         page.goto(app_url + address)
         settle(page, drawn(name))
         addresses[name], seen[name] = address, page.evaluate(FOUND)
-    fresh = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="fr-FR")
+    fresh = browser.new_context(**WINDOWS["desktop"])
     try:
         other = fresh.new_page()
         for name, address in addresses.items():
