@@ -645,7 +645,7 @@ def members_map(geojson: dict, members: pd.DataFrame, title: str, subtitle: str,
     values = members["laureats"].fillna(0).to_numpy(dtype=float)
     largest = float(values.max()) if len(values) else 0.0
     counts = [fmt.compte(int(v), "lauréat") for v in values]
-    rates = [fmt.nombre(r, 2) + " pour 10\u00a0000 habitants" if r == r and r is not None else "population inconnue"
+    rates = [fmt.nombre(r, 2) + " pour 10\u00a0000 habitants" if not fmt.absent(r) else "population inconnue"
              for r in members["taux"].astype(float)]
     customdata = _rows(members["membre"].map(escape_html), members["type"].fillna(""),
                        [fmt.nombre(v) for v in members["population"].astype(float)], counts, rates,

@@ -163,6 +163,13 @@ def all_commune_polygons(folder: Path, read: Callable[[list[Path]], gpd.GeoDataF
     return polygons
 
 
+def mend(geometries):
+    """Polygons that cross themselves, mended as polygons (a spike or a collapsed ring dropped, never turned into a
+    line): the one rule of the build's checked reader (relance.construction.sources.read_layer) and of the plain one
+    here."""
+    return shapely.make_valid(geometries, method="structure", keep_collapsed=False)
+
+
 def departement_of_file(path: Path) -> str:
     """The département code a commune file is named for (`communes-2a-corse-du-sud.geojson` -> `2A`)."""
     return path.name.split("-")[1].upper()
@@ -176,8 +183,7 @@ def _read_plain(files: list[Path]) -> gpd.GeoDataFrame:
         frames.append(frame)
     polygons = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=CRS)
     invalid = ~polygons.geometry.is_valid
-    polygons.loc[invalid, "geometry"] = shapely.make_valid(polygons.geometry[invalid].to_numpy(), method="structure",
-                                                           keep_collapsed=False)
+    polygons.loc[invalid, "geometry"] = mend(polygons.geometry[invalid].to_numpy())
     return polygons
 
 

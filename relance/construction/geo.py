@@ -40,13 +40,14 @@ MEMBER_TOLERANCE = 0.002
 MEMBER_TOLERANCE_SHARE = 1 / 400
 MEMBER_PRECISION = 0.0001
 
+# Distance (degrees, about 500 m) within which a rebuilt territory's vertices snap to its neighbours.
+SNAP_TOLERANCE = 0.005
+
 
 def member_tolerance(shapes: list) -> float:
     """The simplification tolerance of one territory's members' contours (see MEMBER_TOLERANCE)."""
     west, south, east, north = shapely.total_bounds(np.asarray(shapes, dtype=object))
     return min(MEMBER_TOLERANCE, max(east - west, north - south) * MEMBER_TOLERANCE_SHARE)
-# Distance (degrees, about 500 m) within which a rebuilt territory's vertices snap to its neighbours.
-SNAP_TOLERANCE = 0.005
 
 
 def polygonal_part(geom):

@@ -243,8 +243,8 @@ def _json_error(path: Path, exc: Exception) -> SourceError:
 
 def read_layer(path: Path, properties: list[str], repair: bool = False) -> gpd.GeoDataFrame:
     """A GeoJSON FeatureCollection as a GeoDataFrame (geopandas through pyogrio), every feature checked: its
-    properties present, its geometry readable, not empty and valid (with `repair`, an invalid geometry is mended by
-    `shapely.make_valid` instead)."""
+    properties present, its geometry readable, not empty and valid (with `repair`, an invalid geometry is mended
+    instead, as polygons: `placement.mend`)."""
     try:
         path.read_bytes().decode("utf-8")
     except FileNotFoundError as exc:
@@ -274,10 +274,10 @@ def read_layer(path: Path, properties: list[str], repair: bool = False) -> gpd.G
             raise SourceError(path, "géométrie vide", where)
         raise SourceError(path, f"géométrie invalide ({shapely.is_valid_reason(geoms[position])})", where)
     if invalid.any():
+        from relance import placement
+
         frame = frame.copy()
-        # mended as polygons (a spike or a collapsed ring dropped, never turned into a line)
-        frame.loc[frame.index[invalid], "geometry"] = shapely.make_valid(geoms[invalid], method="structure",
-                                                                         keep_collapsed=False)
+        frame.loc[frame.index[invalid], "geometry"] = placement.mend(geoms[invalid])
     return frame
 
 

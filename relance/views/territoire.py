@@ -295,8 +295,7 @@ def members_chart(run: Runner, table: export.Table, nom: str, priorities: list[s
         notes.append(f"{fmt.compte(restored, 'commune')} rétablie{'' if one else 's'} depuis 2018, sans contour 2018 "
                      f"propre : {RESTORED_ONE if one else RESTORED_SEVERAL}.")
     drawn = set(contours["siren"])
-    missing = [m for m, s in zip(data["Membre"], data["SIREN"], strict=True) if s is not None and s == s
-               and s not in drawn]
+    missing = [m for m, s in zip(data["Membre"], data["SIREN"], strict=True) if not fmt.absent(s) and s not in drawn]
     if missing:
         notes.append(f"Sans contour : {', '.join(missing)}.")
     outline = common.source_row(run, "communes_2018")
